@@ -1,0 +1,184 @@
+/*
+ * test_store.c - unit tests of the cmap store: value rules, errors,
+ * iteration under change, and tracking order and values.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "store.h"
+
+struct event_log {
+	char lines[64][400];
+	int n;
+};
+
+static void log_event(void *ctx, struct syn_store_tracker *t, int event, const char *key,
+		      const struct syn_value *nv, const struct syn_value *ov)
+{
+	struct event_log *log = ctx;
+	(void)t;
+	if (log->n < 64)
+		snprintf(log->lines[log->n++], 400, "%d %s n%u/%zu o%u/%zu", event, key, nv->type,
+			 nv->len, ov->type, ov->len);
+}
+
+static void test_set_get_types(void **state)
+{
+	(void)state;
+	struct syn_store *s = syn_store_create();
+	struct syn_value v;
+	uint8_t u8 = 7;
+	uint64_t u64 = 1ULL << 40;
+
+	assert_int_equal(syn_store_set(s, "a.u8", &u8, 1, SYN_TYPE_UINT8), 0);
+	assert_int_equal(syn_store_set(s, "a.u8", &u8, 2, SYN_TYPE_UINT8), -EINVAL);
+	assert_int_equal(syn_store_set(s, "a.u64", &u64, 8, SYN_TYPE_UINT64), 0);
+	assert_int_equal(syn_store_get(s, "a.u64", &v), 0);
+	assert_int_equal(v.type, SYN_TYPE_UINT64);
+	assert_memory_equal(v.data, &u64, 8);
+	/* strings: stored with NUL, length from the value's own NUL */
+	assert_int_equal(syn_store_set(s, "a.str", "hello", 5, SYN_TYPE_STRING), 0);
+	assert_int_equal(syn_store_get(s, "a.str", &v), 0);
+	assert_int_equal(v.len, 6);
+	assert_string_equal(v.data, "hello");
+	assert_int_equal(syn_store_set(s, "a.str", "he\0llo", 6, SYN_TYPE_STRING), -EINVAL);
+	assert_int_equal(syn_store_set(s, "a.str", "hey\0", 4, SYN_TYPE_STRING), 0);
+	assert_int_equal(syn_store_get(s, "a.str", &v), 0);
+	assert_int_equal(v.len, 4);
+	/* names: checked only on creation */
+	assert_int_equal(syn_store_set(s, "ab", &u8, 1, SYN_TYPE_UINT8), -ENAMETOOLONG);
+	assert_int_equal(syn_store_set(s, "a b", &u8, 1, SYN_TYPE_UINT8), -ENAMETOOLONG);
+	assert_int_equal(syn_store_set(s, "a.bin", "", 0, SYN_TYPE_BINARY), 0);
+	assert_int_equal(syn_store_set(s, "a.bad", "", 0, 13), -EINVAL);
+	char big[SYN_VALUE_MAX + 1];
+	memset(big, 1, sizeof(big));
+	assert_int_equal(syn_store_set(s, "a.big", big, SYN_VALUE_MAX, SYN_TYPE_BINARY), 0);
+	assert_int_equal(syn_store_set(s, "a.big", big, SYN_VALUE_MAX + 1, SYN_TYPE_BINARY),
+			 -EINVAL);
+	assert_int_equal(syn_store_get(s, "nope", &v), -ENOENT);
+	assert_int_equal(syn_store_delete(s, "nope"), -ENOENT);
+	assert_int_equal(syn_store_delete(s, "a.big"), 0);
+	assert_false(syn_store_exists(s, "a.big"));
+	syn_store_destroy(s);
+}
+
+static void test_adjust_wraps(void **state)
+{
+	(void)state;
+	struct syn_store *s = syn_store_create();
+	uint8_t u8 = 250;
+	int8_t i8 = 127;
+	float f = 1.0f;
+	uint8_t out;
+
+	syn_store_set(s, "k.u8", &u8, 1, SYN_TYPE_UINT8);
+	assert_int_equal(syn_store_adjust(s, "k.u8", 300), 0);
+	assert_int_equal(syn_store_get_u8(s, "k.u8", &out), 0);
+	assert_int_equal(out, 38);
+	syn_store_set(s, "k.i8", &i8, 1, SYN_TYPE_INT8);
+	assert_int_equal(syn_store_adjust(s, "k.i8", 1), 0);
+	struct syn_value v;
+	syn_store_get(s, "k.i8", &v);
+	assert_int_equal(*(const int8_t *)v.data, -128);
+	syn_store_set(s, "k.f", &f, 4, SYN_TYPE_FLOAT);
+	assert_int_equal(syn_store_adjust(s, "k.f", 1), -EINVAL);
+	assert_int_equal(syn_store_adjust(s, "k.none", 1), -ENOENT);
+	syn_store_destroy(s);
+}
+
+static void test_iter_survives_changes(void **state)
+{
+	(void)state;
+	struct syn_store *s = syn_store_create();
+	const char *keys[] = {"test.t0", "test.b", "totem.x", "test.big", "tesu.a"};
+	const char *key;
+	struct syn_value v;
+
+	for (size_t i = 0; i < 5; i++)
+		syn_store_set_str(s, keys[i], "v");
+	struct syn_store_iter *it = syn_store_iter_create(s, "test.");
+	assert_int_equal(syn_store_iter_next(it, &key, &v), 0);
+	assert_string_equal(key, "test.b");
+	/* delete the current key and the next one, add one after */
+	syn_store_delete(s, "test.b");
+	syn_store_delete(s, "test.big");
+	syn_store_set_str(s, "test.z", "v");
+	assert_int_equal(syn_store_iter_next(it, &key, &v), 0);
+	assert_string_equal(key, "test.t0");
+	assert_int_equal(syn_store_iter_next(it, &key, &v), 0);
+	assert_string_equal(key, "test.z");
+	assert_int_equal(syn_store_iter_next(it, &key, &v), -ENOENT);
+	assert_int_equal(syn_store_iter_next(it, &key, &v), -ENOENT);
+	syn_store_iter_destroy(it);
+	syn_store_destroy(s);
+}
+
+static void test_tracking_values_and_order(void **state)
+{
+	(void)state;
+	struct syn_store *s = syn_store_create();
+	struct event_log log = {0};
+	struct syn_store_tracker *t_exact, *t_prefix, *t_all;
+	uint32_t seven = 7;
+
+	assert_int_equal(syn_store_track_add(s, "", SYN_TRACK_ADD | SYN_TRACK_DELETE |
+					     SYN_TRACK_MODIFY | SYN_TRACK_PREFIX,
+					     log_event, &log, &t_all), 0);
+	assert_int_equal(syn_store_track_add(s, "test.", 0x0F, log_event, &log, &t_prefix), 0);
+	assert_int_equal(syn_store_track_add(s, "test.key", 0x07, log_event, &log, &t_exact), 0);
+	assert_int_equal(syn_store_track_add(s, "x", 0x10, log_event, &log, &t_exact), -EINVAL);
+
+	syn_store_set_str(s, "test.key", "hello");
+	assert_int_equal(log.n, 3);
+	assert_string_equal(log.lines[0], "4 test.key n11/6 o0/0");
+	syn_store_set(s, "test.key", &seven, 4, SYN_TYPE_UINT32);
+	assert_string_equal(log.lines[3], "2 test.key n6/4 o11/6");
+	/* identical value: no event */
+	syn_store_set(s, "test.key", &seven, 4, SYN_TYPE_UINT32);
+	assert_int_equal(log.n, 6);
+	syn_store_delete(s, "test.key");
+	assert_string_equal(log.lines[6], "1 test.key n0/0 o6/4");
+	assert_int_equal(log.n, 9);
+	syn_store_destroy(s);
+}
+
+static void self_deleting(void *ctx, struct syn_store_tracker *t, int event, const char *key,
+			  const struct syn_value *nv, const struct syn_value *ov)
+{
+	struct syn_store *s = ctx;
+	(void)event, (void)key, (void)nv, (void)ov;
+	syn_store_track_delete(s, t);
+	syn_store_set_str(s, "other.key", "nested");
+}
+
+static void test_callback_reentry(void **state)
+{
+	(void)state;
+	struct syn_store *s = syn_store_create();
+	struct syn_store_tracker *t1, *t2;
+
+	syn_store_track_add(s, "a.", SYN_TRACK_ADD | SYN_TRACK_PREFIX, self_deleting, s, &t1);
+	syn_store_track_add(s, "a.", SYN_TRACK_ADD | SYN_TRACK_PREFIX, self_deleting, s, &t2);
+	syn_store_set_str(s, "a.key", "v");
+	syn_store_set_str(s, "a.key2", "v");
+	assert_true(syn_store_exists(s, "other.key"));
+	syn_store_destroy(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set_get_types),
+		cmocka_unit_test(test_adjust_wraps),
+		cmocka_unit_test(test_iter_survives_changes),
+		cmocka_unit_test(test_tracking_values_and_order),
+		cmocka_unit_test(test_callback_reentry),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
