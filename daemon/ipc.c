@@ -1,0 +1,537 @@
+/*
+ * ipc.c - libqb IPC glue of the daemon (see ipc.h for the contract).
+ *
+ * libqb's poll hooks carry no context pointer, so they use libqb's
+ * default loop (the first one created, the daemon's only loop).
+ */
+#include "ipc.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <qb/qbipcs.h>
+#include <qb/qblog.h>
+
+#include "proto/ipc_common.h"
+
+struct queued_event {
+	struct queued_event *next;
+	size_t len;
+	unsigned char msg[];
+};
+
+struct conn_counters {
+	uint64_t requests;
+	uint64_t responses;
+	uint64_t dispatched;
+	uint64_t invalid_request;
+	uint64_t overload;
+	uint64_t send_retries;
+};
+
+struct registered_service {
+	struct registered_service *next;
+	struct syn_ipc *ipc;
+	const struct syn_service_def *def;
+	void *svc;
+	qb_ipcs_service_t *qb;
+};
+
+struct syn_conn {
+	struct syn_conn *next;
+	struct syn_conn *prev;
+	struct syn_ipc *ipc;
+	struct registered_service *rs;
+	qb_ipcs_connection_t *qb;
+	pid_t pid;
+	char stats_prefix[128];
+	struct conn_counters counters;
+	bool stats_dirty;
+	struct queued_event *queue_head;
+	struct queued_event *queue_tail;
+	size_t queue_len;
+	size_t queue_bytes;
+	qb_loop_timer_handle drain_timer;
+	bool drain_armed;
+	bool evicting;
+	void *priv;
+};
+
+struct syn_ipc {
+	qb_loop_t *loop;
+	struct syn_store *icmap;
+	struct syn_store *stats;
+	struct registered_service *services;
+	struct syn_conn *conns;
+	uint64_t active;
+	uint64_t closed;
+	uint64_t overload_disconnects;
+	bool flush_armed;
+	qb_loop_timer_handle flush_timer;
+};
+
+static int32_t poll_job_add(enum qb_loop_priority p, void *data, qb_loop_job_dispatch_fn fn)
+{
+	return qb_loop_job_add(NULL, p, data, fn);
+}
+
+static int32_t poll_dispatch_add(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
+				 qb_ipcs_dispatch_fn_t fn)
+{
+	return qb_loop_poll_add(NULL, p, fd, events, data, fn);
+}
+
+static int32_t poll_dispatch_mod(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
+				 qb_ipcs_dispatch_fn_t fn)
+{
+	return qb_loop_poll_mod(NULL, p, fd, events, data, fn);
+}
+
+static int32_t poll_dispatch_del(int32_t fd)
+{
+	return qb_loop_poll_del(NULL, fd);
+}
+
+static const struct qb_ipcs_poll_handlers poll_handlers = {
+	.job_add = poll_job_add,
+	.dispatch_add = poll_dispatch_add,
+	.dispatch_mod = poll_dispatch_mod,
+	.dispatch_del = poll_dispatch_del,
+};
+
+/* ---- statistics ------------------------------------------------------ */
+
+static void stat_key(char *buf, size_t len, const struct syn_conn *conn, const char *name)
+{
+	snprintf(buf, len, "%s.%s", conn->stats_prefix, name);
+}
+
+static void conn_stats_write(struct syn_conn *conn)
+{
+	struct syn_store *s = conn->ipc->stats;
+	const struct conn_counters *c = &conn->counters;
+	char key[SYN_KEY_MAX + 1];
+	int32_t queueing = conn->queue_len > 0;
+	uint32_t u32;
+	uint64_t zero = 0;
+
+	stat_key(key, sizeof(key), conn, "queueing");
+	syn_store_set(s, key, &queueing, sizeof(queueing), SYN_TYPE_INT32);
+	u32 = (uint32_t)conn->queue_len;
+	stat_key(key, sizeof(key), conn, "queued");
+	syn_store_set_u32(s, key, u32);
+	stat_key(key, sizeof(key), conn, "invalid_request");
+	syn_store_set_u64(s, key, c->invalid_request);
+	stat_key(key, sizeof(key), conn, "overload");
+	syn_store_set_u64(s, key, c->overload);
+	u32 = (uint32_t)(c->responses + c->dispatched);
+	stat_key(key, sizeof(key), conn, "sent");
+	syn_store_set_u32(s, key, u32);
+	stat_key(key, sizeof(key), conn, "requests");
+	syn_store_set_u64(s, key, c->requests);
+	stat_key(key, sizeof(key), conn, "responses");
+	syn_store_set_u64(s, key, c->responses);
+	stat_key(key, sizeof(key), conn, "dispatched");
+	syn_store_set_u64(s, key, c->dispatched);
+	stat_key(key, sizeof(key), conn, "send_retries");
+	syn_store_set_u64(s, key, c->send_retries);
+	stat_key(key, sizeof(key), conn, "recv_retries");
+	syn_store_set_u64(s, key, zero);
+	stat_key(key, sizeof(key), conn, "flow_control");
+	syn_store_set_u32(s, key, 0);
+	stat_key(key, sizeof(key), conn, "flow_control_count");
+	syn_store_set_u64(s, key, zero);
+	conn->stats_dirty = false;
+}
+
+static void global_stats_write(struct syn_ipc *ipc)
+{
+	syn_store_set_u64(ipc->stats, "stats.ipcs.global.active", ipc->active);
+	syn_store_set_u64(ipc->stats, "stats.ipcs.global.closed", ipc->closed);
+	syn_store_set_u64(ipc->stats, "stats.ipcs.global.overload_disconnects",
+			  ipc->overload_disconnects);
+}
+
+static void stats_flush(void *data)
+{
+	struct syn_ipc *ipc = data;
+
+	ipc->flush_armed = false;
+	for (struct syn_conn *c = ipc->conns; c; c = c->next)
+		if (c->stats_dirty)
+			conn_stats_write(c);
+	global_stats_write(ipc);
+}
+
+static void conn_stats_touch(struct syn_conn *conn)
+{
+	struct syn_ipc *ipc = conn->ipc;
+
+	conn->stats_dirty = true;
+	if (!ipc->flush_armed &&
+	    qb_loop_timer_add(ipc->loop, QB_LOOP_LOW, SYN_STATS_FLUSH_MS * QB_TIME_NS_IN_MSEC, ipc,
+			      stats_flush, &ipc->flush_timer) == 0)
+		ipc->flush_armed = true;
+}
+
+void syn_ipc_stats_clear(struct syn_ipc *ipc)
+{
+	for (struct syn_conn *c = ipc->conns; c; c = c->next) {
+		memset(&c->counters, 0, sizeof(c->counters));
+		conn_stats_write(c);
+	}
+	ipc->closed = 0;
+	ipc->overload_disconnects = 0;
+	global_stats_write(ipc);
+}
+
+/* ---- connections ----------------------------------------------------- */
+
+static bool grant_key(const struct syn_store *icmap, const char *fmt, unsigned long id)
+{
+	char key[64];
+	struct syn_value v;
+
+	snprintf(key, sizeof(key), fmt, id);
+	return syn_store_get(icmap, key, &v) == 0 && v.type == SYN_TYPE_UINT8 &&
+	       *(const uint8_t *)v.data == 1;
+}
+
+static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
+{
+	struct registered_service *rs = qb_ipcs_service_context_get(qb_ipcs_connection_service_get(c));
+	const struct syn_store *icmap = rs->ipc->icmap;
+
+	if (uid == 0 || gid == 0)
+		return 0;
+	if (grant_key(icmap, "uidgid.uid.%lu", uid) || grant_key(icmap, "uidgid.config.uid.%lu", uid) ||
+	    grant_key(icmap, "uidgid.gid.%lu", gid) || grant_key(icmap, "uidgid.config.gid.%lu", gid))
+		return 0;
+	qb_log(LOG_NOTICE, "Denied connection to %s: uid %lu gid %lu not authorized", rs->def->name,
+	       (unsigned long)uid, (unsigned long)gid);
+	return -EACCES;
+}
+
+static void procname_of(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(buf, len, "unknown");
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+static void conn_created(qb_ipcs_connection_t *c)
+{
+	struct registered_service *rs = qb_ipcs_service_context_get(qb_ipcs_connection_service_get(c));
+	struct syn_ipc *ipc = rs->ipc;
+	struct qb_ipcs_connection_stats st;
+	struct syn_conn *conn = calloc(1, sizeof(*conn) + rs->def->priv_size);
+	char key[SYN_KEY_MAX + 1], procname[16];
+
+	if (!conn) {
+		qb_log(LOG_ERR, "Out of memory accepting a %s client", rs->def->name);
+		qb_ipcs_disconnect(c);
+		return;
+	}
+	conn->ipc = ipc;
+	conn->rs = rs;
+	conn->qb = c;
+	conn->priv = rs->def->priv_size ? (void *)(conn + 1) : NULL;
+	qb_ipcs_connection_stats_get(c, &st, 0);
+	conn->pid = st.client_pid;
+	snprintf(conn->stats_prefix, sizeof(conn->stats_prefix),
+		 "stats.ipcs.service%" PRId32 ".%ld.%#" PRIxPTR, rs->def->id, (long)conn->pid,
+		 (uintptr_t)conn);
+	conn->next = ipc->conns;
+	if (ipc->conns)
+		ipc->conns->prev = conn;
+	ipc->conns = conn;
+	qb_ipcs_context_set(c, conn);
+	ipc->active++;
+	procname_of(conn->pid, procname, sizeof(procname));
+	stat_key(key, sizeof(key), conn, "procname");
+	syn_store_set_str(ipc->stats, key, procname);
+	conn_stats_write(conn);
+	global_stats_write(ipc);
+}
+
+static void queue_free(struct syn_conn *conn)
+{
+	while (conn->queue_head) {
+		struct queued_event *e = conn->queue_head;
+		conn->queue_head = e->next;
+		free(e);
+	}
+	conn->queue_tail = NULL;
+	conn->queue_len = 0;
+	conn->queue_bytes = 0;
+}
+
+static int32_t conn_closed(qb_ipcs_connection_t *c)
+{
+	(void)c;
+	return 0;
+}
+
+static void conn_destroyed(qb_ipcs_connection_t *c)
+{
+	struct syn_conn *conn = qb_ipcs_context_get(c);
+	struct syn_ipc *ipc;
+
+	if (!conn)
+		return;
+	ipc = conn->ipc;
+	if (conn->rs->def->closed)
+		conn->rs->def->closed(conn->rs->svc, conn, conn->priv);
+	if (conn->drain_armed)
+		qb_loop_timer_del(ipc->loop, conn->drain_timer);
+	queue_free(conn);
+	if (conn->prev)
+		conn->prev->next = conn->next;
+	else
+		ipc->conns = conn->next;
+	if (conn->next)
+		conn->next->prev = conn->prev;
+	syn_store_delete_prefix(ipc->stats, conn->stats_prefix);
+	ipc->active--;
+	ipc->closed++;
+	global_stats_write(ipc);
+	qb_ipcs_context_set(c, NULL);
+	free(conn);
+}
+
+static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
+{
+	struct syn_conn *conn = qb_ipcs_context_get(c);
+	const struct qb_ipc_request_header *h = data;
+	const struct syn_service_def *def;
+
+	if (!conn)
+		return 0;
+	def = conn->rs->def;
+	conn->counters.requests++;
+	conn_stats_touch(conn);
+	if (size < sizeof(*h) || h->id < 0 || (size_t)h->id >= def->n_requests ||
+	    size < def->min_request_size[h->id] || (size_t)h->size != size) {
+		conn->counters.invalid_request++;
+		syn_conn_respond_error(conn, 0, 7 /* CS_ERR_INVALID_PARAM */);
+		return 0;
+	}
+	def->request(conn->rs->svc, conn, conn->priv, h->id, data, size);
+	return 0;
+}
+
+static const struct qb_ipcs_service_handlers service_handlers = {
+	.connection_accept = conn_accept,
+	.connection_created = conn_created,
+	.msg_process = msg_process,
+	.connection_closed = conn_closed,
+	.connection_destroyed = conn_destroyed,
+};
+
+/* ---- sending --------------------------------------------------------- */
+
+int syn_conn_respond(struct syn_conn *conn, const void *msg, size_t len)
+{
+	ssize_t rc = qb_ipcs_response_send(conn->qb, msg, len);
+
+	conn->counters.responses++;
+	return rc < 0 ? (int)rc : 0;
+}
+
+int syn_conn_respond_error(struct syn_conn *conn, int32_t id, int32_t error)
+{
+	struct qb_ipc_response_header h;
+
+	memset(&h, 0, sizeof(h));
+	h.id = id;
+	h.size = sizeof(h);
+	h.error = error;
+	return syn_conn_respond(conn, &h, sizeof(h));
+}
+
+void syn_conn_count_invalid(struct syn_conn *conn)
+{
+	conn->counters.invalid_request++;
+	conn_stats_touch(conn);
+}
+
+pid_t syn_conn_pid(const struct syn_conn *conn)
+{
+	return conn->pid;
+}
+
+static void evict(void *data)
+{
+	qb_ipcs_connection_t *c = data;
+
+	qb_ipcs_disconnect(c);
+	qb_ipcs_connection_unref(c);
+}
+
+static void drain(void *data);
+
+static void drain_arm(struct syn_conn *conn)
+{
+	if (conn->drain_armed)
+		return;
+	if (qb_loop_timer_add(conn->ipc->loop, QB_LOOP_MED, 2 * QB_TIME_NS_IN_MSEC, conn, drain,
+			      &conn->drain_timer) == 0)
+		conn->drain_armed = true;
+}
+
+/* Send queued events in order until the client's ring is full again. */
+static void drain(void *data)
+{
+	struct syn_conn *conn = data;
+
+	conn->drain_armed = false;
+	while (conn->queue_head) {
+		struct queued_event *e = conn->queue_head;
+		ssize_t rc = qb_ipcs_event_send(conn->qb, e->msg, e->len);
+		if (rc == -EAGAIN || rc == -ENOBUFS) {
+			conn->counters.send_retries++;
+			drain_arm(conn);
+			break;
+		}
+		conn->queue_head = e->next;
+		conn->queue_len--;
+		conn->queue_bytes -= e->len;
+		if (rc >= 0)
+			conn->counters.dispatched++;
+		free(e);
+	}
+	if (!conn->queue_head)
+		conn->queue_tail = NULL;
+	conn_stats_touch(conn);
+}
+
+static int enqueue(struct syn_conn *conn, const struct iovec *iov, size_t iov_len, size_t total)
+{
+	struct queued_event *e;
+	size_t off = 0;
+
+	if (conn->queue_len >= SYN_CONN_EVENT_QUEUE_MAX ||
+	    conn->queue_bytes + total > SYN_CONN_EVENT_QUEUE_BYTES) {
+		conn->counters.overload++;
+		conn->ipc->overload_disconnects++;
+		conn->evicting = true;
+		qb_log(LOG_WARNING,
+		       "Client pid %ld (service %s) does not read its events: %zu queued, "
+		       "disconnecting it",
+		       (long)conn->pid, conn->rs->def->name, conn->queue_len);
+		qb_ipcs_connection_ref(conn->qb);
+		qb_loop_job_add(conn->ipc->loop, QB_LOOP_HIGH, conn->qb, evict);
+		return -ENOBUFS;
+	}
+	e = malloc(sizeof(*e) + total);
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < iov_len; i++) {
+		memcpy(e->msg + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	e->len = total;
+	e->next = NULL;
+	if (conn->queue_tail)
+		conn->queue_tail->next = e;
+	else
+		conn->queue_head = e;
+	conn->queue_tail = e;
+	conn->queue_len++;
+	conn->queue_bytes += total;
+	drain_arm(conn);
+	return 0;
+}
+
+int syn_conn_event(struct syn_conn *conn, const struct iovec *iov, size_t iov_len)
+{
+	size_t total = 0;
+	ssize_t rc;
+
+	if (conn->evicting)
+		return -ENOTCONN;
+	for (size_t i = 0; i < iov_len; i++)
+		total += iov[i].iov_len;
+	conn_stats_touch(conn);
+	if (conn->queue_head)
+		return enqueue(conn, iov, iov_len, total);
+	rc = qb_ipcs_event_sendv(conn->qb, iov, iov_len);
+	if (rc == -EAGAIN || rc == -ENOBUFS) {
+		conn->counters.send_retries++;
+		return enqueue(conn, iov, iov_len, total);
+	}
+	if (rc < 0)
+		return (int)rc;
+	conn->counters.dispatched++;
+	return 0;
+}
+
+/* ---- services -------------------------------------------------------- */
+
+struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats)
+{
+	struct syn_ipc *ipc = calloc(1, sizeof(*ipc));
+
+	if (!ipc)
+		return NULL;
+	ipc->loop = loop;
+	ipc->icmap = icmap;
+	ipc->stats = stats;
+	global_stats_write(ipc);
+	return ipc;
+}
+
+int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, void *svc)
+{
+	struct registered_service *rs = calloc(1, sizeof(*rs));
+	int rc;
+
+	if (!rs)
+		return -ENOMEM;
+	rs->ipc = ipc;
+	rs->def = def;
+	rs->svc = svc;
+	rs->qb = qb_ipcs_create(def->name, def->id, QB_IPC_NATIVE, &service_handlers);
+	if (!rs->qb) {
+		rc = -errno;
+		goto err_free;
+	}
+	qb_ipcs_service_context_set(rs->qb, rs);
+	qb_ipcs_poll_handlers_set(rs->qb, &poll_handlers);
+	rc = qb_ipcs_run(rs->qb);
+	if (rc != 0)
+		goto err_destroy;
+	rs->next = ipc->services;
+	ipc->services = rs;
+	return 0;
+err_destroy:
+	qb_ipcs_destroy(rs->qb);
+err_free:
+	free(rs);
+	return rc;
+}
+
+void syn_ipc_destroy(struct syn_ipc *ipc)
+{
+	if (!ipc)
+		return;
+	while (ipc->services) {
+		struct registered_service *rs = ipc->services;
+		ipc->services = rs->next;
+		qb_ipcs_destroy(rs->qb);
+		free(rs);
+	}
+	if (ipc->flush_armed)
+		qb_loop_timer_del(ipc->loop, ipc->flush_timer);
+	free(ipc);
+}

@@ -1,0 +1,73 @@
+/*
+ * ipc.h - the daemon's libqb IPC glue: one qb_ipcs service per synod
+ * service, connection authorization, request validation, responses, and
+ * per-connection event queues with a bound.
+ *
+ * A service module supplies a struct syn_service_def: its IPC name, the
+ * minimum size of each request id, a request handler and a close hook.
+ * The glue rejects unknown ids and short requests with corosync's generic
+ * rejection (a bare response header, CS_ERR_INVALID_PARAM) before the
+ * handler runs, so handlers may read their fixed part without checks.
+ *
+ * Events a client does not read wait in a FIFO of at most
+ * SYN_CONN_EVENT_QUEUE_MAX events / SYN_CONN_EVENT_QUEUE_BYTES bytes;
+ * when a client overflows it, it is disconnected with a warning and the
+ * counters stats.ipcs.global.overload_disconnects and the connection's
+ * `overload` grow.  Events are never dropped while the connection lives,
+ * and never reordered.
+ *
+ * Each connection publishes stats.ipcs.service<S>.<pid>.<token>.* in the
+ * stats store.  Counters are copied there at most every
+ * SYN_STATS_FLUSH_MS, so a client tracking its own counters does not feed
+ * back into a busy loop, and a tracker sees the true previous value.
+ */
+#ifndef SYN_DAEMON_IPC_H
+#define SYN_DAEMON_IPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <qb/qbloop.h>
+
+#include "store.h"
+
+#define SYN_CONN_EVENT_QUEUE_MAX 65536
+#define SYN_CONN_EVENT_QUEUE_BYTES (64u * 1024 * 1024)
+#define SYN_STATS_FLUSH_MS 100
+
+struct syn_ipc;
+struct syn_conn;
+
+struct syn_service_def {
+	const char *name;  /* libqb IPC service name, e.g. "cmap" */
+	int32_t id;        /* corosync service id, e.g. 0 */
+	size_t priv_size;  /* per-connection state handed to the hooks, zeroed */
+	size_t n_requests; /* valid request ids are 0 .. n_requests - 1 */
+	const size_t *min_request_size;
+	void (*request)(void *svc, struct syn_conn *conn, void *priv, int32_t id,
+			const void *msg, size_t len);
+	void (*closed)(void *svc, struct syn_conn *conn, void *priv);
+};
+
+struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap,
+			       struct syn_store *stats);
+/* Disconnects every client (running the close hooks) and frees all. */
+void syn_ipc_destroy(struct syn_ipc *ipc);
+int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, void *svc);
+
+/* Send the one response to the request being handled. */
+int syn_conn_respond(struct syn_conn *conn, const void *msg, size_t len);
+/* Send a bare response header {id, 24, error}. */
+int syn_conn_respond_error(struct syn_conn *conn, int32_t id, int32_t error);
+/* Queue an event (the iovec forms one message); 0 or -errno. */
+int syn_conn_event(struct syn_conn *conn, const struct iovec *iov, size_t iov_len);
+/* Count a request the service found malformed (stats invalid_request). */
+void syn_conn_count_invalid(struct syn_conn *conn);
+pid_t syn_conn_pid(const struct syn_conn *conn);
+
+/* Reset the IPC counters of every connection (stats.clear.ipc). */
+void syn_ipc_stats_clear(struct syn_ipc *ipc);
+
+#endif /* SYN_DAEMON_IPC_H */

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# netns-run.sh - run a command against a fresh synod daemon in its own
+# network namespace (IPC names are per namespace, so tests never meet a
+# daemon of the host or of another test).
+#
+# usage: netns-run.sh DAEMON CONFIG COMMAND [ARGS...]
+# The daemon runs in the foreground; COMMAND runs inside the namespace
+# once the cmap IPC answers.  Every wait is bounded; only the daemon this
+# script started is killed.  Exit status: COMMAND's, or 99 on set-up
+# failure.  With SYN_DAEMON_WRAPPER (e.g. "valgrind --leak-check=full")
+# the daemon runs under that wrapper.
+set -u
+daemon=$1 config=$2
+shift 2
+ns="synod-t$$-$RANDOM"
+log=$(mktemp)
+cleanup() {
+	if [ -n "${dpid:-}" ] && kill -0 "$dpid" 2>/dev/null; then
+		kill -TERM "$dpid" 2>/dev/null
+		for _ in $(seq 1 100); do kill -0 "$dpid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$dpid" 2>/dev/null
+	fi
+	wait "${dpid:-}" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -f "$log"
+}
+trap cleanup EXIT
+ip netns add "$ns" || exit 99
+ip netns exec "$ns" ip link set lo up || exit 99
+ip netns exec "$ns" ${SYN_DAEMON_WRAPPER:-} "$daemon" -f -c "$config" >"$log" 2>&1 &
+dpid=$!
+ready=0
+for _ in $(seq 1 100); do
+	if ip netns exec "$ns" "$(dirname "$0")/wait-ready" 2>/dev/null; then ready=1; break; fi
+	kill -0 "$dpid" 2>/dev/null || break
+	sleep 0.1
+done
+if [ $ready -ne 1 ]; then
+	echo "daemon did not become ready; its log:" >&2
+	cat "$log" >&2
+	exit 99
+fi
+SYN_NETNS=$ns SYN_DAEMON_PID=$dpid ip netns exec "$ns" "$@"
+rc=$?
+if [ $rc -ne 0 ]; then
+	echo "--- daemon log ---" >&2
+	tail -50 "$log" >&2
+fi
+exit $rc
