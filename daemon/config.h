@@ -77,9 +77,10 @@ enum syn_config_ip_version {
  * The host as seen by validation.  resolve turns a host name or IP
  * literal into at most max addresses in preference order (returns the
  * count, or -errno when the name does not resolve); reverse finds the
- * host name of an address (0, or -errno when there is none).  log
- * receives warnings (may be NULL).  The daemon fills it from uname,
- * getifaddrs and getaddrinfo through syn_config_env_init_system.
+ * host name of an address (0, or -errno when there is none); both get
+ * ctx.  log receives warnings with log_ctx (may be NULL).  The daemon
+ * fills it from uname, getifaddrs and getaddrinfo through
+ * syn_config_env_init_system and sets log itself.
  */
 struct syn_config_env {
 	const char *hostname;
@@ -89,8 +90,9 @@ struct syn_config_env {
 		       struct syn_config_addr *out, size_t max);
 	int (*reverse)(void *ctx, const struct syn_config_addr *addr, char *name,
 		       size_t name_len);
-	void (*log)(void *ctx, const char *msg);
 	void *ctx;
+	void (*log)(void *log_ctx, const char *msg);
+	void *log_ctx;
 };
 
 /*
