@@ -111,7 +111,7 @@ bool syn_config_addr_parse(const char *text, struct syn_config_addr *out);
  * (nodelist.local_node_pos, generated nodeids, totem.interface.<L>.*,
  * runtime.config.totem.*, runtime.blackbox.*, runtime.force_gather).
  * Returns 0, or -EINVAL with the message in err (the daemon exits 8),
- * or -ENOMEM.  On -EINVAL some derived keys may already be written.
+ * or -ENOMEM.  Nothing is written unless every check passed.
  */
 int syn_config_totem_apply(struct syn_store *store, const struct syn_config_env *env, char *err,
 			   size_t err_len);
