@@ -94,7 +94,7 @@ static int32_t poll_dispatch_del(int32_t fd)
 	return qb_loop_poll_del(NULL, fd);
 }
 
-static const struct qb_ipcs_poll_handlers poll_handlers = {
+static struct qb_ipcs_poll_handlers poll_handlers = {
 	.job_add = poll_job_add,
 	.dispatch_add = poll_dispatch_add,
 	.dispatch_mod = poll_dispatch_mod,
@@ -201,7 +201,7 @@ static bool grant_key(const struct syn_store *icmap, const char *fmt, unsigned l
 
 static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 {
-	struct registered_service *rs = qb_ipcs_service_context_get(qb_ipcs_connection_service_get(c));
+	struct registered_service *rs = qb_ipcs_connection_service_context_get(c);
 	const struct syn_store *icmap = rs->ipc->icmap;
 
 	if (uid == 0 || gid == 0)
@@ -231,7 +231,7 @@ static void procname_of(pid_t pid, char *buf, size_t len)
 
 static void conn_created(qb_ipcs_connection_t *c)
 {
-	struct registered_service *rs = qb_ipcs_service_context_get(qb_ipcs_connection_service_get(c));
+	struct registered_service *rs = qb_ipcs_connection_service_context_get(c);
 	struct syn_ipc *ipc = rs->ipc;
 	struct qb_ipcs_connection_stats st;
 	struct syn_conn *conn = calloc(1, sizeof(*conn) + rs->def->priv_size);
@@ -330,7 +330,7 @@ static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 	return 0;
 }
 
-static const struct qb_ipcs_service_handlers service_handlers = {
+static struct qb_ipcs_service_handlers service_handlers = {
 	.connection_accept = conn_accept,
 	.connection_created = conn_created,
 	.msg_process = msg_process,

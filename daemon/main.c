@@ -102,6 +102,7 @@ static void publish_services(struct syn_store *icmap)
 static int load_config(struct daemon *d, const char *path)
 {
 	struct syn_config_env env;
+	struct syn_logconfig logcfg;
 	char err[1024];
 	int rc;
 
@@ -110,8 +111,12 @@ static int load_config(struct daemon *d, const char *path)
 		qb_log(LOG_ERR, "%s", err);
 		return SYN_EXIT_CONFIG;
 	}
-	if (syn_logconfig_apply(d->icmap, err, sizeof(err)) != 0) {
-		fprintf(stderr, "parse error in config: %s.\n", err);
+	if (syn_logconfig_read(d->icmap, &logcfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return SYN_EXIT_LOGCONFIG;
+	}
+	if (syn_logconfig_apply(&logcfg) != 0) {
+		fprintf(stderr, "Cannot apply the logging configuration\n");
 		return SYN_EXIT_LOGCONFIG;
 	}
 	if (syn_config_env_init_system(&env) != 0) {

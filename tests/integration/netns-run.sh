@@ -31,7 +31,7 @@ ip netns exec "$ns" ${SYN_DAEMON_WRAPPER:-} "$daemon" -f -c "$config" >"$log" 2>
 dpid=$!
 ready=0
 for _ in $(seq 1 100); do
-	if ip netns exec "$ns" "$(dirname "$0")/wait-ready" 2>/dev/null; then ready=1; break; fi
+	if ip netns exec "$ns" "${SYN_WAIT_READY:?set SYN_WAIT_READY to the wait-ready program}" 2>/dev/null; then ready=1; break; fi
 	kill -0 "$dpid" 2>/dev/null || break
 	sleep 0.1
 done
