@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# run.sh - set up, build, and start synod in the foreground on the
+# bundled single-node configuration (conf/synod.conf).  corosync clients
+# (corosync-cmapctl, programs linked with libcmap) work against it at once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+exec build/daemon/synod -f -c conf/synod.conf "$@"

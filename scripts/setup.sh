@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# setup.sh - install what is missing (Debian packages listed in
+# scripts/debian-packages.txt) and build synod into build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mapfile -t pkgs < <(grep -v '^\s*#' scripts/debian-packages.txt | sed '/^\s*$/d')
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "Installing: ${missing[*]}"
+	sudo_cmd=()
+	[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+	"${sudo_cmd[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The distribution's corosync must not hold the IPC names of this host.
+if command -v systemctl >/dev/null 2>&1; then
+	systemctl disable --now corosync >/dev/null 2>&1 || true
+fi
+[ -d build ] || meson setup build --buildtype=debugoptimized
+ninja -C build
