@@ -70,6 +70,8 @@ struct syn_ipc {
 	uint64_t overload_disconnects;
 	bool flush_armed;
 	qb_loop_timer_handle flush_timer;
+	void *aligned_buf; /* requests copied here when libqb hands them unaligned */
+	size_t aligned_len;
 };
 
 static int32_t poll_job_add(enum qb_loop_priority p, void *data, qb_loop_job_dispatch_fn fn)
@@ -309,14 +311,39 @@ static void conn_destroyed(qb_ipcs_connection_t *c)
 	free(conn);
 }
 
+/*
+ * The shared-memory ring hands requests 4-byte aligned; the wire structs
+ * are 8-byte aligned, so such a request is first copied.
+ */
+static void *aligned_request(struct syn_ipc *ipc, void *data, size_t size)
+{
+	if (((uintptr_t)data & 7) == 0)
+		return data;
+	if (size > ipc->aligned_len) {
+		void *n = realloc(ipc->aligned_buf, size);
+		if (!n)
+			return NULL;
+		ipc->aligned_buf = n;
+		ipc->aligned_len = size;
+	}
+	memcpy(ipc->aligned_buf, data, size);
+	return ipc->aligned_buf;
+}
+
 static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 {
 	struct syn_conn *conn = qb_ipcs_context_get(c);
-	const struct qb_ipc_request_header *h = data;
+	const struct qb_ipc_request_header *h;
 	const struct syn_service_def *def;
 
 	if (!conn)
 		return 0;
+	data = aligned_request(conn->ipc, data, size);
+	if (!data) {
+		syn_conn_respond_error(conn, 0, 8 /* CS_ERR_NO_MEMORY */);
+		return 0;
+	}
+	h = data;
 	def = conn->rs->def;
 	conn->counters.requests++;
 	conn_stats_touch(conn);
@@ -533,5 +560,6 @@ void syn_ipc_destroy(struct syn_ipc *ipc)
 	}
 	if (ipc->flush_armed)
 		qb_loop_timer_del(ipc->loop, ipc->flush_timer);
+	free(ipc->aligned_buf);
 	free(ipc);
 }

@@ -42,6 +42,22 @@ if [ $ready -ne 1 ]; then
 fi
 SYN_NETNS=$ns SYN_DAEMON_PID=$dpid ip netns exec "$ns" "$@"
 rc=$?
+# The daemon must still be alive and exit cleanly (sanitizer builds report
+# leaks and errors through its exit status).
+if ! kill -0 "$dpid" 2>/dev/null; then
+	echo "the daemon died during the test" >&2
+	[ $rc -ne 0 ] || rc=98
+else
+	kill -TERM "$dpid"
+	for _ in $(seq 1 100); do kill -0 "$dpid" 2>/dev/null || break; sleep 0.1; done
+	wait "$dpid"
+	drc=$?
+	dpid=
+	if [ $drc -ne 0 ]; then
+		echo "the daemon exited with status $drc after SIGTERM" >&2
+		[ $rc -ne 0 ] || rc=98
+	fi
+fi
 if [ $rc -ne 0 ]; then
 	echo "--- daemon log ---" >&2
 	tail -50 "$log" >&2

@@ -46,8 +46,10 @@ static void record(cmap_handle_t h, cmap_track_handle_t th, int32_t event, const
 	snprintf(e->key, sizeof(e->key), "%s", key);
 	e->nv = nv;
 	e->ov = ov;
-	memcpy(e->ndata, nv.data, nv.len < 64 ? nv.len : 64);
-	memcpy(e->odata, ov.data, ov.len < 64 ? ov.len : 64);
+	if (nv.len)
+		memcpy(e->ndata, nv.data, nv.len < 64 ? nv.len : 64);
+	if (ov.len)
+		memcpy(e->odata, ov.data, ov.len < 64 ? ov.len : 64);
 	e->user_data = user_data;
 }
 
