@@ -18,7 +18,8 @@
 # When corosync is not installed, the checked-in transcript
 # cmapctl-expected.txt is the baseline (and "golden" compares the live
 # reference with it when corosync is installed).  Pairs whose parts are
-# missing are reported as SKIP.
+# missing are reported as SKIP.  "synod-tool/extras" checks what synod-cmapctl
+# adds (--json, stopping on stdin hang-up), which has no reference.
 #
 # Normalisation (the only differences accepted between daemons), applied
 # to the steps that name it:
@@ -410,6 +411,59 @@ record() {
 	stop_daemon
 }
 
+# ---- synod-only extensions ---------------------------------------------
+
+# Checks what synod-cmapctl adds to the reference (no baseline exists):
+# --json output parses and carries the values, tracking ends when stdin
+# hangs up.  Runs against DAEMON with the synod tool.
+extras() {
+	local daemon=$1 rc=0 why=""
+	TOOL_LD=""
+	TOOL_DIR=$(tool_dir extras "$SYNOD_CMAPCTL")
+	start_daemon "$daemon" "$TOOL_DIR" || { echo "FAIL synod-tool/extras (no daemon)"; FAILED=1; return; }
+	(
+		cd "$WORK"
+		run_tool /dev/null x.out x.err -s test.j.s str 'say "hi"'
+		run_tool /dev/null x.out x.err -s test.j.b bin bin-small
+		run_tool /dev/null x.out x.err -s test.j.n i16 -- -5
+		run_tool /dev/null json.out x.err --json test.j.
+		python3 - json.out <<'PY'
+import json, sys
+got = json.load(open(sys.argv[1]))
+want = [{"key": "test.j.b", "type": "bin", "value": "61625c630a017f80ff007a"},
+        {"key": "test.j.n", "type": "i16", "value": -5},
+        {"key": "test.j.s", "type": "str", "value": 'say "hi"'}]
+sys.exit(0 if got == want else "json listing: %r" % (got,))
+PY
+		rm -f fifo
+		mkfifo fifo
+		ip netns exec "$NS" env PATH="$TOOL_DIR:$PATH" \
+			timeout 10 corosync-cmapctl --json -t test.j.n <fifo >track.out 2>/dev/null &
+		local pid=$!
+		exec {fd}>fifo
+		sleep "$TRACK_SETTLE"
+		run_tool /dev/null x.out x.err -s test.j.n i16 7
+		sleep "$TRACK_SETTLE"
+		exec {fd}>&- # hang up without "q"
+		wait "$pid" || { echo "tracking did not stop on hang-up (exit $?)"; exit 1; }
+		python3 - track.out <<'PY'
+import json, sys
+got = [json.loads(l) for l in open(sys.argv[1])]
+want = [{"event": "modify", "key": "test.j.n", "type": "i16", "value": 7,
+         "old_type": "i16", "old_value": -5}]
+sys.exit(0 if got == want else "json tracking: %r" % (got,))
+PY
+	) >"$WORK/extras.log" 2>&1 || rc=$?
+	stop_daemon
+	if ((rc == 0)); then
+		echo "PASS synod-tool/extras"
+	else
+		echo "FAIL synod-tool/extras"
+		cat "$WORK/extras.log"
+		FAILED=1
+	fi
+}
+
 # ---- driver -------------------------------------------------------------
 
 prepare_work() {
@@ -490,6 +544,9 @@ main() {
 		pair synod-tool/ref-daemon "$SYNOD_CMAPCTL" "$REF_DAEMON"
 	elif ((!have_tool)); then
 		echo "SKIP synod-tool/*: $SYNOD_CMAPCTL not built"
+	fi
+	if ((have_tool)) && command -v python3 >/dev/null; then
+		if ((have_synod)); then extras "$SYNOD_DAEMON"; elif ((have_ref)); then extras "$REF_DAEMON"; fi
 	fi
 	if ((!have_synod)); then
 		echo "SKIP */synod-daemon: $SYNOD_DAEMON not built"
