@@ -11,10 +11,11 @@
  *            -q is ignored; binary values are always fetched (hex strings).
  *   --help   the usual help followed by a paragraph on --json.
  *
- * Deliberate differences from the reference, both in tracking: it also
- * stops when stdin hangs up (the reference spins forever on a closed pipe),
- * and it reads stdin unbuffered, by whole lines, so a "q" line is seen even
- * when it arrives together with other lines.
+ * Deliberate differences from the reference, all in tracking: it also
+ * stops when stdin hangs up (the reference spins forever on a closed pipe);
+ * it reads stdin unbuffered, by whole lines, so a "q" line is seen even
+ * when it arrives together with other lines (and "abq" is not a "q" line);
+ * it flushes stdout after each event.  The final bytes are the same.
  *
  * The tool links only libcmap and libcorosync_common.  Pure formatting and
  * parsing lives in cmapctl_fmt.c.
@@ -527,8 +528,10 @@ static void notify_json(const char *event, const char *key, const struct syn_cma
 }
 
 /*
- * Called by cmap_dispatch() for every change: text mode prints the event
- * name and the key line of the new value (the old one for a delete).
+ * Called by cmap_dispatch() for every change.  Text mode prints the event
+ * name and the key line of the new value (the old one for a delete); an
+ * event code outside the three known ones prints only "unknown change> ",
+ * as the reference does.  JSON mode prints one object per event.
  */
 static void track_notify(cmap_handle_t handle, cmap_track_handle_t track, int32_t event,
 			 const char *key, struct cmap_notify_value new_value,
@@ -536,7 +539,8 @@ static void track_notify(cmap_handle_t handle, cmap_track_handle_t track, int32_
 {
 	struct cmapctl *c = user_data;
 	struct syn_cmapctl_val nv, ov;
-	const char *name = NULL;
+	const struct syn_cmapctl_val *shown = &nv;
+	const char *name = "unknown";
 
 	(void)handle;
 	(void)track;
@@ -545,19 +549,18 @@ static void track_notify(cmap_handle_t handle, cmap_track_handle_t track, int32_
 	switch (event) {
 	case CMAP_TRACK_ADD: name = "create"; break;
 	case CMAP_TRACK_MODIFY: name = "modify"; break;
-	case CMAP_TRACK_DELETE: name = "delete"; break;
+	case CMAP_TRACK_DELETE: name = "delete"; shown = &ov; break;
 	default: break;
 	}
-	if (c->json && name != NULL)
-		notify_json(name, key, event == CMAP_TRACK_DELETE ? &ov : &nv,
-			    event == CMAP_TRACK_MODIFY ? &ov : NULL);
-	else if (name == NULL)
-		fputs(c->json ? "" : "unknown change> ", stdout);
-	else {
+	if (c->json) {
+		notify_json(name, key, shown, event == CMAP_TRACK_MODIFY ? &ov : NULL);
+	} else if (strcmp(name, "unknown") == 0) {
+		fputs("unknown change> ", stdout);
+	} else {
 		printf("%s> ", name);
-		syn_cmapctl_print_text(stdout, key, event == CMAP_TRACK_DELETE ? &ov : &nv,
-				       c->quiet, c->show_binary);
+		syn_cmapctl_print_text(stdout, key, shown, c->quiet, c->show_binary);
 	}
+	/* Unlike the reference, events reach a pipe as they happen. */
 	fflush(stdout);
 }
 
