@@ -226,7 +226,6 @@ int syn_config_timers_write(struct syn_store *store, const struct syn_totem_time
 		uint32_t v;
 	} u32s[] = {
 		{"token", t->token},
-		{"token_coefficient", t->token_coefficient},
 		{"token_warning", t->token_warning},
 		{"token_retransmits_before_loss_const", t->token_retransmits_before_loss_const},
 		{"token_retransmit", t->token_retransmit},

@@ -156,6 +156,13 @@ static void global_stats_write(struct syn_ipc *ipc)
 			  ipc->overload_disconnects);
 }
 
+void syn_ipc_stats_refresh(struct syn_ipc *ipc)
+{
+	for (struct syn_conn *c = ipc->conns; c; c = c->next)
+		if (c->stats_dirty)
+			conn_stats_write(c);
+}
+
 static void stats_flush(void *data)
 {
 	struct syn_ipc *ipc = data;

@@ -67,6 +67,11 @@ int syn_conn_event(struct syn_conn *conn, const struct iovec *iov, size_t iov_le
 void syn_conn_count_invalid(struct syn_conn *conn);
 pid_t syn_conn_pid(const struct syn_conn *conn);
 
+/*
+ * Copy pending counter changes into the stats store now, so a read of the
+ * stats map sees current values (as corosync computes them on read).
+ */
+void syn_ipc_stats_refresh(struct syn_ipc *ipc);
 /* Reset the IPC counters of every connection (stats.clear.ipc). */
 void syn_ipc_stats_clear(struct syn_ipc *ipc);
 

@@ -447,6 +447,8 @@ void syn_svc_cmap_request(void *svc_ptr, struct syn_conn *conn, void *priv, int3
 	struct cmap_conn *cc = priv;
 	int rc;
 
+	if (cc->stats_map && (id == SYN_CMAP_REQ_GET || id == SYN_CMAP_REQ_ITER_NEXT))
+		syn_ipc_stats_refresh(svc->ipc);
 	switch (id) {
 	case SYN_CMAP_REQ_SET:
 		rc = handle_set(svc, cc, msg, len);

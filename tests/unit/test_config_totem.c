@@ -199,7 +199,7 @@ static void test_timer_defaults_and_runtime_keys(void **state)
 		const char *key;
 		uint32_t v;
 	} want[] = {
-		{"token", 3000},	      {"token_coefficient", 0},
+		{"token", 3000},
 		{"token_warning", 75},	      {"token_retransmits_before_loss_const", 4},
 		{"join", 50},		      {"send_join", 0},
 		{"merge", 200},		      {"downcheck", 1000},
@@ -217,6 +217,8 @@ static void test_timer_defaults_and_runtime_keys(void **state)
 		snprintf(key, sizeof(key), "runtime.config.totem.%s", want[i].key);
 		assert_int_equal(get_u32(s, key), want[i].v);
 	}
+	/* the reference publishes the effective token, not the coefficient */
+	assert_false(syn_store_exists(s, "runtime.config.totem.token_coefficient"));
 	struct syn_value v;
 	assert_int_equal(syn_store_get(s, "runtime.config.totem.knet_compression_level", &v), 0);
 	assert_int_equal(v.type, SYN_TYPE_INT32);
