@@ -481,6 +481,7 @@ static void install(struct syn_mem *m, uint64_t now)
 	syn_mem__log_init(&m->log, &m->acc_ring);
 	m->ring = m->acc_ring;
 	m->has_view = true;
+	syn_mem__order_reset_peers(m);
 	m->n_peers = m->n_commit;
 	for (uint32_t i = 0; i < m->n_commit; i++) {
 		struct syn_mem_peer *pr = &m->peers[i];

@@ -47,6 +47,8 @@ struct syn_mem_peer {
 	uint64_t last_heard_us;
 	uint64_t have;        /* leader: what it acknowledged */
 	uint64_t next_msg_id; /* leader: next SUBMIT id to order, 0 = unknown */
+	/* leader: SUBMITs that arrived early, at msg_id % SYN_MEM_MAX_WINDOW */
+	struct syn_mem_entry *early[SYN_MEM_MAX_WINDOW];
 };
 
 /* A node heard gathering (JOIN or PROPOSE) in the current GATHER round. */
@@ -169,6 +171,7 @@ int syn_mem__order_on_packet(struct syn_mem *m, uint64_t now, const struct syn_m
 void syn_mem__order_timeout(struct syn_mem *m, uint64_t now);
 uint64_t syn_mem__order_deadline(const struct syn_mem *m);
 void syn_mem__order_installed(struct syn_mem *m, uint64_t now);
+void syn_mem__order_reset_peers(struct syn_mem *m);
 void syn_mem__pending_pop_upto(struct syn_mem *m, uint64_t msg_id);
 void syn_mem__order_flush_pending(struct syn_mem *m, uint64_t now);
 void syn_mem__order_foreign(struct syn_mem *m, uint64_t now, const struct syn_mem_pkt *p);

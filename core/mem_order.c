@@ -105,11 +105,28 @@ static void seen_update(struct syn_mem *m, uint32_t sender, uint32_t epoch, uint
 		m->seen[i].max_id = msg_id;
 }
 
-/* Store one ordered message.  1 if already held, 0 stored, -errno. */
-static int log_insert(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq, uint64_t msg_id,
-		      uint32_t sender, uint32_t sender_epoch, const void *data, uint32_t len)
+static struct syn_mem_entry *entry_new(struct syn_mem *m, uint64_t msg_id, uint32_t sender,
+				       uint32_t sender_epoch, const void *data, uint32_t len)
 {
-	struct syn_mem_entry *e;
+	struct syn_mem_entry *e = syn_mem__alloc(m, sizeof(*e) + len);
+
+	if (e == NULL)
+		return NULL;
+	e->msg_id = msg_id;
+	e->sender = sender;
+	e->sender_epoch = sender_epoch;
+	e->len = len;
+	memcpy(e->data, data, len);
+	return e;
+}
+
+/*
+ * Store an entry the log takes over.  1 if seq is already held (entry not
+ * taken), 0 stored, -ENOSPC beyond the window or -ENOMEM (not taken).
+ */
+static int log_put(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq,
+		   struct syn_mem_entry *e)
+{
 	int rc;
 
 	if (seq <= l->have || seq < l->base || syn_mem__log_get(l, seq) != NULL)
@@ -117,14 +134,6 @@ static int log_insert(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq, ui
 	rc = log_reserve(m, l, seq);
 	if (rc != 0)
 		return rc;
-	e = syn_mem__alloc(m, sizeof(*e) + len);
-	if (e == NULL)
-		return -ENOMEM;
-	e->msg_id = msg_id;
-	e->sender = sender;
-	e->sender_epoch = sender_epoch;
-	e->len = len;
-	memcpy(e->data, data, len);
 	l->slot[seq - l->base] = e;
 	if (seq > l->high)
 		l->high = seq;
@@ -134,6 +143,26 @@ static int log_insert(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq, ui
 			seen_update(m, e->sender, e->sender_epoch, e->msg_id);
 	}
 	return 0;
+}
+
+/* Store one ordered message.  1 if already held, 0 stored, -errno. */
+static int log_insert(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq, uint64_t msg_id,
+		      uint32_t sender, uint32_t sender_epoch, const void *data, uint32_t len)
+{
+	struct syn_mem_entry *e;
+	int rc;
+
+	if (seq <= l->have || seq < l->base || syn_mem__log_get(l, seq) != NULL)
+		return 1;
+	if (seq - l->base >= m->cfg.log_max)
+		return -ENOSPC;
+	e = entry_new(m, msg_id, sender, sender_epoch, data, len);
+	if (e == NULL)
+		return -ENOMEM;
+	rc = log_put(m, l, seq, e);
+	if (rc != 0)
+		syn_mem__free(m, e);
+	return rc;
 }
 
 /* Free entries at or below upto that are delivered. */
@@ -203,34 +232,67 @@ static uint64_t stable_seq(const struct syn_mem *m)
 	return s;
 }
 
-/* Leader: order one message if it is the sender's next.  0 or -ENOMEM. */
+void syn_mem__order_reset_peers(struct syn_mem *m)
+{
+	for (uint32_t i = 0; i < m->n_peers; i++)
+		for (uint32_t j = 0; j < SYN_MEM_MAX_WINDOW; j++) {
+			syn_mem__free(m, m->peers[i].early[j]);
+			m->peers[i].early[j] = NULL;
+		}
+}
+
+/* Leader: give e the next seq and broadcast it.  false (e kept) if full. */
+static bool leader_append(struct syn_mem *m, struct syn_mem_peer *pr, struct syn_mem_entry *e)
+{
+	uint64_t seq = m->log.high + 1;
+	uint64_t stable = stable_seq(m);
+
+	if (log_put(m, &m->log, seq, e) != 0)
+		return false;
+	pr->next_msg_id++;
+	m->stats.msgs_ordered++;
+	if (m->n_peers > 1) {
+		size_t n = syn_mem_wire_ordered(m->tx, syn_mem__src(m), &m->ring, seq, e->msg_id,
+						stable < seq ? stable : seq - 1, e->sender,
+						e->sender_epoch, e->data, e->len);
+		syn_mem__send(m, SYN_MEM_BROADCAST, n);
+	}
+	return true;
+}
+
+/*
+ * Leader: order a sender's message if it is the next one it expects, then
+ * any early ones it unblocks; buffer it if it came early.  0 or -ENOMEM.
+ */
 static int leader_order(struct syn_mem *m, uint32_t sender, uint32_t epoch, uint64_t msg_id,
 			uint64_t base, const void *data, uint32_t len)
 {
 	int k = syn_mem__peer_find(m, sender);
 	struct syn_mem_peer *pr;
-	uint64_t seq = m->log.high + 1;
-	int rc;
+	struct syn_mem_entry *e, **slot;
 
 	if (k < 0 || m->peers[k].epoch != epoch)
 		return 0;
 	pr = &m->peers[k];
 	if (pr->next_msg_id == 0)
 		pr->next_msg_id = base;
-	if (msg_id != pr->next_msg_id)
-		return 0; /* a duplicate, or a gap the sender will fill */
-	rc = log_insert(m, &m->log, seq, msg_id, sender, epoch, data, len);
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc != 0)
-		return 0; /* window full; the sender retries */
-	pr->next_msg_id++;
-	m->stats.msgs_ordered++;
-	if (m->n_peers > 1) {
-		size_t n = syn_mem_wire_ordered(m->tx, syn_mem__src(m), &m->ring, seq, msg_id,
-						stable_seq(m) < seq ? stable_seq(m) : seq - 1,
-						sender, epoch, data, len);
-		syn_mem__send(m, SYN_MEM_BROADCAST, n);
+	if (msg_id < pr->next_msg_id || msg_id - pr->next_msg_id >= SYN_MEM_MAX_WINDOW)
+		return 0; /* a duplicate, or too far ahead: the sender retries */
+	slot = &pr->early[msg_id % SYN_MEM_MAX_WINDOW];
+	if (*slot == NULL) {
+		e = entry_new(m, msg_id, sender, epoch, data, len);
+		if (e == NULL)
+			return -ENOMEM;
+		*slot = e;
+	}
+	for (;;) {
+		slot = &pr->early[pr->next_msg_id % SYN_MEM_MAX_WINDOW];
+		e = *slot;
+		if (e == NULL || e->msg_id != pr->next_msg_id)
+			break;
+		if (!leader_append(m, pr, e))
+			break; /* log full: stays early until the sender retries */
+		*slot = NULL;
 	}
 	syn_mem__log_deliver_upto(m, m->log.have);
 	return 0;

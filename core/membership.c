@@ -40,7 +40,7 @@ void syn_mem_config_init(struct syn_mem_config *cfg)
 	cfg->consensus_timeout_ms = 200;
 	cfg->retransmit_ms = 20;
 	cfg->send_queue_max = 1024;
-	cfg->send_window = 64;
+	cfg->send_window = 32;
 	cfg->log_max = 8192;
 	cfg->max_msg_len = 16384;
 	cfg->retransmit_batch = 64;
@@ -51,7 +51,7 @@ static bool config_valid(const struct syn_mem_config *c)
 	return c->heartbeat_ms > 0 && c->fail_timeout_ms >= 2 * c->heartbeat_ms &&
 	       c->join_interval_ms > 0 && c->join_settle_ms >= c->join_interval_ms &&
 	       c->consensus_timeout_ms >= 2 * c->retransmit_ms && c->retransmit_ms > 0 &&
-	       c->send_queue_max > 0 && c->send_window > 0 && c->log_max >= 16 &&
+	       c->send_queue_max > 0 && c->send_window > 0 && c->send_window <= SYN_MEM_MAX_WINDOW && c->log_max >= 16 &&
 	       c->max_msg_len > 0 && c->max_msg_len <= SYN_MEM_MAX_MSG_LEN &&
 	       c->retransmit_batch > 0;
 }
@@ -175,6 +175,7 @@ void syn_mem_destroy(struct syn_mem *m)
 		return;
 	syn_mem__log_fini(m, &m->log);
 	syn_mem__log_fini(m, &m->prev);
+	syn_mem__order_reset_peers(m);
 	for (uint32_t i = 0; i < m->pend_len; i++)
 		syn_mem__free(m, m->pend[(m->pend_head + i) % m->cfg.send_queue_max].data);
 	syn_mem__free(m, m->pend);

@@ -44,6 +44,8 @@
 #define SYN_MEM_BROADCAST 0u
 /* Largest application message the packet format carries unfragmented. */
 #define SYN_MEM_MAX_MSG_LEN 65000u
+/* Largest send_window: the leader buffers this many early SUBMITs per sender. */
+#define SYN_MEM_MAX_WINDOW 32u
 /* No deadline pending. */
 #define SYN_MEM_NO_DEADLINE UINT64_MAX
 
@@ -68,7 +70,7 @@ struct syn_mem_config {
 	uint32_t consensus_timeout_ms; /* 200: proposal / commit / recovery timeout */
 	uint32_t retransmit_ms;        /* 20: retry period for NACK, FETCH, PROPOSE */
 	uint32_t send_queue_max;       /* 1024: submitted, not yet delivered messages */
-	uint32_t send_window;          /* 64: submitted messages in flight to the leader */
+	uint32_t send_window;          /* 32: submitted messages in flight, <= SYN_MEM_MAX_WINDOW */
 	uint32_t log_max;              /* 8192: ordered messages kept until stable */
 	uint32_t max_msg_len;          /* 16384: largest message syn_mem_submit() takes */
 	uint32_t retransmit_batch;     /* 64: messages resent per NACK or FETCH */

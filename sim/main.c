@@ -24,7 +24,7 @@ static int usage(void)
 	return 2;
 }
 
-static int run_one(struct syn_sim_opts *o, bool report_ok)
+static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converge)
 {
 	struct syn_sim_result r;
 
@@ -38,6 +38,8 @@ static int run_one(struct syn_sim_opts *o, bool report_ok)
 		syn_sim_run(o, &r);
 		o->trace = false;
 	}
+	if (r.ok && max_converge && r.converge_ms > *max_converge)
+		*max_converge = r.converge_ms;
 	if (!r.ok)
 		printf("seed %" PRIu64 " FAILED (%u nodes): %s\n  replay: synod-sim --seed %" PRIu64
 		       "\n",
@@ -52,18 +54,19 @@ static int run_one(struct syn_sim_opts *o, bool report_ok)
 
 static int run_range(struct syn_sim_opts *o, uint64_t a, uint64_t b)
 {
-	uint64_t failed = 0;
+	uint64_t failed = 0, conv = 0;
 	clock_t start = clock();
 
 	for (uint64_t s = a; s <= b; s++) {
 		o->seed = s;
-		int rc = run_one(o, false);
+		int rc = run_one(o, false, &conv);
 		if (rc < 0)
 			return 1;
 		failed += (uint64_t)rc;
 	}
-	printf("%" PRIu64 " seeds, %" PRIu64 " failed, %.1f s\n", b - a + 1, failed,
-	       (double)(clock() - start) / CLOCKS_PER_SEC);
+	printf("%" PRIu64 " seeds, %" PRIu64 " failed, %.1f s cpu, slowest convergence %" PRIu64
+	       " ms after faults stopped\n",
+	       b - a + 1, failed, (double)(clock() - start) / CLOCKS_PER_SEC, conv);
 	return failed ? 1 : 0;
 }
 
@@ -74,7 +77,7 @@ static int soak(struct syn_sim_opts *o, long seconds)
 
 	while (time(NULL) < end) {
 		o->seed = s++;
-		int rc = run_one(o, false);
+		int rc = run_one(o, false, NULL);
 		if (rc < 0)
 			return 1;
 		failed += (uint64_t)rc;
@@ -167,7 +170,7 @@ int main(int argc, char **argv)
 	switch (mode) {
 	case ONE:
 		o.trace = true;
-		return run_one(&o, true) == 0 ? 0 : 1;
+		return run_one(&o, true, NULL) == 0 ? 0 : 1;
 	case RANGE:
 		return run_range(&o, a, b);
 	case SOAK:

@@ -232,10 +232,28 @@ static void env_log(void *ctx, int level, const char *line)
 		sim_trace(nd->w, "n%u %s", nd->id, line);
 }
 
+/* The allocation hook: fails now and then while a core handles an input. */
+static void *env_alloc(void *ctx, size_t size)
+{
+	struct sim_node *nd = ctx;
+	struct sim_world *w = nd->w;
+
+	if (w->in_core && chance_ppm(w, w->alloc_fail_ppm))
+		return NULL;
+	return malloc(size);
+}
+
+static void env_free(void *ctx, void *ptr)
+{
+	(void)ctx;
+	free(ptr);
+}
+
 static void node_start(struct sim_node *nd)
 {
 	struct sim_world *w = nd->w;
-	struct syn_mem_env env = {.ctx = nd, .send = env_send, .on_view = env_view,
+	struct syn_mem_env env = {.ctx = nd, .alloc = env_alloc, .free = env_free,
+				  .send = env_send, .on_view = env_view,
 				  .on_deliver = env_deliver, .log = env_log};
 	int rc;
 
@@ -244,6 +262,8 @@ static void node_start(struct sim_node *nd)
 	nd->delivered_in_view = 0;
 	nd->msg_counter = nd->own_delivered = 0;
 	memset(nd->last_from, 0, sizeof(nd->last_from));
+	if (nd->any)
+		memset(nd->any, 0, nd->cap_any);
 	memset(nd->last_from_epoch, 0, sizeof(nd->last_from_epoch));
 	nd->timer_at = SIM_NEVER;
 	nd->timer_gen++;
@@ -310,17 +330,49 @@ static void fault(struct sim_world *w)
 	}
 }
 
+/* Pauses end now: events held back until a pause's end run now instead. */
+static void end_pauses(struct sim_world *w)
+{
+	struct sim_ev *h = w->heap;
+	size_t n = w->n_heap;
+
+	for (size_t i = 0; i < n; i++) {
+		struct sim_node *nd = &w->node[h[i].node];
+		if (h[i].node && nd->paused_until && h[i].t == nd->paused_until)
+			h[i].t = w->now;
+	}
+	for (uint32_t i = 1; i <= w->n; i++)
+		w->node[i].paused_until = 0;
+	/* Rebuild the heap: sift every parent down, last first. */
+	for (size_t k = n / 2; k-- > 0;) {
+		size_t i = k;
+		struct sim_ev x = h[i];
+		for (;;) {
+			size_t c = 2 * i + 1;
+			if (c >= n)
+				break;
+			if (c + 1 < n && ev_before(&h[c + 1], &h[c]))
+				c++;
+			if (!ev_before(&h[c], &x))
+				break;
+			h[i] = h[c];
+			i = c;
+		}
+		h[i] = x;
+	}
+}
+
 static void quiet(struct sim_world *w)
 {
 	sim_trace(w, "FAULTS STOP");
 	w->faults = false;
 	heal(w);
-	w->loss_ppm = w->dup_ppm = w->garble_ppm = 0;
+	w->loss_ppm = w->dup_ppm = w->garble_ppm = w->alloc_fail_ppm = 0;
+	end_pauses(w);
 	for (uint32_t i = 1; i <= w->n; i++) {
 		struct sim_node *nd = &w->node[i];
 		if (nd->core == NULL)
 			node_start(nd);
-		nd->paused_until = 0;
 	}
 }
 
@@ -342,11 +394,13 @@ static void submit(struct sim_node *nd)
 		buf[8 + i] = (uint8_t)(c >> (8 * i));
 	for (size_t i = 16; i < len; i++)
 		buf[i] = (uint8_t)(c + i);
+	w->in_core = true;
 	rc = syn_mem_submit(nd->core, local_now(nd), buf, len);
+	w->in_core = false;
 	if (rc == 0) {
 		nd->msg_counter = c;
 		w->r->submitted++;
-	} else if (rc != -EAGAIN) {
+	} else if (rc != -EAGAIN && rc != -ENOMEM) {
 		sim_fail(w, "n%u: syn_mem_submit failed: %d", nd->id, rc);
 	}
 }
@@ -365,12 +419,15 @@ static void deliver_to_node(struct sim_world *w, struct sim_ev *ev)
 			sim_fail(w, "n%u: timer fires forever at one instant", nd->id);
 			return;
 		}
+		w->in_core = true;
 		syn_mem_timeout(nd->core, local_now(nd));
 	} else {
 		if (nd->core == NULL)
 			return;
+		w->in_core = true;
 		syn_mem_receive(nd->core, local_now(nd), ev->src, ev->pkt, ev->len);
 	}
+	w->in_core = false;
 	arm_timer(nd);
 }
 
@@ -403,7 +460,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 		push_simple(w, w->now + sim_range(w, 100, 600) * 1000, EV_FAULT, 0);
 		break;
 	case EV_SUBMIT:
-		if (nd->core) {
+		if (nd->core && w->now + 50000 < w->quiet_at) {
 			submit(nd);
 			arm_timer(nd);
 		}
@@ -419,7 +476,8 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 		break;
 	case EV_CHECK:
 		sim_check_converged(w, false);
-		w->r->converge_ms = (w->last_view_at - w->quiet_at) / 1000;
+		w->r->converge_ms =
+			w->last_view_at > w->quiet_at ? (w->last_view_at - w->quiet_at) / 1000 : 0;
 		break;
 	case EV_END:
 		sim_check_converged(w, true);
@@ -447,8 +505,9 @@ static void world_setup(struct sim_world *w)
 			w->delay_us[a][b] = sim_range(w, 50, 2000);
 	}
 	w->garble_ppm = 1000;
+	w->alloc_fail_ppm = 2000;
 	w->quiet_at = now + (uint64_t)w->o->fault_ms * 1000;
-	w->check_at = w->quiet_at + (uint64_t)w->o->quiet_ms * 1000;
+	w->check_at = w->quiet_at + (uint64_t)syn_sim_bound_ms(&w->cfg, w->o) * 1000;
 	w->end_at = w->check_at + 1000000;
 	w->faults = true;
 	for (uint32_t a = 1; a <= w->n; a++) {
@@ -472,12 +531,24 @@ static void world_free(struct sim_world *w)
 	free(w->trace);
 }
 
+/*
+ * How long after faults stop the cluster must have converged: a node may
+ * first wait out a fail timeout (a dead leader) or 1.5 consensus timeouts
+ * (a dead coordinator), then one gather settles and one proposal may fail
+ * once more before the final one commits.
+ */
+uint32_t syn_sim_bound_ms(const struct syn_mem_config *c, const struct syn_sim_opts *o)
+{
+	if (o->quiet_ms)
+		return o->quiet_ms;
+	return 2 * c->fail_timeout_ms + 2 * c->consensus_timeout_ms + c->join_settle_ms;
+}
+
 void syn_sim_opts_init(struct syn_sim_opts *o, uint64_t seed)
 {
 	memset(o, 0, sizeof(*o));
 	o->seed = seed;
 	o->fault_ms = 3000;
-	o->quiet_ms = 2000;
 	o->out = stdout;
 }
 

@@ -53,6 +53,8 @@ struct sim_node {
 	uint64_t own_delivered; /* highest own counter delivered */
 	uint64_t last_from[SIM_MAX_NODES + 1]; /* per sender: counter, this epoch */
 	uint32_t last_from_epoch[SIM_MAX_NODES + 1];
+	uint8_t *any;        /* any[c]: own message c delivered by some node */
+	uint64_t cap_any;
 };
 
 struct sim_ev {
@@ -79,6 +81,8 @@ struct sim_world {
 	bool link_up[SIM_MAX_NODES + 1][SIM_MAX_NODES + 1];
 	uint64_t delay_us[SIM_MAX_NODES + 1][SIM_MAX_NODES + 1];
 	uint32_t loss_ppm, dup_ppm, garble_ppm;
+	uint32_t alloc_fail_ppm; /* while a core handles an input */
+	bool in_core;
 	uint64_t jitter_us;
 	bool faults; /* fault phase */
 	uint64_t quiet_at, check_at, end_at;
@@ -100,6 +104,8 @@ uint64_t sim_rand(struct sim_world *w);
 uint64_t sim_range(struct sim_world *w, uint64_t lo, uint64_t hi);
 void sim_trace(struct sim_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sim_fail(struct sim_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+uint32_t syn_sim_bound_ms(const struct syn_mem_config *c, const struct syn_sim_opts *o);
 
 /* check.c */
 void sim_check_view(struct sim_node *nd, const struct syn_mem_view_event *ev);
