@@ -23,7 +23,7 @@
 
 #include <string.h>
 
-#define MS(x) ((uint64_t)(x) * 1000)
+#define MS(x) ((uint64_t)(x)*1000)
 
 static const struct syn_mem_ring_id zero_ring;
 
@@ -102,7 +102,8 @@ static void send_join(struct syn_mem *m, uint64_t now)
 	size_t len;
 
 	m->join_counter++;
-	len = syn_mem_wire_join(m->tx, syn_mem__src(m), &r, m->log.have, m->max_seq, m->join_counter);
+	len =
+	    syn_mem_wire_join(m->tx, syn_mem__src(m), &r, m->log.have, m->max_seq, m->join_counter);
 	syn_mem__send(m, SYN_MEM_BROADCAST, len);
 	m->t_join = now + MS(m->cfg.join_interval_ms);
 }
@@ -163,7 +164,8 @@ static void merge_seen(struct syn_mem *m, const struct syn_mem_seen *sn)
 {
 	for (uint32_t j = 0; j < m->prop.n; j++) {
 		struct syn_mem_commit_entry *e = &m->prop.e[j];
-		if (e->nodeid == sn->nodeid && e->epoch == sn->epoch && sn->max_id > e->delivered_id)
+		if (e->nodeid == sn->nodeid && e->epoch == sn->epoch &&
+		    sn->max_id > e->delivered_id)
 			e->delivered_id = sn->max_id;
 	}
 }
@@ -198,7 +200,7 @@ static void propose(struct syn_mem *m, uint64_t now)
 		merge_seen(m, &m->seen[i]);
 	m->stats.proposals++;
 	syn_mem__log(m, 6, "propose ring %llu with %u members", (unsigned long long)m->max_seq,
-		m->prop.n);
+		     m->prop.n);
 	m->t_consensus = now + MS(m->cfg.consensus_timeout_ms);
 	m->t_retrans = now + MS(m->cfg.retransmit_ms);
 	if (m->prop.n == 1) {
@@ -245,8 +247,7 @@ void syn_mem__gather_on_join(struct syn_mem *m, uint64_t now, const struct syn_m
 	switch (m->state) {
 	case SYN_MEM_OPERATIONAL:
 		i = syn_mem__peer_find(m, p->sender);
-		if (i >= 0 && m->peers[i].epoch == p->epoch &&
-		    p->u32 <= m->peers[i].join_counter) {
+		if (i >= 0 && m->peers[i].epoch == p->epoch && p->u32 <= m->peers[i].join_counter) {
 			m->stats.pkts_dropped++; /* sent before it accepted this view */
 			return;
 		}
@@ -343,8 +344,8 @@ void syn_mem__gather_on_accept(struct syn_mem *m, uint64_t now, const struct syn
 	if (m->state == SYN_MEM_OPERATIONAL && syn_mem__ring_eq(&p->ring, &m->ring) &&
 	    m->ring.rep == m->self && syn_mem__peer_find(m, p->sender) >= 0) {
 		/* It missed our COMMIT: send it again, to it alone. */
-		size_t len = syn_mem_wire_commit(m->tx, syn_mem__src(m), &m->ring, m->commit,
-						 m->n_commit);
+		size_t len =
+		    syn_mem_wire_commit(m->tx, syn_mem__src(m), &m->ring, m->commit, m->n_commit);
 		syn_mem__send(m, p->sender, len);
 		return;
 	}
@@ -496,8 +497,8 @@ static void install(struct syn_mem *m, uint64_t now)
 	m->state = SYN_MEM_OPERATIONAL;
 	m->stats.views_installed++;
 	syn_mem__log(m, 5, "view installed: ring %llu/%u, %zu members, %zu joined, %zu left",
-		(unsigned long long)m->ring.seq, m->ring.rep, ev.n_members, ev.n_joined,
-		ev.n_left);
+		     (unsigned long long)m->ring.seq, m->ring.rep, ev.n_members, ev.n_joined,
+		     ev.n_left);
 	if (m->env.on_view)
 		m->env.on_view(m->env.ctx, &ev);
 	syn_mem__order_installed(m, now);
@@ -522,8 +523,8 @@ void syn_mem__recover_progress(struct syn_mem *m, uint64_t now)
 		uint64_t to = e->target;
 		if (to - m->log.have > m->cfg.retransmit_batch)
 			to = m->log.have + m->cfg.retransmit_batch;
-		size_t len = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_RETRANS, &e->old_ring,
-						m->log.have + 1, to);
+		size_t len = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_RETRANS,
+						&e->old_ring, m->log.have + 1, to);
 		syn_mem__send(m, e->source, len);
 		m->stats.nacks_sent++;
 		m->t_retrans = now + MS(m->cfg.retransmit_ms);

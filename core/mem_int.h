@@ -45,7 +45,7 @@ struct syn_mem_peer {
 	uint32_t epoch;
 	uint32_t join_counter; /* its JOIN counter when it accepted this view */
 	uint64_t last_heard_us;
-	uint64_t have;        /* leader: what it acknowledged */
+	uint64_t have;	      /* leader: what it acknowledged */
 	uint64_t next_msg_id; /* leader: next SUBMIT id to order, 0 = unknown */
 	/* leader: SUBMITs that arrived early, at msg_id % SYN_MEM_MAX_WINDOW */
 	struct syn_mem_entry *early[SYN_MEM_MAX_WINDOW];
@@ -98,7 +98,7 @@ struct syn_mem {
 	struct syn_mem_peer peers[SYN_MEM_MAX_NODES];
 	uint32_t leader_idx;
 
-	struct syn_mem_log log;  /* ring of the installed view */
+	struct syn_mem_log log;	 /* ring of the installed view */
 	struct syn_mem_log prev; /* the view before, kept to serve recovery */
 
 	/* GATHER */
@@ -146,7 +146,7 @@ struct syn_mem {
 void *syn_mem__alloc(struct syn_mem *m, size_t size);
 void syn_mem__free(struct syn_mem *m, void *p);
 void syn_mem__log(struct syn_mem *m, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void syn_mem__send(struct syn_mem *m, uint32_t dest, size_t len);
 struct syn_mem_wire_src syn_mem__src(const struct syn_mem *m);
 int syn_mem__peer_find(const struct syn_mem *m, uint32_t nodeid);

@@ -26,7 +26,7 @@
 #include <errno.h>
 #include <string.h>
 
-#define MS(x) ((uint64_t)(x) * 1000)
+#define MS(x) ((uint64_t)(x)*1000)
 
 void syn_mem__log_init(struct syn_mem_log *l, const struct syn_mem_ring_id *ring)
 {
@@ -124,8 +124,7 @@ static struct syn_mem_entry *entry_new(struct syn_mem *m, uint64_t msg_id, uint3
  * Store an entry the log takes over.  1 if seq is already held (entry not
  * taken), 0 stored, -ENOSPC beyond the window or -ENOMEM (not taken).
  */
-static int log_put(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq,
-		   struct syn_mem_entry *e)
+static int log_put(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq, struct syn_mem_entry *e)
 {
 	int rc;
 
@@ -206,8 +205,12 @@ void syn_mem__log_deliver_upto(struct syn_mem *m, uint64_t upto)
 		uint64_t seq = l->delivered + 1;
 		const struct syn_mem_entry *e = syn_mem__log_get(l, seq);
 		struct syn_mem_deliver_event ev = {
-			.ring = l->ring, .seq = seq, .sender = e->sender,
-			.msg_id = e->msg_id, .data = e->data, .len = e->len,
+		    .ring = l->ring,
+		    .seq = seq,
+		    .sender = e->sender,
+		    .msg_id = e->msg_id,
+		    .data = e->data,
+		    .len = e->len,
 		};
 		l->delivered = seq;
 		m->stats.msgs_delivered++;
@@ -314,14 +317,14 @@ void syn_mem__order_flush_pending(struct syn_mem *m, uint64_t now)
 		if (is_leader(m)) {
 			uint64_t before = m->stats.msgs_ordered;
 			if (leader_order(m, m->self, m->epoch, p->msg_id, head, p->data, p->len) !=
-				    0 ||
+				0 ||
 			    m->stats.msgs_ordered == before) {
 				m->sent_upto = p->msg_id - 1;
 				break;
 			}
 		} else {
-			size_t n = syn_mem_wire_submit(m->tx, syn_mem__src(m), &m->ring, p->msg_id, head,
-						       p->data, p->len);
+			size_t n = syn_mem_wire_submit(m->tx, syn_mem__src(m), &m->ring, p->msg_id,
+						       head, p->data, p->len);
 			syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
 		}
 	}
@@ -511,8 +514,8 @@ static void heartbeat(struct syn_mem *m, uint64_t now)
 				       m->log.high, stable);
 		syn_mem__send(m, SYN_MEM_BROADCAST, n);
 	} else {
-		n = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_ACK, &m->ring, m->log.have,
-				       0);
+		n = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_ACK, &m->ring,
+				       m->log.have, 0);
 		syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
 	}
 	m->t_hb = now + MS(m->cfg.heartbeat_ms);

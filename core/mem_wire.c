@@ -62,9 +62,9 @@ static struct syn_mem_ring_id get_ring(const uint8_t *p)
 static uint32_t crc32c(uint32_t crc, const uint8_t *p, size_t len)
 {
 	static const uint32_t tab[16] = {
-		0x00000000, 0x105ec76f, 0x20bd8ede, 0x30e349b1, 0x417b1dbc, 0x5125dad3,
-		0x61c69362, 0x7198540d, 0x82f63b78, 0x92a8fc17, 0xa24bb5a6, 0xb21572c9,
-		0xc38d26c4, 0xd3d3e1ab, 0xe330a81a, 0xf36e6f75,
+	    0x00000000, 0x105ec76f, 0x20bd8ede, 0x30e349b1, 0x417b1dbc, 0x5125dad3,
+	    0x61c69362, 0x7198540d, 0x82f63b78, 0x92a8fc17, 0xa24bb5a6, 0xb21572c9,
+	    0xc38d26c4, 0xd3d3e1ab, 0xe330a81a, 0xf36e6f75,
 	};
 	for (size_t i = 0; i < len; i++) {
 		crc ^= p[i];
@@ -96,8 +96,9 @@ static size_t finish(uint8_t *buf, struct syn_mem_wire_src s, uint8_t type, size
 	return len;
 }
 
-size_t syn_mem_wire_join(uint8_t *buf, struct syn_mem_wire_src s, const struct syn_mem_ring_id *ring,
-			 uint64_t have, uint64_t max_seq, uint32_t join_counter)
+size_t syn_mem_wire_join(uint8_t *buf, struct syn_mem_wire_src s,
+			 const struct syn_mem_ring_id *ring, uint64_t have, uint64_t max_seq,
+			 uint32_t join_counter)
 {
 	put_ring(buf + 24, ring);
 	put64(buf + 40, have);
@@ -122,9 +123,9 @@ size_t syn_mem_wire_propose(uint8_t *buf, struct syn_mem_wire_src s,
 }
 
 size_t syn_mem_wire_accept(uint8_t *buf, struct syn_mem_wire_src s,
-			   const struct syn_mem_ring_id *ring, const struct syn_mem_ring_id *old_ring,
-			   uint64_t have, uint64_t max_seq, uint32_t join_counter,
-			   const struct syn_mem_seen *seen, uint32_t n_seen)
+			   const struct syn_mem_ring_id *ring,
+			   const struct syn_mem_ring_id *old_ring, uint64_t have, uint64_t max_seq,
+			   uint32_t join_counter, const struct syn_mem_seen *seen, uint32_t n_seen)
 {
 	put_ring(buf + 24, ring);
 	put_ring(buf + 40, old_ring);
@@ -201,8 +202,7 @@ size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
 	return finish(buf, s, SYN_MEM_PKT_ORDERED, 80 + (size_t)len);
 }
 
-void syn_mem_wire_member(const struct syn_mem_pkt *p, uint32_t i, uint32_t *nodeid,
-			 uint32_t *epoch)
+void syn_mem_wire_member(const struct syn_mem_pkt *p, uint32_t i, uint32_t *nodeid, uint32_t *epoch)
 {
 	*nodeid = get32(p->data + 8 * (size_t)i);
 	*epoch = get32(p->data + 8 * (size_t)i + 4);
@@ -356,8 +356,8 @@ int syn_mem_wire_decode(const void *buf, size_t len, uint32_t src, struct syn_me
 	memset(out, 0, sizeof(*out));
 	if (buf == NULL || len < sizeof(struct syn_mem_wire_hdr) || len > SYN_MEM_WIRE_MAX)
 		return -EBADMSG;
-	if (get16(b) != SYN_MEM_WIRE_MAGIC || b[2] != SYN_MEM_WIRE_VERSION ||
-	    get32(b + 4) != len || get32(b + 20) != 0)
+	if (get16(b) != SYN_MEM_WIRE_MAGIC || b[2] != SYN_MEM_WIRE_VERSION || get32(b + 4) != len ||
+	    get32(b + 20) != 0)
 		return -EBADMSG;
 	if (get32(b + 16) != packet_crc(b, len))
 		return -EBADMSG;

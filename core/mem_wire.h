@@ -246,11 +246,11 @@ SYN_MEM_WIRE_ASSERT(syn_mem_wire_retrans, to, 48);
 /* Largest packet the core builds or accepts. */
 #define SYN_MEM_WIRE_MAX                                                                           \
 	(sizeof(struct syn_mem_wire_ordered) + SYN_MEM_MAX_MSG_LEN >                               \
-			 sizeof(struct syn_mem_wire_commit) +                                      \
-				 SYN_MEM_MAX_NODES * sizeof(struct syn_mem_wire_commit_entry)      \
-		 ? sizeof(struct syn_mem_wire_ordered) + SYN_MEM_MAX_MSG_LEN                       \
-		 : sizeof(struct syn_mem_wire_commit) +                                            \
-			   SYN_MEM_MAX_NODES * sizeof(struct syn_mem_wire_commit_entry))
+		 sizeof(struct syn_mem_wire_commit) +                                              \
+		     SYN_MEM_MAX_NODES * sizeof(struct syn_mem_wire_commit_entry)                  \
+	     ? sizeof(struct syn_mem_wire_ordered) + SYN_MEM_MAX_MSG_LEN                           \
+	     : sizeof(struct syn_mem_wire_commit) +                                                \
+		   SYN_MEM_MAX_NODES * sizeof(struct syn_mem_wire_commit_entry))
 
 /* One decoded commit entry. */
 struct syn_mem_commit_entry {
@@ -280,14 +280,14 @@ struct syn_mem_pkt {
 	uint32_t epoch;
 	struct syn_mem_ring_id ring;
 	struct syn_mem_ring_id old_ring; /* ACCEPT */
-	uint64_t a;   /* have / high / seq / msg_id / from */
-	uint64_t b;   /* max_seq / stable / msg_id / base / to */
-	uint64_t c;   /* ORDERED: stable */
-	uint32_t u32; /* join_counter (JOIN, ACCEPT) / sender (ORDERED) */
-	uint32_t u32b; /* ORDERED: sender_epoch */
-	uint32_t n;   /* members (PROPOSE, COMMIT), seen entries (ACCEPT) */
-	const uint8_t *data; /* payload or member/entry array */
-	uint32_t len;        /* payload length */
+	uint64_t a;			 /* have / high / seq / msg_id / from */
+	uint64_t b;			 /* max_seq / stable / msg_id / base / to */
+	uint64_t c;			 /* ORDERED: stable */
+	uint32_t u32;			 /* join_counter (JOIN, ACCEPT) / sender (ORDERED) */
+	uint32_t u32b;			 /* ORDERED: sender_epoch */
+	uint32_t n;			 /* members (PROPOSE, COMMIT), seen entries (ACCEPT) */
+	const uint8_t *data;		 /* payload or member/entry array */
+	uint32_t len;			 /* payload length */
 };
 
 /* Validate pkt from src and decode it.  Returns 0 or -EBADMSG. */
@@ -306,15 +306,16 @@ struct syn_mem_wire_src {
 	uint32_t sender;
 	uint32_t epoch;
 };
-size_t syn_mem_wire_join(uint8_t *buf, struct syn_mem_wire_src s, const struct syn_mem_ring_id *ring,
-			 uint64_t have, uint64_t max_seq, uint32_t join_counter);
+size_t syn_mem_wire_join(uint8_t *buf, struct syn_mem_wire_src s,
+			 const struct syn_mem_ring_id *ring, uint64_t have, uint64_t max_seq,
+			 uint32_t join_counter);
 size_t syn_mem_wire_propose(uint8_t *buf, struct syn_mem_wire_src s,
 			    const struct syn_mem_ring_id *ring, const uint32_t *ids,
 			    const uint32_t *epochs, uint32_t n);
 size_t syn_mem_wire_accept(uint8_t *buf, struct syn_mem_wire_src s,
-			   const struct syn_mem_ring_id *ring, const struct syn_mem_ring_id *old_ring,
-			   uint64_t have, uint64_t max_seq, uint32_t join_counter,
-			   const struct syn_mem_seen *seen, uint32_t n_seen);
+			   const struct syn_mem_ring_id *ring,
+			   const struct syn_mem_ring_id *old_ring, uint64_t have, uint64_t max_seq,
+			   uint32_t join_counter, const struct syn_mem_seen *seen, uint32_t n_seen);
 size_t syn_mem_wire_commit(uint8_t *buf, struct syn_mem_wire_src s,
 			   const struct syn_mem_ring_id *ring, const struct syn_mem_commit_entry *e,
 			   uint32_t n);

@@ -51,9 +51,9 @@ static bool config_valid(const struct syn_mem_config *c)
 	return c->heartbeat_ms > 0 && c->fail_timeout_ms >= 2 * c->heartbeat_ms &&
 	       c->join_interval_ms > 0 && c->join_settle_ms >= c->join_interval_ms &&
 	       c->consensus_timeout_ms >= 2 * c->retransmit_ms && c->retransmit_ms > 0 &&
-	       c->send_queue_max > 0 && c->send_window > 0 && c->send_window <= SYN_MEM_MAX_WINDOW && c->log_max >= 16 &&
-	       c->max_msg_len > 0 && c->max_msg_len <= SYN_MEM_MAX_MSG_LEN &&
-	       c->retransmit_batch > 0;
+	       c->send_queue_max > 0 && c->send_window > 0 &&
+	       c->send_window <= SYN_MEM_MAX_WINDOW && c->log_max >= 16 && c->max_msg_len > 0 &&
+	       c->max_msg_len <= SYN_MEM_MAX_MSG_LEN && c->retransmit_batch > 0;
 }
 
 void *syn_mem__alloc(struct syn_mem *m, size_t size)
@@ -123,8 +123,8 @@ bool syn_mem__ring_eq(const struct syn_mem_ring_id *a, const struct syn_mem_ring
 	return syn_mem_ring_id_cmp(a, b) == 0;
 }
 
-int syn_mem_create(const struct syn_mem_config *cfg, const struct syn_mem_env *env,
-		   uint32_t nodeid, uint32_t epoch, uint64_t now_us, struct syn_mem **out)
+int syn_mem_create(const struct syn_mem_config *cfg, const struct syn_mem_env *env, uint32_t nodeid,
+		   uint32_t epoch, uint64_t now_us, struct syn_mem **out)
 {
 	struct syn_mem_config defaults;
 	struct syn_mem *m;
@@ -195,7 +195,7 @@ static void check_pause(struct syn_mem *m, uint64_t now)
 		return;
 	m->stats.pauses_detected++;
 	syn_mem__log(m, 4, "not scheduled for %llu ms, extending peer timeouts",
-		(unsigned long long)(gap / 1000));
+		     (unsigned long long)(gap / 1000));
 	floor_us = now > fail / 2 ? now - fail / 2 : 0;
 	for (uint32_t i = 0; i < m->n_peers; i++)
 		if (m->peers[i].last_heard_us < floor_us)
@@ -207,8 +207,7 @@ static void check_pause(struct syn_mem *m, uint64_t now)
 		m->t_consensus = now + fail / 4;
 }
 
-int syn_mem_receive(struct syn_mem *m, uint64_t now_us, uint32_t src, const void *pkt,
-		    size_t len)
+int syn_mem_receive(struct syn_mem *m, uint64_t now_us, uint32_t src, const void *pkt, size_t len)
 {
 	struct syn_mem_pkt p;
 
@@ -293,8 +292,8 @@ void syn_mem_get_stats(const struct syn_mem *m, struct syn_mem_stats *out)
 	out->state = m->state;
 }
 
-size_t syn_mem_get_view(const struct syn_mem *m, struct syn_mem_ring_id *ring,
-			uint32_t *members, size_t cap)
+size_t syn_mem_get_view(const struct syn_mem *m, struct syn_mem_ring_id *ring, uint32_t *members,
+			size_t cap)
 {
 	if (!m->has_view)
 		return 0;

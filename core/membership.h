@@ -63,17 +63,17 @@ struct syn_mem_ring_id {
 
 /* Tunables; syn_mem_config_init() fills the defaults shown. */
 struct syn_mem_config {
-	uint32_t heartbeat_ms;         /* 40: leader heartbeat and member ack period */
+	uint32_t heartbeat_ms;	       /* 40: leader heartbeat and member ack period */
 	uint32_t fail_timeout_ms;      /* 400: silence after which a peer is suspected */
 	uint32_t join_interval_ms;     /* 20: JOIN broadcast period while gathering */
 	uint32_t join_settle_ms;       /* 50: candidate set must be stable this long */
 	uint32_t consensus_timeout_ms; /* 200: proposal / commit / recovery timeout */
-	uint32_t retransmit_ms;        /* 20: retry period for NACK, FETCH, PROPOSE */
+	uint32_t retransmit_ms;	       /* 20: retry period for RETRANS, PROPOSE, ACCEPT */
 	uint32_t send_queue_max;       /* 1024: submitted, not yet delivered messages */
-	uint32_t send_window;          /* 32: submitted messages in flight, <= SYN_MEM_MAX_WINDOW */
-	uint32_t log_max;              /* 8192: ordered messages kept until stable */
-	uint32_t max_msg_len;          /* 16384: largest message syn_mem_submit() takes */
-	uint32_t retransmit_batch;     /* 64: messages resent per NACK or FETCH */
+	uint32_t send_window;	       /* 32: submitted messages in flight, <= SYN_MEM_MAX_WINDOW */
+	uint32_t log_max;	       /* 8192: ordered messages kept until stable */
+	uint32_t max_msg_len;	       /* 16384: largest message syn_mem_submit() takes */
+	uint32_t retransmit_batch;     /* 64: messages resent per RETRANS request */
 };
 
 struct syn_mem_view_event {
@@ -88,7 +88,7 @@ struct syn_mem_view_event {
 
 struct syn_mem_deliver_event {
 	struct syn_mem_ring_id ring; /* the view the message was ordered in */
-	uint64_t seq;                /* its position in that view, from 1 */
+	uint64_t seq;		     /* its position in that view, from 1 */
 	uint32_t sender;
 	uint64_t msg_id; /* the sender's own counter, for diagnostics */
 	const void *data;
@@ -114,11 +114,11 @@ struct syn_mem_env {
 struct syn_mem_stats {
 	uint64_t pkts_sent;
 	uint64_t pkts_received;
-	uint64_t pkts_garbled;    /* failed validation, dropped */
-	uint64_t pkts_dropped;    /* valid but stale, foreign or no memory */
+	uint64_t pkts_garbled;	  /* failed validation, dropped */
+	uint64_t pkts_dropped;	  /* valid but stale, foreign or no memory */
 	uint64_t views_installed; /* like stats.srp.memb_commit_token_rx */
-	uint64_t gathers;         /* times the node entered GATHER */
-	uint64_t proposals;       /* proposals sent as coordinator */
+	uint64_t gathers;	  /* times the node entered GATHER */
+	uint64_t proposals;	  /* proposals sent as coordinator */
 	uint64_t consensus_timeouts;
 	uint64_t msgs_submitted;
 	uint64_t msgs_ordered; /* as leader */
@@ -149,8 +149,8 @@ void syn_mem_config_init(struct syn_mem_config *cfg);
  * nobody.  cfg and env are copied.  Returns 0, -EINVAL (bad id or config)
  * or -ENOMEM.
  */
-int syn_mem_create(const struct syn_mem_config *cfg, const struct syn_mem_env *env,
-		   uint32_t nodeid, uint32_t epoch, uint64_t now_us, struct syn_mem **out);
+int syn_mem_create(const struct syn_mem_config *cfg, const struct syn_mem_env *env, uint32_t nodeid,
+		   uint32_t epoch, uint64_t now_us, struct syn_mem **out);
 void syn_mem_destroy(struct syn_mem *m);
 
 /*
@@ -159,8 +159,7 @@ void syn_mem_destroy(struct syn_mem *m);
  * it could not be stored (dropped, state unchanged; the protocol recovers
  * as from a lost packet).
  */
-int syn_mem_receive(struct syn_mem *m, uint64_t now_us, uint32_t src, const void *pkt,
-		    size_t len);
+int syn_mem_receive(struct syn_mem *m, uint64_t now_us, uint32_t src, const void *pkt, size_t len);
 
 /* Run every timer due at now_us.  Calling it early is harmless.  Returns 0. */
 int syn_mem_timeout(struct syn_mem *m, uint64_t now_us);
@@ -182,8 +181,8 @@ void syn_mem_get_stats(const struct syn_mem *m, struct syn_mem_stats *out);
  * The installed view: its ring id and up to cap member ids.  Returns the
  * number of members, or 0 before the first view is installed.
  */
-size_t syn_mem_get_view(const struct syn_mem *m, struct syn_mem_ring_id *ring,
-			uint32_t *members, size_t cap);
+size_t syn_mem_get_view(const struct syn_mem *m, struct syn_mem_ring_id *ring, uint32_t *members,
+			size_t cap);
 
 /* -1, 0 or 1 as a orders before, equal to or after b. */
 int syn_mem_ring_id_cmp(const struct syn_mem_ring_id *a, const struct syn_mem_ring_id *b);

@@ -149,8 +149,9 @@ static void check_agreed(struct sim_node *nd, struct sim_ring_rec *rec,
 	if (ev->seq <= rec->n_msgs) {
 		const struct sim_msg *a = &rec->msgs[ev->seq - 1];
 		if (a->sender != m->sender || a->epoch != m->epoch || a->counter != m->counter)
-			sim_fail(w, "D2: n%u delivered %u/%llu as seq %llu of ring %llu/%u, "
-				    "others %u/%llu",
+			sim_fail(w,
+				 "D2: n%u delivered %u/%llu as seq %llu of ring %llu/%u, "
+				 "others %u/%llu",
 				 nd->id, m->sender, (unsigned long long)m->counter,
 				 (unsigned long long)ev->seq, (unsigned long long)ev->ring.seq,
 				 ev->ring.rep, a->sender, (unsigned long long)a->counter);
@@ -174,7 +175,8 @@ void sim_check_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *
 	}
 	rec = &w->rings[nd->ring_idx];
 	if (!ring_eq(&rec->ring, &ev->ring) || ev->seq != nd->delivered_in_view + 1) {
-		sim_fail(w, "D1: n%u delivered seq %llu of ring %llu/%u, expected seq %llu of %llu/%u",
+		sim_fail(w,
+			 "D1: n%u delivered seq %llu of ring %llu/%u, expected seq %llu of %llu/%u",
 			 nd->id, (unsigned long long)ev->seq, (unsigned long long)ev->ring.seq,
 			 ev->ring.rep, (unsigned long long)nd->delivered_in_view + 1,
 			 (unsigned long long)rec->ring.seq, rec->ring.rep);
@@ -215,7 +217,8 @@ void sim_check_converged(struct sim_world *w, bool final)
 		live++;
 		syn_mem_get_stats(nd->core, &st);
 		if (!nd->has_view || st.state != SYN_MEM_OPERATIONAL) {
-			sim_fail(w, "L1: n%u not operational %s (state %u)", nd->id, when, st.state);
+			sim_fail(w, "L1: n%u not operational %s (state %u)", nd->id, when,
+				 st.state);
 			return;
 		}
 		if (st.send_queue_len != 0) {

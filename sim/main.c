@@ -19,8 +19,9 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: synod-sim --seed N | --seeds A-B | --soak SECONDS | --failover\n"
-			"                 [--nodes K] [--fault-ms MS] [--quiet-ms MS] [--verbose]\n");
+	fprintf(stderr,
+		"usage: synod-sim --seed N | --seeds A-B | --soak SECONDS | --failover\n"
+		"                 [--nodes K] [--fault-ms MS] [--quiet-ms MS] [--verbose]\n");
 	return 2;
 }
 
@@ -48,7 +49,8 @@ static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converg
 		printf("seed %" PRIu64 " ok: %u nodes, %" PRIu64 " events, %" PRIu64
 		       " views, %" PRIu64 "/%" PRIu64 " delivered/submitted, converged %" PRIu64
 		       " ms after faults stopped\n",
-		       o->seed, r.nodes, r.events, r.views, r.delivered, r.submitted, r.converge_ms);
+		       o->seed, r.nodes, r.events, r.views, r.delivered, r.submitted,
+		       r.converge_ms);
 	return r.ok ? 0 : 1;
 }
 
@@ -97,10 +99,11 @@ static int failover(void)
 		for (uint64_t seed = 1; seed <= 10; seed++) {
 			for (int leader = 0; leader < 2; leader++) {
 				uint64_t ms = 0, spurious = 0;
-				int rc = syn_sim_failover(seed, sizes[k], leader, 300, &ms, &spurious);
+				int rc =
+				    syn_sim_failover(seed, sizes[k], leader, 300, &ms, &spurious);
 				if (rc != 0) {
-					printf("failover n=%u seed %" PRIu64 ": error %d\n", sizes[k],
-					       seed, rc);
+					printf("failover n=%u seed %" PRIu64 ": error %d\n",
+					       sizes[k], seed, rc);
 					bad = 1;
 					continue;
 				}

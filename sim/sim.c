@@ -165,7 +165,8 @@ static void arm_timer(struct sim_node *nd)
 		t = SIM_NEVER;
 	} else {
 		uint64_t l = local_now(nd);
-		t = d <= l ? w->now : w->now + ((d - l) * 1000000 + nd->rate_ppm - 1) / nd->rate_ppm;
+		t = d <= l ? w->now
+			   : w->now + ((d - l) * 1000000 + nd->rate_ppm - 1) / nd->rate_ppm;
 	}
 	if (t == nd->timer_at)
 		return;
@@ -191,8 +192,8 @@ static void env_send(void *ctx, uint32_t dest, const void *pkt, size_t len)
 			continue;
 		int copies = chance_ppm(w, w->dup_ppm) ? 2 : 1;
 		for (int c = 0; c < copies; c++) {
-			struct sim_ev ev = {.type = EV_PACKET, .node = to, .src = nd->id,
-					    .len = (uint32_t)len};
+			struct sim_ev ev = {
+			    .type = EV_PACKET, .node = to, .src = nd->id, .len = (uint32_t)len};
 			ev.t = w->now + w->delay_us[nd->id][to] + sim_range(w, 0, w->jitter_us);
 			ev.pkt = malloc(len);
 			if (ev.pkt == NULL)
@@ -252,9 +253,13 @@ static void env_free(void *ctx, void *ptr)
 static void node_start(struct sim_node *nd)
 {
 	struct sim_world *w = nd->w;
-	struct syn_mem_env env = {.ctx = nd, .alloc = env_alloc, .free = env_free,
-				  .send = env_send, .on_view = env_view,
-				  .on_deliver = env_deliver, .log = env_log};
+	struct syn_mem_env env = {.ctx = nd,
+				  .alloc = env_alloc,
+				  .free = env_free,
+				  .send = env_send,
+				  .on_view = env_view,
+				  .on_deliver = env_deliver,
+				  .log = env_log};
 	int rc;
 
 	nd->epoch++;
@@ -317,7 +322,8 @@ static void fault(struct sim_world *w)
 		sim_trace(w, "HEAL");
 		heal(w);
 	} else if (kind < 75 && nd->core) {
-		uint64_t ms = sim_range(w, 0, 9) < 7 ? sim_range(w, 20, 300) : sim_range(w, 300, 1500);
+		uint64_t ms =
+		    sim_range(w, 0, 9) < 7 ? sim_range(w, 20, 300) : sim_range(w, 300, 1500);
 		sim_trace(w, "n%u PAUSE %llu ms", a, (unsigned long long)ms);
 		nd->paused_until = w->now + ms * 1000;
 	} else if (kind < 90) {
@@ -477,7 +483,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 	case EV_CHECK:
 		sim_check_converged(w, false);
 		w->r->converge_ms =
-			w->last_view_at > w->quiet_at ? (w->last_view_at - w->quiet_at) / 1000 : 0;
+		    w->last_view_at > w->quiet_at ? (w->last_view_at - w->quiet_at) / 1000 : 0;
 		break;
 	case EV_END:
 		sim_check_converged(w, true);

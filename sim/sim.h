@@ -16,11 +16,11 @@
 
 struct syn_sim_opts {
 	uint64_t seed;
-	uint32_t nodes;    /* 0: drawn from the seed, 3..16 */
+	uint32_t nodes;	   /* 0: drawn from the seed, 3..16 */
 	uint32_t fault_ms; /* virtual time with faults injected */
 	uint32_t quiet_ms; /* convergence bound after faults stop; 0: from the config */
-	bool trace;        /* keep a trace and print its tail on failure */
-	bool verbose;      /* print every trace line as it happens */
+	bool trace;	   /* keep a trace and print its tail on failure */
+	bool verbose;	   /* print every trace line as it happens */
 	FILE *out;
 };
 

@@ -49,11 +49,11 @@ struct sim_node {
 	bool has_view;
 	uint64_t ring_idx; /* into w->rings */
 	uint64_t delivered_in_view;
-	uint64_t msg_counter;  /* app messages submitted */
-	uint64_t own_delivered; /* highest own counter delivered */
+	uint64_t msg_counter;		       /* app messages submitted */
+	uint64_t own_delivered;		       /* highest own counter delivered */
 	uint64_t last_from[SIM_MAX_NODES + 1]; /* per sender: counter, this epoch */
 	uint32_t last_from_epoch[SIM_MAX_NODES + 1];
-	uint8_t *any;        /* any[c]: own message c delivered by some node */
+	uint8_t *any; /* any[c]: own message c delivered by some node */
 	uint64_t cap_any;
 };
 

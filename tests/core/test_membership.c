@@ -99,8 +99,12 @@ static struct syn_mem_env env_for(struct net *n, uint32_t id)
 {
 	ctxs[id].net = n;
 	ctxs[id].id = id;
-	struct syn_mem_env env = {.ctx = &ctxs[id], .alloc = t_alloc, .free = t_free,
-				  .send = t_send, .on_view = t_view, .on_deliver = t_deliver};
+	struct syn_mem_env env = {.ctx = &ctxs[id],
+				  .alloc = t_alloc,
+				  .free = t_free,
+				  .send = t_send,
+				  .on_view = t_view,
+				  .on_deliver = t_deliver};
 	return env;
 }
 
@@ -302,7 +306,8 @@ static void test_garbled_packets_dropped(void **state)
 			uint8_t bad[1024];
 			memcpy(bad, good.data, good.len);
 			bad[i] ^= (uint8_t)(1u << bit);
-			assert_int_equal(syn_mem_receive(n.m[1], n.now, 2, bad, good.len), -EBADMSG);
+			assert_int_equal(syn_mem_receive(n.m[1], n.now, 2, bad, good.len),
+					 -EBADMSG);
 		}
 	}
 	for (size_t len = 0; len < good.len; len++)
@@ -403,17 +408,17 @@ static void test_ring_id_cmp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_and_create_errors),
-		cmocka_unit_test(test_create_enomem),
-		cmocka_unit_test(test_singleton_view_and_delivery),
-		cmocka_unit_test(test_submit_errors),
-		cmocka_unit_test(test_three_nodes_agree_then_fail),
-		cmocka_unit_test(test_stale_join_ignored),
-		cmocka_unit_test(test_garbled_packets_dropped),
-		cmocka_unit_test(test_wire_validation),
-		cmocka_unit_test(test_receive_enomem_keeps_state),
-		cmocka_unit_test(test_pause_tolerated),
-		cmocka_unit_test(test_ring_id_cmp),
+	    cmocka_unit_test(test_config_and_create_errors),
+	    cmocka_unit_test(test_create_enomem),
+	    cmocka_unit_test(test_singleton_view_and_delivery),
+	    cmocka_unit_test(test_submit_errors),
+	    cmocka_unit_test(test_three_nodes_agree_then_fail),
+	    cmocka_unit_test(test_stale_join_ignored),
+	    cmocka_unit_test(test_garbled_packets_dropped),
+	    cmocka_unit_test(test_wire_validation),
+	    cmocka_unit_test(test_receive_enomem_keeps_state),
+	    cmocka_unit_test(test_pause_tolerated),
+	    cmocka_unit_test(test_ring_id_cmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,7 +74,8 @@ static size_t build(uint8_t *buf, struct reader *r, uint32_t src)
 	case 1:
 		return syn_mem_wire_propose(buf, s, &ring, ids, eps, n);
 	case 2:
-		return syn_mem_wire_accept(buf, s, &ring, &old, a, b, (uint32_t)take(r, 2), seen, n);
+		return syn_mem_wire_accept(buf, s, &ring, &old, a, b, (uint32_t)take(r, 2), seen,
+					   n);
 	case 3:
 		return syn_mem_wire_commit(buf, s, &ring, ce, n);
 	case 4:
