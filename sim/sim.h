@@ -1,0 +1,52 @@
+/*
+ * sim.h - the deterministic cluster simulator for the membership core.
+ *
+ * One process runs many cores against a simulated network and a virtual
+ * clock.  Everything random comes from one seeded generator, so a seed
+ * replays exactly.  The invariants of docs/membership.md are checked after
+ * every step; the first violation stops the run and is reported with the
+ * seed and, when tracing, the last events that led to it.
+ */
+#ifndef SYN_SIM_H
+#define SYN_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct syn_sim_opts {
+	uint64_t seed;
+	uint32_t nodes;	   /* 0: drawn from the seed, 3..16 */
+	uint32_t fault_ms; /* virtual time with faults injected */
+	uint32_t quiet_ms; /* convergence bound after faults stop; 0: from the config */
+	bool trace;	   /* keep a trace and print its tail on failure */
+	bool verbose;	   /* print every trace line as it happens */
+	FILE *out;
+};
+
+struct syn_sim_result {
+	bool ok;
+	char failure[512];
+	uint32_t nodes;
+	uint64_t events;
+	uint64_t views;
+	uint64_t delivered;
+	uint64_t submitted;
+	uint64_t converge_ms; /* from faults stopping to the final view */
+};
+
+void syn_sim_opts_init(struct syn_sim_opts *o, uint64_t seed);
+/* Run one seed.  Returns 0, or -ENOMEM if the simulator itself ran out. */
+int syn_sim_run(const struct syn_sim_opts *o, struct syn_sim_result *r);
+
+/*
+ * Failover measurement: n nodes, no faults until they agree, then the
+ * leader (victim_leader) or another member crashes.  *detect_ms is the
+ * time from the crash until every survivor installed the next view.
+ * *spurious counts view changes seen while one node is paused for
+ * pause_ms afterwards (0 pause_ms skips that part).
+ */
+int syn_sim_failover(uint64_t seed, uint32_t n, bool victim_leader, uint32_t pause_ms,
+		     uint64_t *detect_ms, uint64_t *spurious);
+
+#endif
