@@ -17,6 +17,7 @@
 #include <qb/qblog.h>
 #include <qb/qbloop.h>
 
+#include "cluster.h"
 #include "config.h"
 #include "logconfig.h"
 #include "ipc.h"
@@ -45,6 +46,7 @@ struct daemon {
 	qb_loop_t *loop;
 	struct syn_ipc *ipc;
 	struct syn_svc_cmap *cmap;
+	struct syn_cluster *cluster;
 };
 
 static void usage(FILE *out)
@@ -144,7 +146,14 @@ static int32_t on_signal(int32_t sig, void *data)
 
 static int start_services(struct daemon *d)
 {
+	char err[512];
 	int rc;
+
+	rc = syn_cluster_create(d->loop, d->icmap, d->stats, &d->cluster, err, sizeof(err));
+	if (rc != 0) {
+		qb_log(LOG_ERR, "%s", err);
+		return rc;
+	}
 
 	d->ipc = syn_ipc_create(d->loop, d->icmap, d->stats);
 	d->cmap = d->ipc ? syn_svc_cmap_create(d->icmap, d->stats, d->ipc) : NULL;
@@ -163,6 +172,7 @@ static void daemon_fini(struct daemon *d)
 {
 	syn_ipc_destroy(d->ipc);
 	syn_svc_cmap_destroy(d->cmap);
+	syn_cluster_destroy(d->cluster);
 	if (d->loop)
 		qb_loop_destroy(d->loop);
 	syn_store_destroy(d->stats);
@@ -225,6 +235,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	qb_log(LOG_NOTICE, "synod %s started, serving cmap", SYN_VERSION);
 	qb_loop_run(d.loop);
+	if (d.cluster && syn_cluster_fatal(d.cluster))
+		code = SYN_EXIT_CONFIG;
 	qb_log(LOG_NOTICE, "synod exiting");
 out:
 	daemon_fini(&d);

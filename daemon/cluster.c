@@ -1,0 +1,435 @@
+/*
+ * cluster.c - the membership layer of the daemon (see cluster.h).
+ *
+ * Every call into the core is followed by re-arming the one loop timer
+ * at the core's next deadline.  Core callbacks run inside those calls:
+ * send() goes straight to knet, on_view() updates cmap and observers,
+ * on_deliver() dispatches by message type.
+ */
+#include "cluster_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <qb/qblog.h>
+#include <qb/qbutil.h>
+
+#define SYN_CLUSTER_MAX_OBSERVERS 8
+#define SYN_CLUSTER_STATS_MS 1000
+
+struct observer {
+	syn_cluster_view_fn fn;
+	void *ctx;
+};
+
+struct handler {
+	syn_cluster_msg_fn fn;
+	void *ctx;
+};
+
+struct syn_cluster {
+	qb_loop_t *loop;
+	struct syn_store *icmap;
+	struct syn_store *stats;
+	struct syn_transport *transport;
+	struct syn_mem *core;
+	uint32_t local;
+	qb_loop_timer_handle timer;
+	bool timer_armed;
+	uint64_t timer_deadline;
+	qb_loop_timer_handle stats_timer;
+	struct observer observers[SYN_CLUSTER_MAX_OBSERVERS];
+	size_t n_observers;
+	struct handler handlers[SYN_CLUSTER_MSG_TYPES];
+	uint64_t ring_seq;
+	uint32_t ring_rep;
+	uint32_t *members;
+	size_t n_members;
+	bool saw_others;
+	bool fatal;
+};
+
+static uint64_t now_us(void)
+{
+	return qb_util_nano_current_get() / 1000;
+}
+
+static void on_timer(void *data);
+
+static void rearm(struct syn_cluster *cl)
+{
+	uint64_t deadline = syn_mem_next_deadline(cl->core), now = now_us();
+
+	if (cl->timer_armed && deadline == cl->timer_deadline)
+		return;
+	if (cl->timer_armed)
+		qb_loop_timer_del(cl->loop, cl->timer);
+	cl->timer_armed = false;
+	if (deadline == SYN_MEM_NO_DEADLINE)
+		return;
+	if (qb_loop_timer_add(cl->loop, QB_LOOP_HIGH,
+			      deadline > now ? (deadline - now) * QB_TIME_NS_IN_USEC : 0, cl,
+			      on_timer, &cl->timer) == 0) {
+		cl->timer_armed = true;
+		cl->timer_deadline = deadline;
+	}
+}
+
+static void on_timer(void *data)
+{
+	struct syn_cluster *cl = data;
+
+	cl->timer_armed = false;
+	syn_mem_timeout(cl->core, now_us());
+	rearm(cl);
+}
+
+static void on_packet(void *ctx, uint32_t src, const void *pkt, size_t len)
+{
+	struct syn_cluster *cl = ctx;
+
+	syn_mem_receive(cl->core, now_us(), src, pkt, len);
+	rearm(cl);
+}
+
+static void core_send(void *ctx, uint32_t dest, const void *pkt, size_t len)
+{
+	struct syn_cluster *cl = ctx;
+
+	syn_transport_send(cl->transport, dest, pkt, len);
+}
+
+/* The daemon's own "Members[n]" line is the one notice per view change. */
+static void core_log(void *ctx, int level, const char *line)
+{
+	(void)ctx;
+	qb_log(level < LOG_INFO ? (level <= LOG_WARNING ? level : LOG_INFO) : level, "%s", line);
+}
+
+static void member_key(char *buf, size_t len, uint32_t id, const char *name)
+{
+	snprintf(buf, len, "runtime.members.%" PRIu32 ".%s", id, name);
+}
+
+static void member_joined(struct syn_cluster *cl, uint32_t id)
+{
+	char key[SYN_KEY_MAX + 1], ip[256];
+	uint32_t count = 0;
+
+	member_key(key, sizeof(key), id, "join_count");
+	syn_store_get_u32(cl->icmap, key, &count);
+	syn_store_set_u32(cl->icmap, key, count + 1);
+	member_key(key, sizeof(key), id, "ip");
+	if (!syn_store_exists(cl->icmap, key)) {
+		syn_transport_member_ip(cl->transport, id, ip, sizeof(ip));
+		syn_store_set_str(cl->icmap, key, ip);
+	}
+	member_key(key, sizeof(key), id, "config_version");
+	if (!syn_store_exists(cl->icmap, key))
+		syn_store_set_u64(cl->icmap, key, 0);
+	member_key(key, sizeof(key), id, "status");
+	syn_store_set_str(cl->icmap, key, "joined");
+}
+
+static void log_view(const struct syn_mem_view_event *ev)
+{
+	char line[2048];
+	size_t off;
+
+	off = (size_t)snprintf(line, sizeof(line),
+			       "Members[%zu]: ", ev->n_members);
+	for (size_t i = 0; i < ev->n_members && off < sizeof(line); i++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%" PRIu32, i ? " " : "",
+					ev->members[i]);
+	if (off < sizeof(line))
+		snprintf(line + off, sizeof(line) - off, " (ring %" PRIx32 ".%" PRIx64 ")", ev->ring.rep,
+			 ev->ring.seq);
+	qb_log(LOG_NOTICE, "%s", line);
+}
+
+static void publish_ring(struct syn_cluster *cl)
+{
+	char buf[2048];
+	size_t off = 0;
+
+	snprintf(buf, sizeof(buf), "%" PRIx32 ".%" PRIx64, cl->ring_rep, cl->ring_seq);
+	syn_store_set_str(cl->icmap, "runtime.totem.ring_id", buf);
+	buf[0] = '\0';
+	for (size_t i = 0; i < cl->n_members && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%" PRIu32, i ? " " : "",
+					cl->members[i]);
+	syn_store_set_str(cl->icmap, "runtime.totem.members", buf);
+}
+
+static void send_config_version(struct syn_cluster *cl)
+{
+	uint64_t version = 0;
+
+	syn_store_get_u64(cl->icmap, "totem.config_version", &version);
+	syn_cluster_send(cl, SYN_CLUSTER_MSG_CONFIG_VERSION, &version, sizeof(version));
+}
+
+static void core_view(void *ctx, const struct syn_mem_view_event *ev)
+{
+	struct syn_cluster *cl = ctx;
+	struct syn_cluster_view view;
+	char key[SYN_KEY_MAX + 1];
+	uint32_t *members = malloc((ev->n_members ? ev->n_members : 1) * sizeof(*members));
+
+	if (!members)
+		return;
+	memcpy(members, ev->members, ev->n_members * sizeof(*members));
+	free(cl->members);
+	cl->members = members;
+	cl->n_members = ev->n_members;
+	cl->ring_seq = ev->ring.seq;
+	cl->ring_rep = ev->ring.rep;
+	log_view(ev);
+	for (size_t i = 0; i < ev->n_joined; i++)
+		member_joined(cl, ev->joined[i]);
+	for (size_t i = 0; i < ev->n_left; i++) {
+		member_key(key, sizeof(key), ev->left[i], "status");
+		syn_store_set_str(cl->icmap, key, "left");
+	}
+	publish_ring(cl);
+	view = (struct syn_cluster_view){ev->ring.seq, ev->ring.rep, members, ev->n_members,
+					  ev->joined, ev->n_joined, ev->left, ev->n_left};
+	for (size_t i = 0; i < cl->n_observers; i++)
+		cl->observers[i].fn(cl->observers[i].ctx, &view);
+	if (ev->n_joined > 0 && ev->n_members > 1)
+		send_config_version(cl);
+}
+
+/* corosync's config version check (config-and-keys.md section 7.3). */
+static void on_config_version(void *ctx, uint32_t sender, const void *data, size_t len)
+{
+	struct syn_cluster *cl = ctx;
+	uint64_t theirs, mine = 0;
+	char key[SYN_KEY_MAX + 1];
+
+	if (len != sizeof(theirs))
+		return;
+	memcpy(&theirs, data, sizeof(theirs));
+	member_key(key, sizeof(key), sender, "config_version");
+	syn_store_set_u64(cl->icmap, key, theirs);
+	if (sender == cl->local)
+		return;
+	syn_store_get_u64(cl->icmap, "totem.config_version", &mine);
+	if (!cl->saw_others && mine != 0 && theirs != mine) {
+		qb_log(LOG_ERR,
+		       "Received config version (%" PRIu64 ") is different than my config "
+		       "version (%" PRIu64 ")! Exiting",
+		       theirs, mine);
+		cl->fatal = true;
+		qb_loop_stop(cl->loop);
+	}
+	cl->saw_others = true;
+}
+
+static void core_deliver(void *ctx, const struct syn_mem_deliver_event *ev)
+{
+	struct syn_cluster *cl = ctx;
+	const unsigned char *p = ev->data;
+	struct handler *h;
+
+	if (ev->len < 1 || p[0] >= SYN_CLUSTER_MSG_TYPES)
+		return;
+	h = &cl->handlers[p[0]];
+	if (h->fn)
+		h->fn(h->ctx, ev->sender, p + 1, ev->len - 1);
+}
+
+int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, const void *data,
+		     size_t len)
+{
+	unsigned char *buf = malloc(len + 1);
+	int rc;
+
+	if (!buf)
+		return -ENOMEM;
+	buf[0] = (unsigned char)type;
+	memcpy(buf + 1, data, len);
+	rc = syn_mem_submit(cl->core, now_us(), buf, len + 1);
+	free(buf);
+	rearm(cl);
+	return rc;
+}
+
+/* A value that grows with every start, even two starts in one second. */
+static uint32_t boot_epoch(const struct syn_store *icmap)
+{
+	const char *dir = "/var/lib/corosync";
+	uint32_t epoch = (uint32_t)time(NULL), last = 0;
+	char path[512], buf[32];
+	ssize_t n;
+	int fd;
+
+	syn_store_get_str(icmap, "system.state_dir", &dir);
+	snprintf(path, sizeof(path), "%s/synod-boot-epoch", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return epoch;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		last = (uint32_t)strtoul(buf, NULL, 10);
+	}
+	if (epoch <= last)
+		epoch = last + 1;
+	n = snprintf(buf, sizeof(buf), "%" PRIu32 "\n", epoch);
+	if (pwrite(fd, buf, (size_t)n, 0) == n)
+		(void)ftruncate(fd, n);
+	close(fd);
+	return epoch;
+}
+
+static void stats_tick(void *data)
+{
+	struct syn_cluster *cl = data;
+
+	syn_cluster_stats_write(cl);
+	qb_loop_timer_add(cl->loop, QB_LOOP_LOW, SYN_CLUSTER_STATS_MS * QB_TIME_NS_IN_MSEC, cl,
+			  stats_tick, &cl->stats_timer);
+}
+
+int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
+		       struct syn_cluster **out, char *err, size_t err_len)
+{
+	struct syn_cluster *cl = calloc(1, sizeof(*cl));
+	struct syn_transport_config *tc = malloc(sizeof(*tc));
+	struct syn_mem_config mc;
+	struct syn_mem_env env = {0};
+	int rc;
+
+	if (!cl || !tc) {
+		free(cl);
+		free(tc);
+		return -ENOMEM;
+	}
+	cl->loop = loop;
+	cl->icmap = icmap;
+	cl->stats = stats;
+	rc = syn_cluster_config_read(icmap, tc, &mc, err, err_len);
+	if (rc == 0) {
+		cl->local = tc->local_nodeid;
+		rc = syn_transport_create(loop, tc, on_packet, cl, &cl->transport, err, err_len);
+	}
+	free(tc);
+	if (rc != 0)
+		goto err_free;
+	env.ctx = cl;
+	env.send = core_send;
+	env.on_view = core_view;
+	env.on_deliver = core_deliver;
+	env.log = core_log;
+	cl->handlers[SYN_CLUSTER_MSG_CONFIG_VERSION] = (struct handler){on_config_version, cl};
+	rc = syn_mem_create(&mc, &env, cl->local, boot_epoch(icmap), now_us(), &cl->core);
+	if (rc != 0) {
+		snprintf(err, err_len, "Cannot start the membership protocol: %s", strerror(-rc));
+		goto err_free;
+	}
+	qb_log(LOG_INFO, "membership: node %" PRIu32 ", failure timeout %" PRIu32 " ms", cl->local,
+	       mc.fail_timeout_ms);
+	rearm(cl);
+	stats_tick(cl);
+	*out = cl;
+	return 0;
+err_free:
+	syn_cluster_destroy(cl);
+	return rc;
+}
+
+void syn_cluster_destroy(struct syn_cluster *cl)
+{
+	if (!cl)
+		return;
+	if (cl->timer_armed)
+		qb_loop_timer_del(cl->loop, cl->timer);
+	if (cl->core)
+		qb_loop_timer_del(cl->loop, cl->stats_timer);
+	syn_mem_destroy(cl->core);
+	syn_transport_destroy(cl->transport);
+	free(cl->members);
+	free(cl);
+}
+
+uint32_t syn_cluster_local_nodeid(const struct syn_cluster *cl)
+{
+	return cl->local;
+}
+
+void syn_cluster_get_view(const struct syn_cluster *cl, struct syn_cluster_view *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ring_seq = cl->ring_seq;
+	out->ring_rep = cl->ring_rep;
+	out->members = cl->members;
+	out->n_members = cl->n_members;
+}
+
+int syn_cluster_add_view_observer(struct syn_cluster *cl, syn_cluster_view_fn fn, void *ctx)
+{
+	if (cl->n_observers == SYN_CLUSTER_MAX_OBSERVERS)
+		return -ENOSPC;
+	cl->observers[cl->n_observers++] = (struct observer){fn, ctx};
+	return 0;
+}
+
+int syn_cluster_set_handler(struct syn_cluster *cl, enum syn_cluster_msg_type type,
+			    syn_cluster_msg_fn fn, void *ctx)
+{
+	if ((unsigned)type >= SYN_CLUSTER_MSG_TYPES)
+		return -EINVAL;
+	cl->handlers[type] = (struct handler){fn, ctx};
+	return 0;
+}
+
+void syn_cluster_stats_write(struct syn_cluster *cl)
+{
+	struct syn_mem_stats s;
+	struct syn_store *st = cl->stats;
+
+	syn_mem_get_stats(cl->core, &s);
+	/* corosync's names where the meaning is the same */
+	syn_store_set_u64(st, "stats.srp.memb_commit_token_rx", s.views_installed);
+	syn_store_set_u64(st, "stats.srp.operational_entered", s.views_installed);
+	syn_store_set_u64(st, "stats.srp.gather_entered", s.gathers);
+	syn_store_set_u64(st, "stats.srp.consensus_timeouts", s.consensus_timeouts);
+	syn_store_set_u64(st, "stats.srp.mcast_tx", s.msgs_submitted);
+	syn_store_set_u64(st, "stats.srp.mcast_rx", s.msgs_delivered);
+	syn_store_set_u64(st, "stats.srp.mcast_retx", s.retransmits_sent);
+	syn_store_set_u64(st, "stats.srp.rx_msg_dropped", s.pkts_dropped + s.pkts_garbled);
+	syn_store_set_u8(st, "stats.srp.firewall_enabled_or_nic_failure",
+			 !syn_transport_node_connected(cl->transport, cl->local));
+	/* all of synod's own counters */
+	syn_store_set_u64(st, "stats.membership.pkts_sent", s.pkts_sent);
+	syn_store_set_u64(st, "stats.membership.pkts_received", s.pkts_received);
+	syn_store_set_u64(st, "stats.membership.pkts_garbled", s.pkts_garbled);
+	syn_store_set_u64(st, "stats.membership.pkts_dropped", s.pkts_dropped);
+	syn_store_set_u64(st, "stats.membership.views_installed", s.views_installed);
+	syn_store_set_u64(st, "stats.membership.gathers", s.gathers);
+	syn_store_set_u64(st, "stats.membership.proposals", s.proposals);
+	syn_store_set_u64(st, "stats.membership.msgs_ordered", s.msgs_ordered);
+	syn_store_set_u64(st, "stats.membership.nacks_sent", s.nacks_sent);
+	syn_store_set_u64(st, "stats.membership.pauses_detected", s.pauses_detected);
+	syn_store_set_u32(st, "stats.membership.send_queue_len", s.send_queue_len);
+	syn_store_set_u32(st, "stats.membership.log_len", s.log_len);
+	syn_store_set_u32(st, "stats.membership.state", s.state);
+	syn_transport_stats_write(cl->transport, st);
+}
+
+void syn_cluster_stats_clear_knet(struct syn_cluster *cl)
+{
+	syn_transport_stats_clear(cl->transport);
+	syn_transport_stats_write(cl->transport, cl->stats);
+}
+
+int syn_cluster_fatal(const struct syn_cluster *cl)
+{
+	return cl->fatal;
+}

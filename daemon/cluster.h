@@ -1,0 +1,77 @@
+/*
+ * cluster.h - the daemon's membership layer: the pure core (core/) wired
+ * to kronosnet links (transport.h), to a qb_loop timer at the core's
+ * next deadline, and to cmap (runtime.members.*, runtime.totem.*,
+ * stats.srp.*, stats.membership.*, stats.knet.*).
+ *
+ * Services follow the cluster through observers: a view observer is
+ * called after every installed view, and message handlers receive the
+ * messages of their type in the agreed total order.  Messages carry a
+ * one-byte type; SYN_CLUSTER_MSG_CONFIG_VERSION is the cluster layer's
+ * own (corosync's config version check, config-and-keys.md section 7.3).
+ *
+ * Timing: when totem.token is configured, a member is declared failed
+ * after token ms of silence (the coefficient is not applied: the protocol
+ * needs no rotation time per node); otherwise synod's defaults apply
+ * (400 ms).  docs/membership.md explains the choice.
+ */
+#ifndef SYN_DAEMON_CLUSTER_H
+#define SYN_DAEMON_CLUSTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <qb/qbloop.h>
+
+#include "store.h"
+
+enum syn_cluster_msg_type {
+	SYN_CLUSTER_MSG_CONFIG_VERSION = 1,
+	SYN_CLUSTER_MSG_VOTEQUORUM = 2,
+	SYN_CLUSTER_MSG_CMM = 3,
+	SYN_CLUSTER_MSG_CFG = 4,
+	SYN_CLUSTER_MSG_TYPES = 16,
+	SYN_CLUSTER_MSG_BENCH = 15,
+};
+
+struct syn_cluster_view {
+	uint64_t ring_seq;
+	uint32_t ring_rep;
+	const uint32_t *members;
+	size_t n_members;
+	const uint32_t *joined;
+	size_t n_joined;
+	const uint32_t *left;
+	size_t n_left;
+};
+
+typedef void (*syn_cluster_view_fn)(void *ctx, const struct syn_cluster_view *view);
+typedef void (*syn_cluster_msg_fn)(void *ctx, uint32_t sender, const void *data, size_t len);
+
+struct syn_cluster;
+
+/*
+ * Read nodelist/totem from icmap, open the links and start the core.
+ * Returns 0 or -errno with a message in err.
+ */
+int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
+		       struct syn_cluster **out, char *err, size_t err_len);
+void syn_cluster_destroy(struct syn_cluster *cl);
+
+uint32_t syn_cluster_local_nodeid(const struct syn_cluster *cl);
+/* Current view (n_members 0 before the first one); pointers valid until the next view. */
+void syn_cluster_get_view(const struct syn_cluster *cl, struct syn_cluster_view *out);
+
+int syn_cluster_add_view_observer(struct syn_cluster *cl, syn_cluster_view_fn fn, void *ctx);
+int syn_cluster_set_handler(struct syn_cluster *cl, enum syn_cluster_msg_type type,
+			    syn_cluster_msg_fn fn, void *ctx);
+/* Broadcast in total order; 0, -EAGAIN (queue full), -EMSGSIZE. */
+int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, const void *data,
+		     size_t len);
+
+/* Refresh stats.srp.*, stats.membership.*, stats.knet.* now. */
+void syn_cluster_stats_write(struct syn_cluster *cl);
+void syn_cluster_stats_clear_knet(struct syn_cluster *cl);
+/* True when the config version check asked the daemon to exit. */
+int syn_cluster_fatal(const struct syn_cluster *cl);
+
+#endif /* SYN_DAEMON_CLUSTER_H */

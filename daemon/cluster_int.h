@@ -1,0 +1,15 @@
+/*
+ * cluster_int.h - internals shared by cluster.c and cluster_config.c.
+ */
+#ifndef SYN_DAEMON_CLUSTER_INT_H
+#define SYN_DAEMON_CLUSTER_INT_H
+
+#include "cluster.h"
+#include "membership.h"
+#include "transport.h"
+
+/* Fill the transport and core configuration from icmap; 0 or -errno + err. */
+int syn_cluster_config_read(const struct syn_store *icmap, struct syn_transport_config *tc,
+			    struct syn_mem_config *mc, char *err, size_t err_len);
+
+#endif /* SYN_DAEMON_CLUSTER_INT_H */

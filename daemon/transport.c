@@ -1,0 +1,409 @@
+/*
+ * transport.c - kronosnet links (see transport.h).
+ *
+ * knet runs its own threads; the only code of ours they run is the packet
+ * filter (which reads the frame and the immutable local node id) and the
+ * socket-notify hook (which does nothing but let knet drop a dead fd).
+ * Everything else runs on the daemon's loop.
+ */
+#include "transport.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libknet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <qb/qblog.h>
+
+#include "proto/knet_frame.h"
+
+#define RECV_BURST 64
+
+struct syn_transport {
+	qb_loop_t *loop;
+	knet_handle_t knet;
+	uint32_t local;
+	int datafd;
+	int log_pipe[2];
+	syn_transport_recv_fn recv;
+	void *ctx;
+	struct syn_transport_config cfg;
+	unsigned char buf[KNET_MAX_PACKET_SIZE];
+	uint64_t send_failures;
+};
+
+static int filter(void *priv, const unsigned char *data, ssize_t len, uint8_t tx_rx,
+		  knet_node_id_t this_host, knet_node_id_t src_host, int8_t *channel,
+		  knet_node_id_t *dst, size_t *n_dst)
+{
+	struct syn_knet_frame f;
+
+	(void)priv, (void)channel;
+	if (len < (ssize_t)sizeof(f))
+		return -1;
+	memcpy(&f, data, sizeof(f));
+	if (f.magic != SYN_FRAME_MAGIC)
+		return -1;
+	if (tx_rx == KNET_NOTIFY_RX) {
+		if (f.src != src_host || src_host == this_host)
+			return -1;
+		dst[0] = this_host;
+		*n_dst = 1;
+		return 0;
+	}
+	if (f.dst == 0)
+		return 1;
+	dst[0] = (knet_node_id_t)f.dst;
+	*n_dst = 1;
+	return 0;
+}
+
+static void sock_notify(void *priv, int datafd, int8_t channel, uint8_t tx_rx, int error,
+			int errorno)
+{
+	(void)priv, (void)datafd, (void)channel, (void)tx_rx, (void)error, (void)errorno;
+}
+
+static int32_t on_data(int32_t fd, int32_t revents, void *data)
+{
+	struct syn_transport *t = data;
+	struct syn_knet_frame f;
+
+	(void)revents;
+	for (int i = 0; i < RECV_BURST; i++) {
+		ssize_t n = read(fd, t->buf, sizeof(t->buf));
+		if (n < 0)
+			break;
+		if ((size_t)n < sizeof(f))
+			continue;
+		memcpy(&f, t->buf, sizeof(f));
+		if (f.magic != SYN_FRAME_MAGIC || f.src == t->local)
+			continue;
+		t->recv(t->ctx, f.src, t->buf + sizeof(f), (size_t)n - sizeof(f));
+	}
+	return 0;
+}
+
+static int32_t on_log(int32_t fd, int32_t revents, void *data)
+{
+	struct knet_log_msg msg;
+	static const int levels[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
+
+	(void)revents, (void)data;
+	for (int i = 0; i < 16; i++) {
+		if (read(fd, &msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+			break;
+		msg.msg[sizeof(msg.msg) - 1] = '\0';
+		qb_log(msg.msglevel < 4 ? levels[msg.msglevel] : LOG_DEBUG, "knet %s: %s",
+		       knet_log_get_subsystem_name(msg.subsystem), msg.msg);
+	}
+	return 0;
+}
+
+static int fail(char *err, size_t err_len, const char *what)
+{
+	int rc = -errno;
+
+	snprintf(err, err_len, "kronosnet: %s failed: %s", what, strerror(errno));
+	return rc ? rc : -EIO;
+}
+
+static int setup_crypto(struct syn_transport *t, char *err, size_t err_len)
+{
+	struct knet_handle_crypto_cfg cc;
+
+	if (strcmp(t->cfg.crypto_cipher, "none") == 0 && strcmp(t->cfg.crypto_hash, "none") == 0)
+		return 0;
+	memset(&cc, 0, sizeof(cc));
+	snprintf(cc.crypto_model, sizeof(cc.crypto_model), "%s", t->cfg.crypto_model);
+	snprintf(cc.crypto_cipher_type, sizeof(cc.crypto_cipher_type), "%s", t->cfg.crypto_cipher);
+	snprintf(cc.crypto_hash_type, sizeof(cc.crypto_hash_type), "%s", t->cfg.crypto_hash);
+	memcpy(cc.private_key, t->cfg.key, t->cfg.key_len);
+	cc.private_key_len = (unsigned int)t->cfg.key_len;
+	if (knet_handle_crypto_set_config(t->knet, &cc, 1) != 0)
+		return fail(err, err_len, "crypto configuration");
+	if (knet_handle_crypto_use_config(t->knet, 1) != 0)
+		return fail(err, err_len, "crypto activation");
+	if (knet_handle_crypto_rx_clear_traffic(t->knet, KNET_CRYPTO_RX_DISALLOW_CLEAR_TRAFFIC) != 0)
+		return fail(err, err_len, "refusing clear traffic");
+	return 0;
+}
+
+static const struct sockaddr_storage *local_addr(const struct syn_transport *t, unsigned link)
+{
+	for (size_t i = 0; i < t->cfg.n_nodes; i++)
+		if (t->cfg.nodes[i].nodeid == t->local)
+			return &t->cfg.nodes[i].addr[link];
+	return NULL;
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+static int setup_node(struct syn_transport *t, const struct syn_transport_node *n, char *err,
+		      size_t err_len)
+{
+	const struct syn_transport_config *c = &t->cfg;
+	knet_node_id_t id = (knet_node_id_t)n->nodeid;
+	char name[32];
+
+	if (knet_host_add(t->knet, id) != 0)
+		return fail(err, err_len, "adding a host");
+	snprintf(name, sizeof(name), "node%" PRIu32, n->nodeid);
+	knet_host_set_name(t->knet, id, name);
+	if (knet_host_set_policy(t->knet, id, c->link_policy) != 0)
+		return fail(err, err_len, "setting the link policy");
+	for (unsigned l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
+		const struct sockaddr_storage *src = local_addr(t, l);
+		struct sockaddr_storage s, d;
+		uint8_t transport = n->nodeid == t->local ? KNET_TRANSPORT_LOOPBACK
+							  : KNET_TRANSPORT_UDP;
+		if (n->addr[l].ss_family == 0 || !src || src->ss_family == 0)
+			continue;
+		s = *src;
+		d = n->addr[l];
+		set_port(&s, c->port[l]);
+		set_port(&d, c->port[l]);
+		if (knet_link_set_config(t->knet, id, (uint8_t)l, transport, &s, &d, 0) != 0)
+			return fail(err, err_len, "configuring a link");
+		knet_link_set_ping_timers(t->knet, id, (uint8_t)l, c->ping_interval_ms[l],
+					  c->ping_timeout_ms[l], c->ping_precision[l]);
+		knet_link_set_pong_count(t->knet, id, (uint8_t)l, c->pong_count[l]);
+		knet_link_set_priority(t->knet, id, (uint8_t)l, c->priority[l]);
+		if (knet_link_set_enable(t->knet, id, (uint8_t)l, 1) != 0)
+			return fail(err, err_len, "enabling a link");
+	}
+	return 0;
+}
+
+static int setup_handle(struct syn_transport *t, char *err, size_t err_len)
+{
+	int8_t channel = 0;
+
+	if (pipe2(t->log_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		return fail(err, err_len, "log pipe");
+	t->knet = knet_handle_new((knet_node_id_t)t->local, t->log_pipe[1], KNET_LOG_INFO);
+	if (!t->knet)
+		return fail(err, err_len, "creating the handle");
+	if (knet_handle_enable_sock_notify(t->knet, t, sock_notify) != 0)
+		return fail(err, err_len, "socket notification");
+	t->datafd = 0;
+	if (knet_handle_add_datafd(t->knet, &t->datafd, &channel) != 0)
+		return fail(err, err_len, "adding the data socket");
+	if (knet_handle_enable_filter(t->knet, t, filter) != 0)
+		return fail(err, err_len, "installing the packet filter");
+	if (knet_handle_pmtud_setfreq(t->knet, t->cfg.pmtud_interval_s ? t->cfg.pmtud_interval_s
+								 : 30) != 0)
+		return fail(err, err_len, "PMTU discovery interval");
+	if (t->cfg.mtu && knet_handle_pmtud_set(t->knet, t->cfg.mtu) != 0)
+		return fail(err, err_len, "fixed MTU");
+	return setup_crypto(t, err, err_len);
+}
+
+int syn_transport_create(qb_loop_t *loop, const struct syn_transport_config *cfg,
+			 syn_transport_recv_fn recv, void *ctx, struct syn_transport **out,
+			 char *err, size_t err_len)
+{
+	struct syn_transport *t = calloc(1, sizeof(*t));
+	int rc;
+
+	if (!t)
+		return -ENOMEM;
+	t->loop = loop;
+	t->local = cfg->local_nodeid;
+	t->recv = recv;
+	t->ctx = ctx;
+	t->cfg = *cfg;
+	t->datafd = -1;
+	t->log_pipe[0] = t->log_pipe[1] = -1;
+	rc = setup_handle(t, err, err_len);
+	for (size_t i = 0; rc == 0 && i < cfg->n_nodes; i++)
+		rc = setup_node(t, &cfg->nodes[i], err, err_len);
+	if (rc == 0 && knet_handle_setfwd(t->knet, 1) != 0)
+		rc = fail(err, err_len, "starting forwarding");
+	if (rc == 0)
+		rc = qb_loop_poll_add(loop, QB_LOOP_HIGH, t->datafd, POLLIN, t, on_data);
+	if (rc == 0)
+		rc = qb_loop_poll_add(loop, QB_LOOP_LOW, t->log_pipe[0], POLLIN, t, on_log);
+	if (rc != 0) {
+		syn_transport_destroy(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+void syn_transport_destroy(struct syn_transport *t)
+{
+	if (!t)
+		return;
+	if (t->knet) {
+		qb_loop_poll_del(t->loop, t->datafd);
+		knet_handle_setfwd(t->knet, 0);
+		for (size_t i = 0; i < t->cfg.n_nodes; i++) {
+			knet_node_id_t id = (knet_node_id_t)t->cfg.nodes[i].nodeid;
+			for (uint8_t l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
+				if (t->cfg.nodes[i].addr[l].ss_family == 0)
+					continue;
+				knet_link_set_enable(t->knet, id, l, 0);
+				knet_link_clear_config(t->knet, id, l);
+			}
+			knet_host_remove(t->knet, id);
+		}
+		knet_handle_free(t->knet);
+	}
+	if (t->log_pipe[0] >= 0) {
+		qb_loop_poll_del(t->loop, t->log_pipe[0]);
+		on_log(t->log_pipe[0], 0, t);
+		close(t->log_pipe[0]);
+		close(t->log_pipe[1]);
+	}
+	free(t);
+}
+
+int syn_transport_send(struct syn_transport *t, uint32_t dest, const void *pkt, size_t len)
+{
+	struct syn_knet_frame f = {.magic = SYN_FRAME_MAGIC, .src = t->local, .dst = dest};
+	struct iovec iov[2] = {{&f, sizeof(f)}, {(void *)pkt, len}};
+
+	if (writev(t->datafd, iov, 2) < 0) {
+		t->send_failures++;
+		return -errno;
+	}
+	return 0;
+}
+
+static void put_u64(struct syn_store *s, const char *prefix, const char *name, uint64_t v)
+{
+	char key[SYN_KEY_MAX + 1];
+
+	snprintf(key, sizeof(key), "%s%s", prefix, name);
+	syn_store_set_u64(s, key, v);
+}
+
+static void put_u32(struct syn_store *s, const char *prefix, const char *name, uint32_t v)
+{
+	char key[SYN_KEY_MAX + 1];
+
+	snprintf(key, sizeof(key), "%s%s", prefix, name);
+	syn_store_set_u32(s, key, v);
+}
+
+static void put_u8(struct syn_store *s, const char *prefix, const char *name, uint8_t v)
+{
+	char key[SYN_KEY_MAX + 1];
+
+	snprintf(key, sizeof(key), "%s%s", prefix, name);
+	syn_store_set_u8(s, key, v);
+}
+
+static void link_stats_write(struct syn_store *s, const char *p, const struct knet_link_status *st)
+{
+	const struct knet_link_stats *k = &st->stats;
+
+	put_u8(s, p, "enabled", st->enabled);
+	put_u8(s, p, "connected", st->connected);
+	put_u32(s, p, "mtu", st->mtu);
+#define U64(f) put_u64(s, p, #f, k->f)
+#define U32(f) put_u32(s, p, #f, k->f)
+	U64(tx_data_packets); U64(rx_data_packets); U64(tx_data_bytes); U64(rx_data_bytes);
+	U64(tx_ping_packets); U64(rx_ping_packets); U64(tx_ping_bytes); U64(rx_ping_bytes);
+	U64(tx_pong_packets); U64(rx_pong_packets); U64(tx_pong_bytes); U64(rx_pong_bytes);
+	U64(tx_pmtu_packets); U64(rx_pmtu_packets); U64(tx_pmtu_bytes); U64(rx_pmtu_bytes);
+	U64(tx_total_packets); U64(rx_total_packets); U64(tx_total_bytes); U64(rx_total_bytes);
+	U64(tx_total_errors);
+	put_u64(s, p, "rx_total_retries", k->tx_total_retries);
+	U32(tx_pmtu_errors); U32(tx_pmtu_retries); U32(tx_ping_errors); U32(tx_ping_retries);
+	U32(tx_pong_errors); U32(tx_pong_retries); U32(tx_data_errors); U32(tx_data_retries);
+	U32(latency_min); U32(latency_max); U32(latency_ave); U32(latency_samples);
+	U32(down_count); U32(up_count);
+#undef U64
+#undef U32
+}
+
+void syn_transport_stats_write(struct syn_transport *t, struct syn_store *stats)
+{
+	struct knet_handle_stats hs;
+	char prefix[96];
+
+	for (size_t i = 0; i < t->cfg.n_nodes; i++) {
+		const struct syn_transport_node *n = &t->cfg.nodes[i];
+		for (uint8_t l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
+			struct knet_link_status st;
+			if (n->addr[l].ss_family == 0)
+				continue;
+			memset(&st, 0, sizeof(st));
+			if (knet_link_get_status(t->knet, (knet_node_id_t)n->nodeid, l, &st,
+						 sizeof(st)) != 0)
+				continue;
+			snprintf(prefix, sizeof(prefix), "stats.knet.node%" PRIu32 ".link%u.",
+				 n->nodeid, l);
+			link_stats_write(stats, prefix, &st);
+		}
+	}
+	memset(&hs, 0, sizeof(hs));
+	if (knet_handle_get_stats(t->knet, &hs, sizeof(hs)) != 0)
+		return;
+#define H(f) put_u64(stats, "stats.knet.handle.", #f, hs.f)
+	H(tx_uncompressed_packets); H(tx_compressed_packets); H(tx_compressed_original_bytes);
+	H(tx_compressed_size_bytes); H(tx_compress_time_ave); H(tx_compress_time_min);
+	H(tx_compress_time_max); H(rx_compressed_packets); H(rx_compressed_original_bytes);
+	H(rx_compressed_size_bytes); H(rx_compress_time_ave); H(rx_compress_time_min);
+	H(rx_compress_time_max); H(tx_crypt_packets); H(tx_crypt_byte_overhead);
+	H(tx_crypt_time_ave); H(tx_crypt_time_min); H(tx_crypt_time_max); H(rx_crypt_packets);
+	H(rx_crypt_time_ave); H(rx_crypt_time_min); H(rx_crypt_time_max);
+#undef H
+}
+
+void syn_transport_stats_clear(struct syn_transport *t)
+{
+	knet_handle_clear_stats(t->knet, KNET_CLEARSTATS_HANDLE_AND_LINK);
+}
+
+void syn_transport_member_ip(const struct syn_transport *t, uint32_t nodeid, char *buf,
+			     size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->cfg.n_nodes; i++) {
+		const struct syn_transport_node *n = &t->cfg.nodes[i];
+		if (n->nodeid != nodeid)
+			continue;
+		for (unsigned l = 0; l < SYN_TRANSPORT_MAX_LINKS && off < len; l++) {
+			char host[INET6_ADDRSTRLEN] = "";
+			const struct sockaddr_storage *a = &n->addr[l];
+			if (a->ss_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)a)->sin_addr, host,
+					  sizeof(host));
+			else if (a->ss_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)a)->sin6_addr,
+					  host, sizeof(host));
+			else
+				continue;
+			off += (size_t)snprintf(buf + off, len - off, "r(%u) ip(%s) ", l, host);
+		}
+	}
+}
+
+int syn_transport_node_connected(struct syn_transport *t, uint32_t nodeid)
+{
+	for (uint8_t l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
+		struct knet_link_status st;
+		memset(&st, 0, sizeof(st));
+		if (knet_link_get_status(t->knet, (knet_node_id_t)nodeid, l, &st, sizeof(st)) == 0 &&
+		    st.enabled && st.connected)
+			return 1;
+	}
+	return 0;
+}

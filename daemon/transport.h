@@ -1,0 +1,77 @@
+/*
+ * transport.h - the daemon's links to other nodes, on kronosnet: one knet
+ * host per configured node, one knet link per ringX_addr, knet crypto and
+ * PMTU discovery.  Packets of the membership core go out through knet's
+ * data socket with a small routing frame (proto/knet_frame.h) and come
+ * back through the same socket; the socket and knet's log pipe are polled
+ * on the daemon's qb_loop, so everything the rest of the daemon sees
+ * happens on the loop thread.
+ *
+ * Delivery is best effort (the membership core retransmits).  Packets to
+ * the local node are never delivered back to it.
+ */
+#ifndef SYN_DAEMON_TRANSPORT_H
+#define SYN_DAEMON_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <qb/qbloop.h>
+
+#include "store.h"
+
+#define SYN_TRANSPORT_MAX_LINKS 8
+#define SYN_TRANSPORT_MAX_NODES 256
+
+struct syn_transport_node {
+	uint32_t nodeid;
+	struct sockaddr_storage addr[SYN_TRANSPORT_MAX_LINKS]; /* ss_family 0 = no link */
+};
+
+struct syn_transport_config {
+	uint32_t local_nodeid;
+	struct syn_transport_node nodes[SYN_TRANSPORT_MAX_NODES];
+	size_t n_nodes;
+	uint16_t port[SYN_TRANSPORT_MAX_LINKS];
+	uint8_t priority[SYN_TRANSPORT_MAX_LINKS];
+	uint32_t ping_interval_ms[SYN_TRANSPORT_MAX_LINKS];
+	uint32_t ping_timeout_ms[SYN_TRANSPORT_MAX_LINKS];
+	uint32_t ping_precision[SYN_TRANSPORT_MAX_LINKS];
+	uint8_t pong_count[SYN_TRANSPORT_MAX_LINKS];
+	uint8_t link_policy; /* KNET_LINK_POLICY_* */
+	uint32_t pmtud_interval_s;
+	uint32_t mtu; /* 0 = automatic */
+	char crypto_model[16];
+	char crypto_cipher[16]; /* "none" = no crypto */
+	char crypto_hash[16];
+	unsigned char key[4096];
+	size_t key_len;
+};
+
+typedef void (*syn_transport_recv_fn)(void *ctx, uint32_t src, const void *pkt, size_t len);
+
+struct syn_transport;
+
+/*
+ * Open the links.  Returns 0 or -errno; on failure err holds a message an
+ * operator can act on.
+ */
+int syn_transport_create(qb_loop_t *loop, const struct syn_transport_config *cfg,
+			 syn_transport_recv_fn recv, void *ctx, struct syn_transport **out,
+			 char *err, size_t err_len);
+void syn_transport_destroy(struct syn_transport *t);
+
+/* Send a packet to dest (a node id, or 0 for every other node). */
+int syn_transport_send(struct syn_transport *t, uint32_t dest, const void *pkt, size_t len);
+
+/* Write stats.knet.* (per node and link, and the handle) into stats. */
+void syn_transport_stats_write(struct syn_transport *t, struct syn_store *stats);
+/* Clear knet's counters (stats.clear.knet). */
+void syn_transport_stats_clear(struct syn_transport *t);
+/* "r(0) ip(a.b.c.d) " for every link of nodeid, as runtime.members.<id>.ip. */
+void syn_transport_member_ip(const struct syn_transport *t, uint32_t nodeid, char *buf,
+			     size_t len);
+/* True when some link to nodeid is connected (the local node: its loopback). */
+int syn_transport_node_connected(struct syn_transport *t, uint32_t nodeid);
+
+#endif /* SYN_DAEMON_TRANSPORT_H */
