@@ -70,6 +70,7 @@ struct syn_ipc {
 	uint64_t overload_disconnects;
 	bool flush_armed;
 	qb_loop_timer_handle flush_timer;
+	struct syn_stats_provider provider;
 	void *aligned_buf; /* requests copied here when libqb hands them unaligned */
 	size_t aligned_len;
 };
@@ -156,8 +157,21 @@ static void global_stats_write(struct syn_ipc *ipc)
 			  ipc->overload_disconnects);
 }
 
+void syn_ipc_set_stats_provider(struct syn_ipc *ipc, const struct syn_stats_provider *p)
+{
+	ipc->provider = *p;
+}
+
+void syn_ipc_stats_clear_knet(struct syn_ipc *ipc)
+{
+	if (ipc->provider.clear_knet)
+		ipc->provider.clear_knet(ipc->provider.ctx);
+}
+
 void syn_ipc_stats_refresh(struct syn_ipc *ipc)
 {
+	if (ipc->provider.refresh)
+		ipc->provider.refresh(ipc->provider.ctx);
 	for (struct syn_conn *c = ipc->conns; c; c = c->next)
 		if (c->stats_dirty)
 			conn_stats_write(c);
@@ -354,7 +368,8 @@ static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 	def = conn->rs->def;
 	conn->counters.requests++;
 	conn_stats_touch(conn);
-	if (size < sizeof(*h) || h->id < 0 || (size_t)h->id >= def->n_requests ||
+	if (size < sizeof(*h) || size > SYN_IPC_BUFFER_SIZE || h->size < 0 || h->id < 0 ||
+	    (size_t)h->id >= def->n_requests ||
 	    size < def->min_request_size[h->id] || (size_t)h->size != size) {
 		conn->counters.invalid_request++;
 		syn_conn_respond_error(conn, 0, 7 /* CS_ERR_INVALID_PARAM */);

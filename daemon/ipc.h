@@ -72,6 +72,15 @@ pid_t syn_conn_pid(const struct syn_conn *conn);
  * stats map sees current values (as corosync computes them on read).
  */
 void syn_ipc_stats_refresh(struct syn_ipc *ipc);
+/* Who else keeps counters in the stats map (the membership layer). */
+struct syn_stats_provider {
+	void (*refresh)(void *ctx);    /* write current values now */
+	void (*clear_knet)(void *ctx); /* stats.clear.knet */
+	void *ctx;
+};
+void syn_ipc_set_stats_provider(struct syn_ipc *ipc, const struct syn_stats_provider *p);
+/* Clear the link counters of the provider, if any. */
+void syn_ipc_stats_clear_knet(struct syn_ipc *ipc);
 /* Reset the IPC counters of every connection (stats.clear.ipc). */
 void syn_ipc_stats_clear(struct syn_ipc *ipc);
 

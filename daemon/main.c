@@ -144,6 +144,16 @@ static int32_t on_signal(int32_t sig, void *data)
 	return 0;
 }
 
+static void cluster_stats_refresh(void *ctx)
+{
+	syn_cluster_stats_write(ctx);
+}
+
+static void cluster_stats_clear_knet(void *ctx)
+{
+	syn_cluster_stats_clear_knet(ctx);
+}
+
 static int start_services(struct daemon *d)
 {
 	char err[512];
@@ -164,6 +174,9 @@ static int start_services(struct daemon *d)
 		qb_log(LOG_ERR, "Cannot start the cmap IPC service: %s", strerror(-rc));
 		return rc;
 	}
+	syn_ipc_set_stats_provider(d->ipc, &(struct syn_stats_provider){
+		.refresh = cluster_stats_refresh, .clear_knet = cluster_stats_clear_knet,
+		.ctx = d->cluster});
 	publish_services(d->icmap);
 	return 0;
 }

@@ -159,6 +159,8 @@ static int stats_clear(struct syn_svc_cmap *svc, const char *key)
 			break;
 	if (i == N_ELEM(groups))
 		return -EOPNOTSUPP;
+	if (i == 0 || i == 4)
+		syn_ipc_stats_clear_knet(svc->ipc);
 	if (i == 1 || i == 4)
 		syn_ipc_stats_clear(svc->ipc);
 	return 0;

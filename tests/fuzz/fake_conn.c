@@ -1,0 +1,433 @@
+/*
+ * fake_conn.c - test double of the IPC glue (see fake_conn.h).
+ *
+ * The checks encode what a stock client relies on (shared spec
+ * ipc-wire.md 1.4-1.6, 4.2-4.5): one response per request, header.size
+ * equal to the bytes sent, the response id of the request (or the
+ * generic rejection), a response no longer than the client's receive
+ * buffer, an error code the request can return, and events of the one
+ * event id cmap has, sent only to open connections.  The glue's
+ * validation is reproduced from the service definition, so the handler
+ * sees exactly what it would see behind daemon/ipc.c.
+ */
+#include "fake_conn.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <corosync/corotypes.h>
+
+#include "proto/ipc_cmap.h"
+
+struct syn_ipc {
+	int unused;
+};
+
+struct syn_conn {
+	unsigned int index;
+	bool open;
+	pid_t pid;
+	void *priv;
+	char stats_prefix[96];
+	uint64_t requests;
+	uint64_t invalid;
+	uint64_t events;
+	/* the request being handled */
+	bool in_request;
+	bool glue_rejected;
+	int32_t req_id;
+	const unsigned char *req;
+	size_t req_len;
+	unsigned int n_responses;
+	unsigned char *last_res;
+	size_t last_res_len;
+};
+
+static struct {
+	struct syn_ipc ipc;
+	struct syn_store *icmap;
+	struct syn_store *stats;
+	const struct syn_service_def *def;
+	void *svc;
+	struct syn_conn conns[SYN_FAKE_CONN_MAX];
+} env;
+
+#define CHECK(cond)                                                                      \
+	do {                                                                             \
+		if (!(cond)) {                                                           \
+			fprintf(stderr, "%s:%d: glue contract violated: %s\n", __FILE__, \
+				__LINE__, #cond);                                        \
+			abort();                                                         \
+		}                                                                        \
+	} while (0)
+
+void syn_fake_env_init(struct syn_store *icmap, struct syn_store *stats,
+		       const struct syn_service_def *def, void *svc)
+{
+	env.icmap = icmap;
+	env.stats = stats;
+	env.def = def;
+	env.svc = svc;
+	for (unsigned int i = 0; i < SYN_FAKE_CONN_MAX; i++) {
+		env.conns[i].index = i;
+		env.conns[i].pid = (pid_t)(1000 + i);
+	}
+}
+
+void syn_fake_env_fini(void)
+{
+	for (unsigned int i = 0; i < SYN_FAKE_CONN_MAX; i++)
+		if (env.conns[i].open)
+			syn_fake_conn_close(&env.conns[i]);
+}
+
+struct syn_ipc *syn_fake_ipc(void)
+{
+	return &env.ipc;
+}
+
+static void stats_write(struct syn_conn *c)
+{
+	char key[SYN_KEY_MAX + 1];
+
+	snprintf(key, sizeof(key), "%s.requests", c->stats_prefix);
+	syn_store_set_u64(env.stats, key, c->requests);
+	snprintf(key, sizeof(key), "%s.invalid_request", c->stats_prefix);
+	syn_store_set_u64(env.stats, key, c->invalid);
+	snprintf(key, sizeof(key), "%s.dispatched", c->stats_prefix);
+	syn_store_set_u64(env.stats, key, c->events);
+}
+
+void syn_fake_env_flush(void)
+{
+	for (unsigned int i = 0; i < SYN_FAKE_CONN_MAX; i++)
+		if (env.conns[i].open)
+			stats_write(&env.conns[i]);
+}
+
+struct syn_conn *syn_fake_conn_get(unsigned int index)
+{
+	return &env.conns[index % SYN_FAKE_CONN_MAX];
+}
+
+bool syn_fake_conn_is_open(const struct syn_conn *conn)
+{
+	return conn->open;
+}
+
+struct syn_conn *syn_fake_conn_open(unsigned int index)
+{
+	struct syn_conn *c = syn_fake_conn_get(index);
+	char key[SYN_KEY_MAX + 1];
+
+	if (c->open)
+		syn_fake_conn_close(c);
+	c->priv = calloc(1, env.def->priv_size ? env.def->priv_size : 1);
+	CHECK(c->priv != NULL);
+	c->open = true;
+	c->requests = c->invalid = c->events = 0;
+	snprintf(c->stats_prefix, sizeof(c->stats_prefix), "stats.ipcs.service%" PRId32 ".%ld.%#x",
+		 env.def->id, (long)c->pid, 0x1000u + c->index);
+	snprintf(key, sizeof(key), "%s.procname", c->stats_prefix);
+	syn_store_set_str(env.stats, key, "fuzz");
+	stats_write(c);
+	return c;
+}
+
+void syn_fake_conn_close(struct syn_conn *c)
+{
+	if (!c->open)
+		return;
+	if (env.def->closed)
+		env.def->closed(env.svc, c, c->priv);
+	/* From here on any event to this connection is a use after free. */
+	c->open = false;
+	free(c->priv);
+	c->priv = NULL;
+	free(c->last_res);
+	c->last_res = NULL;
+	c->last_res_len = 0;
+	syn_store_delete_prefix(env.stats, c->stats_prefix);
+}
+
+/* Response id for a request id; cmap answers SET_CURRENT_MAP with 10. */
+static int32_t response_id(int32_t req_id)
+{
+	return req_id == SYN_CMAP_REQ_SET_CURRENT_MAP ? SYN_CMAP_RES_SET_CURRENT_MAP : req_id;
+}
+
+#define E(x) (1ull << (x))
+
+/* Errors each request may return (spec 4.5 and 4.9). */
+static uint64_t allowed_errors(int32_t req_id)
+{
+	static const uint64_t table[SYN_CMAP_REQ_COUNT] = {
+		[SYN_CMAP_REQ_SET] = E(CS_ERR_ACCESS) | E(CS_ERR_INVALID_PARAM) |
+				     E(CS_ERR_NAME_TOO_LONG) | E(CS_ERR_NOT_SUPPORTED),
+		[SYN_CMAP_REQ_DELETE] = E(CS_ERR_ACCESS) | E(CS_ERR_NOT_EXIST) |
+					E(CS_ERR_NOT_SUPPORTED),
+		[SYN_CMAP_REQ_GET] = E(CS_ERR_NOT_EXIST) | E(CS_ERR_INVALID_PARAM),
+		[SYN_CMAP_REQ_ADJUST_INT] = E(CS_ERR_ACCESS) | E(CS_ERR_NOT_EXIST) |
+					    E(CS_ERR_INVALID_PARAM) | E(CS_ERR_NOT_SUPPORTED),
+		[SYN_CMAP_REQ_ITER_INIT] = E(CS_ERR_NO_SECTIONS),
+		[SYN_CMAP_REQ_ITER_NEXT] = E(CS_ERR_BAD_HANDLE) | E(CS_ERR_NO_SECTIONS),
+		[SYN_CMAP_REQ_ITER_FINALIZE] = E(CS_ERR_BAD_HANDLE),
+		[SYN_CMAP_REQ_TRACK_ADD] = E(CS_ERR_INVALID_PARAM) | E(CS_ERR_NOT_SUPPORTED),
+		[SYN_CMAP_REQ_TRACK_DELETE] = E(CS_ERR_BAD_HANDLE),
+		[SYN_CMAP_REQ_SET_CURRENT_MAP] = E(CS_ERR_BUSY) | E(CS_ERR_NOT_EXIST),
+	};
+
+	return E(CS_OK) | E(CS_ERR_NO_MEMORY) | table[req_id];
+}
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* A wire name the daemon sends: NUL-terminated, length = strlen, zero filled. */
+static void check_sent_name(const struct syn_mar_name *name, bool empty)
+{
+	size_t n = strnlen((const char *)name->value, sizeof(name->value));
+
+	CHECK(n < sizeof(name->value));
+	CHECK(name->length == n);
+	CHECK(all_zero(name->value + n, sizeof(name->value) - n));
+	CHECK(empty ? n == 0 : n > 0);
+}
+
+static void check_get_response(const struct syn_conn *c, const unsigned char *msg, size_t len)
+{
+	const struct syn_cmap_req_get *req = (const void *)c->req;
+	const struct syn_cmap_res_get *res = (const void *)msg;
+
+	CHECK(len >= sizeof(*res));
+	CHECK(len - sizeof(*res) <= req->value_len);
+	if (res->header.error != CS_OK) {
+		CHECK(len == sizeof(*res));
+		return;
+	}
+	if (len > sizeof(*res)) {
+		CHECK(res->value_len <= len - sizeof(*res));
+		CHECK(all_zero(res->value + res->value_len, len - sizeof(*res) - res->value_len));
+	}
+	CHECK(res->value_len <= SYN_CMAP_VALUE_MAX);
+}
+
+static void check_response(struct syn_conn *c, const unsigned char *msg, size_t len)
+{
+	const struct qb_ipc_response_header *h = (const void *)msg;
+	static const size_t fixed_len[SYN_CMAP_REQ_COUNT] = {
+		[SYN_CMAP_REQ_SET] = 24,	 [SYN_CMAP_REQ_DELETE] = 24,
+		[SYN_CMAP_REQ_ADJUST_INT] = 24,	 [SYN_CMAP_REQ_ITER_INIT] = 32,
+		[SYN_CMAP_REQ_ITER_NEXT] = 304,	 [SYN_CMAP_REQ_ITER_FINALIZE] = 24,
+		[SYN_CMAP_REQ_TRACK_ADD] = 32,	 [SYN_CMAP_REQ_TRACK_DELETE] = 32,
+		[SYN_CMAP_REQ_SET_CURRENT_MAP] = 24,
+	};
+
+	CHECK(c->open);
+	CHECK(c->in_request);
+	CHECK(++c->n_responses == 1);
+	CHECK(len >= sizeof(*h) && len <= SYN_IPC_BUFFER_SIZE);
+	CHECK((size_t)h->size == len);
+	CHECK(msg[4] == 0 && msg[5] == 0 && msg[6] == 0 && msg[7] == 0);
+	if (c->glue_rejected || h->id != response_id(c->req_id)) {
+		/* the generic rejection: the only other answer a request may get */
+		CHECK(h->id == 0 && len == sizeof(*h) && h->error == CS_ERR_INVALID_PARAM);
+		CHECK(c->glue_rejected || c->req_id < 0 ||
+		      (size_t)c->req_id >= env.def->n_requests);
+		return;
+	}
+	CHECK(h->error >= 0 && h->error < 64 && (allowed_errors(c->req_id) & E(h->error)));
+	switch (c->req_id) {
+	case SYN_CMAP_REQ_GET:
+		check_get_response(c, msg, len);
+		break;
+	case SYN_CMAP_REQ_ITER_INIT: {
+		const struct syn_cmap_res_iter_init *r = (const void *)msg;
+		CHECK(len == fixed_len[c->req_id]);
+		CHECK((r->iter_handle != 0) == (h->error == CS_OK));
+		break;
+	}
+	case SYN_CMAP_REQ_ITER_NEXT: {
+		const struct syn_cmap_res_iter_next *r = (const void *)msg;
+		CHECK(len == fixed_len[c->req_id]);
+		check_sent_name(&r->key_name, h->error != CS_OK);
+		if (h->error != CS_OK)
+			CHECK(r->value_len == 0 && r->type == 0);
+		break;
+	}
+	case SYN_CMAP_REQ_TRACK_ADD: {
+		const struct syn_cmap_res_track_add *r = (const void *)msg;
+		CHECK(len == fixed_len[c->req_id]);
+		CHECK((r->track_handle != 0) == (h->error == CS_OK));
+		break;
+	}
+	case SYN_CMAP_REQ_TRACK_DELETE: {
+		const struct syn_cmap_res_track_delete *r = (const void *)msg;
+		const struct syn_cmap_req_track_delete *q = (const void *)c->req;
+		CHECK(len == fixed_len[c->req_id]);
+		if (h->error != CS_OK)
+			CHECK(r->track_inst_handle == 0);
+		(void)q;
+		break;
+	}
+	default:
+		CHECK(len == fixed_len[c->req_id]);
+		break;
+	}
+}
+
+int syn_conn_respond(struct syn_conn *conn, const void *msg, size_t len)
+{
+	unsigned char *copy;
+
+	check_response(conn, msg, len);
+	copy = realloc(conn->last_res, len);
+	CHECK(copy != NULL);
+	memcpy(copy, msg, len);
+	conn->last_res = copy;
+	conn->last_res_len = len;
+	return 0;
+}
+
+int syn_conn_respond_error(struct syn_conn *conn, int32_t id, int32_t error)
+{
+	struct qb_ipc_response_header h;
+
+	memset(&h, 0, sizeof(h));
+	h.id = id;
+	h.size = sizeof(h);
+	h.error = error;
+	return syn_conn_respond(conn, &h, sizeof(h));
+}
+
+int syn_conn_event(struct syn_conn *conn, const struct iovec *iov, size_t iov_len)
+{
+	struct syn_cmap_res_notify ev;
+	size_t total = 0;
+
+	CHECK(conn->open);
+	CHECK(iov_len >= 1 && iov[0].iov_len >= sizeof(ev));
+	for (size_t i = 0; i < iov_len; i++) {
+		CHECK(iov[i].iov_len == 0 || iov[i].iov_base != NULL);
+		total += iov[i].iov_len;
+	}
+	memcpy(&ev, iov[0].iov_base, sizeof(ev));
+	CHECK(ev.header.id == SYN_CMAP_RES_NOTIFY_CALLBACK);
+	CHECK(ev.header.error == CS_OK);
+	CHECK((size_t)ev.header.size == total);
+	CHECK(total == sizeof(ev) + ev.new_value_len + ev.old_value_len);
+	CHECK(total <= SYN_IPC_BUFFER_SIZE);
+	CHECK(ev.event == SYN_TRACK_ADD || ev.event == SYN_TRACK_MODIFY ||
+	      ev.event == SYN_TRACK_DELETE);
+	check_sent_name(&ev.key_name, false);
+	if (ev.event == SYN_TRACK_ADD)
+		CHECK(ev.old_value_type == 0 && ev.old_value_len == 0);
+	if (ev.event == SYN_TRACK_DELETE)
+		CHECK(ev.new_value_type == 0 && ev.new_value_len == 0);
+	/* Read every byte so a dangling value pointer shows up under ASan. */
+	for (size_t i = 1; i < iov_len; i++) {
+		const volatile unsigned char *p = iov[i].iov_base;
+		for (size_t j = 0; j < iov[i].iov_len; j++)
+			(void)p[j];
+	}
+	conn->events++;
+	return 0;
+}
+
+void syn_conn_count_invalid(struct syn_conn *conn)
+{
+	CHECK(conn->open && conn->in_request);
+	conn->invalid++;
+}
+
+pid_t syn_conn_pid(const struct syn_conn *conn)
+{
+	return conn->pid;
+}
+
+/* The fake keeps no counters outside its connections: nothing to refresh. */
+void syn_ipc_stats_refresh(struct syn_ipc *ipc)
+{
+	CHECK(ipc == &env.ipc);
+}
+
+/* No links in the fake. */
+void syn_ipc_stats_clear_knet(struct syn_ipc *ipc)
+{
+	CHECK(ipc == &env.ipc);
+}
+
+void syn_ipc_stats_clear(struct syn_ipc *ipc)
+{
+	CHECK(ipc == &env.ipc);
+	for (unsigned int i = 0; i < SYN_FAKE_CONN_MAX; i++) {
+		struct syn_conn *c = &env.conns[i];
+		if (!c->open)
+			continue;
+		c->requests = c->invalid = c->events = 0;
+		stats_write(c);
+	}
+}
+
+void syn_fake_conn_deliver(struct syn_conn *c, const void *msg, size_t len)
+{
+	const struct syn_service_def *def = env.def;
+	struct qb_ipc_request_header h;
+	unsigned char *buf;
+
+	CHECK(c->open && !c->in_request);
+	/*
+	 * libqb hands the handler an aligned buffer; malloc of exactly the
+	 * bytes read makes any read past them an ASan report.
+	 */
+	buf = malloc(len ? len : 1);
+	CHECK(buf != NULL);
+	memcpy(buf, msg, len);
+	c->requests++;
+	c->in_request = true;
+	c->glue_rejected = false;
+	c->n_responses = 0;
+	c->req = buf;
+	c->req_len = len;
+	c->req_id = -1;
+	memset(&h, 0, sizeof(h));
+	if (len >= sizeof(h)) {
+		memcpy(&h, buf, sizeof(h));
+		c->req_id = h.id;
+	}
+	if (len < sizeof(h) || h.id < 0 || (size_t)h.id >= def->n_requests ||
+	    len < def->min_request_size[h.id] || (size_t)h.size != len) {
+		c->glue_rejected = true;
+		c->invalid++;
+		syn_conn_respond_error(c, 0, CS_ERR_INVALID_PARAM);
+	} else {
+		def->request(env.svc, c, c->priv, h.id, buf, len);
+	}
+	CHECK(c->n_responses == 1);
+	c->in_request = false;
+	c->req = NULL;
+	free(buf);
+}
+
+uint64_t syn_fake_conn_invalid(const struct syn_conn *conn)
+{
+	return conn->invalid;
+}
+
+uint64_t syn_fake_conn_events(const struct syn_conn *conn)
+{
+	return conn->events;
+}
+
+const void *syn_fake_conn_last_response(const struct syn_conn *conn, size_t *len)
+{
+	*len = conn->last_res_len;
+	return conn->last_res;
+}
