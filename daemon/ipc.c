@@ -7,6 +7,7 @@
 #include "ipc.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include <qb/qblog.h>
 
 #include "proto/ipc_common.h"
+
+#define SYN_QUEUE_TRIM_BYTES (1024 * 1024)
 
 struct queued_event {
 	struct queued_event *next;
@@ -56,6 +59,7 @@ struct syn_conn {
 	qb_loop_timer_handle drain_timer;
 	bool drain_armed;
 	bool evicting;
+	size_t queue_peak_bytes; /* since the queue was last empty */
 	void *priv;
 };
 
@@ -459,8 +463,13 @@ static void drain(void *data)
 			conn->counters.dispatched++;
 		free(e);
 	}
-	if (!conn->queue_head)
+	if (!conn->queue_head) {
 		conn->queue_tail = NULL;
+		/* Give a burst's memory back instead of keeping it as a high-water mark. */
+		if (conn->queue_peak_bytes > SYN_QUEUE_TRIM_BYTES)
+			malloc_trim(0);
+		conn->queue_peak_bytes = 0;
+	}
 	conn_stats_touch(conn);
 }
 
@@ -498,6 +507,8 @@ static int enqueue(struct syn_conn *conn, const struct iovec *iov, size_t iov_le
 	conn->queue_tail = e;
 	conn->queue_len++;
 	conn->queue_bytes += total;
+	if (conn->queue_bytes > conn->queue_peak_bytes)
+		conn->queue_peak_bytes = conn->queue_bytes;
 	drain_arm(conn);
 	return 0;
 }
@@ -560,6 +571,8 @@ int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, 
 	rc = qb_ipcs_run(rs->qb);
 	if (rc != 0)
 		goto err_destroy;
+	/* Nothing in synod throttles clients: serve each at full speed. */
+	qb_ipcs_request_rate_limit(rs->qb, QB_IPCS_RATE_FAST);
 	rs->next = ipc->services;
 	ipc->services = rs;
 	return 0;
