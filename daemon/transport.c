@@ -33,6 +33,7 @@ struct syn_transport {
 	syn_transport_recv_fn recv;
 	void *ctx;
 	struct syn_transport_config cfg;
+	size_t n_hosts_added; /* cfg.nodes[0 .. n_hosts_added - 1] are knet hosts */
 	unsigned char buf[KNET_MAX_PACKET_SIZE];
 	uint64_t send_failures;
 };
@@ -159,6 +160,7 @@ static int setup_node(struct syn_transport *t, const struct syn_transport_node *
 
 	if (knet_host_add(t->knet, id) != 0)
 		return fail(err, err_len, "adding a host");
+	t->n_hosts_added++;
 	snprintf(name, sizeof(name), "node%" PRIu32, n->nodeid);
 	knet_host_set_name(t->knet, id, name);
 	if (knet_host_set_policy(t->knet, id, c->link_policy) != 0)
@@ -250,7 +252,7 @@ void syn_transport_destroy(struct syn_transport *t)
 	if (t->knet) {
 		qb_loop_poll_del(t->loop, t->datafd);
 		knet_handle_setfwd(t->knet, 0);
-		for (size_t i = 0; i < t->cfg.n_nodes; i++) {
+		for (size_t i = 0; i < t->n_hosts_added; i++) {
 			knet_node_id_t id = (knet_node_id_t)t->cfg.nodes[i].nodeid;
 			for (uint8_t l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
 				if (t->cfg.nodes[i].addr[l].ss_family == 0)

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# cluster.sh - multi-node scenarios on real synod daemons in network
+# namespaces (see lib.sh): forming 3, 5 and 8 node clusters, kill -9,
+# SIGSTOP/SIGCONT, link down/up, a 2+3 partition and its heal, a rolling
+# restart, a node restarting with the same id, encrypted links and a node
+# with the wrong key.  Prints PASS/FAIL per scenario with the measured
+# times; exits 1 if any failed, 77 (skip) when not root.
+#
+# usage: BUILD=builddir cluster.sh [scenario...]
+set -u
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
+BUILD=${BUILD:?set BUILD to the build directory}
+. "$(dirname "$0")/lib.sh"
+
+failed=0
+T=${CL_TIMEOUT:-15}
+
+# Scenarios run in this shell (not a subshell) so that the cleanup knows
+# every namespace and daemon they created.
+scenario() { # name function
+	local name=$1 fn=$2 out rc
+	CL_ID=$(printf 'c%x' $((RANDOM * 32768 + RANDOM)))
+	CL_HUB="syn-${CL_ID}-hub"
+	CL_DIR=$(mktemp -d)
+	CL_PID=()
+	CL_N=0
+	$fn >"$CL_DIR/out" 2>&1
+	rc=$?
+	out=$(cat "$CL_DIR/out")
+	if [ $rc -eq 0 ]; then
+		echo "PASS $name $out"
+	else
+		echo "FAIL $name"
+		echo "$out" | sed 's/^/    /'
+		cl_logs | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+	cl_cleanup
+}
+
+all_nodes() { seq -s ' ' 1 "$1"; }
+
+start_all() { # n
+	local i
+	for i in $(seq 1 "$1"); do cl_start "$i"; done
+}
+
+form() { # n
+	local n=$1 ms
+	cl_setup "$n"
+	start_all "$n"
+	# shellcheck disable=SC2046
+	ms=$(cl_wait_view "$(all_nodes "$n")" 30 $(seq 1 "$n")) || return 1
+	echo "formed in ${ms} ms"
+}
+
+s_form3() { form 3; }
+s_form5() { form 5; }
+s_form8() { form 8; }
+
+s_kill9() {
+	local ms1 ms2
+	form 3 >/dev/null || return 1
+	cl_stop 3 KILL
+	ms1=$(cl_wait_view "1 2" "$T" 1 2) || return 1
+	cl_start 3
+	ms2=$(cl_wait_view "1 2 3" "$T" 1 2 3) || return 1
+	echo "kill -9 -> view in ${ms1} ms; restart with the same id -> rejoined in ${ms2} ms"
+}
+
+s_sigstop() {
+	local ms1 ms2
+	form 3 >/dev/null || return 1
+	kill -STOP "${CL_PID[2]}"
+	ms1=$(cl_wait_view "1 3" "$T" 1 3) || return 1
+	kill -CONT "${CL_PID[2]}"
+	ms2=$(cl_wait_view "1 2 3" "$T" 1 2 3) || return 1
+	echo "SIGSTOP -> view in ${ms1} ms; SIGCONT -> rejoined in ${ms2} ms"
+}
+
+s_linkdown() {
+	local ms1 ms2
+	form 3 >/dev/null || return 1
+	cl_link 1 down
+	ms1=$(cl_wait_view "2 3" "$T" 2 3) || return 1
+	cl_wait_view "1" "$T" 1 >/dev/null || return 1
+	cl_link 1 up
+	ms2=$(cl_wait_view "1 2 3" "$T" 1 2 3) || return 1
+	echo "link down -> view in ${ms1} ms; link up -> merged in ${ms2} ms"
+}
+
+s_partition() {
+	local ms1 ms2
+	form 5 >/dev/null || return 1
+	cl_bridge 1 br1
+	cl_bridge 2 br1
+	ms1=$(cl_wait_view "3 4 5" "$T" 3 4 5) || return 1
+	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
+	cl_bridge 1 br0
+	cl_bridge 2 br0
+	ms2=$(cl_wait_view "1 2 3 4 5" "$T" 1 2 3 4 5) || return 1
+	echo "2+3 partition -> both sides in ${ms1} ms; heal -> one view in ${ms2} ms"
+}
+
+s_rolling() {
+	local i others
+	form 3 >/dev/null || return 1
+	for i in 1 2 3; do
+		others=$(all_nodes 3 | tr ' ' '\n' | grep -vx "$i" | tr '\n' ' ' | sed 's/ $//')
+		cl_stop "$i" TERM
+		# shellcheck disable=SC2086
+		cl_wait_view "$others" "$T" $others >/dev/null || return 1
+		cl_start "$i"
+		cl_wait_view "1 2 3" "$T" 1 2 3 >/dev/null || return 1
+	done
+	echo "every node restarted in turn"
+}
+
+s_crypto() {
+	local ms
+	cl_setup 3 "  crypto_cipher: aes256\n  crypto_hash: sha256\n  keyfile: $CL_DIR/authkey"
+	head -c 256 /dev/urandom >"$CL_DIR/authkey"
+	sed "s|$CL_DIR/authkey|$CL_DIR/wrongkey|" "$CL_DIR/synod.conf" >"$CL_DIR/wrong.conf"
+	head -c 256 /dev/urandom >"$CL_DIR/wrongkey"
+	cl_start 1
+	cl_start 2
+	cl_start 3 "$CL_DIR/wrong.conf"
+	ms=$(cl_wait_view "1 2" 30 1 2) || return 1
+	sleep 2
+	[ "$(cl_members 3)" = "3" ] || { echo "node with the wrong key sees '$(cl_members 3)'"; return 1; }
+	[ "$(cl_members 1)" = "1 2" ] || { echo "node 1 sees '$(cl_members 1)'"; return 1; }
+	echo "encrypted pair formed in ${ms} ms; node with a wrong key stays out"
+}
+
+list=${*:-form3 kill9 sigstop linkdown partition rolling crypto form5 form8}
+for s in $list; do
+	scenario "$s" "s_$s"
+done
+[ $failed -eq 0 ]

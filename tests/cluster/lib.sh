@@ -1,0 +1,140 @@
+# lib.sh - a small harness for multi-node tests: N hosts as network
+# namespaces on one bridge (in a hub namespace of their own), one synod per
+# host, checks through cmap on every node.  Addresses exist only inside the
+# namespaces created here; every wait is bounded; only daemons started here
+# are killed, by PID.  Source it, then call cl_setup N.
+#
+# Needs: BUILD (the build directory), root.
+
+CL_ID="c$$"
+CL_HUB="syn-${CL_ID}-hub"
+CL_DIR=$(mktemp -d)
+declare -a CL_PID
+
+cl_ns() { echo "syn-${CL_ID}-n$1"; }
+cl_addr() { echo "10.231.0.$1"; }
+
+cl_write_conf() { # n_nodes extra_totem
+	local n=$1 extra=${2:-} i
+	{
+		echo "totem {"
+		echo "  version: 2"
+		echo "  cluster_name: synodtest"
+		echo "  transport: knet"
+		[ -n "$extra" ] && printf '%b\n' "$extra"
+		echo "}"
+		echo "nodelist {"
+		for i in $(seq 1 "$n"); do
+			echo "  node {"
+			echo "    nodeid: $i"
+			echo "    name: node$i"
+			echo "    ring0_addr: $(cl_addr "$i")"
+			echo "  }"
+		done
+		echo "}"
+		echo "quorum {"
+		echo "  provider: corosync_votequorum"
+		echo "}"
+		echo "logging {"
+		echo "  to_stderr: yes"
+		echo "  to_syslog: no"
+		echo "  timestamp: hires"
+		echo "}"
+		echo "system {"
+		echo "  state_dir: $CL_DIR"
+		echo "}"
+	} >"$CL_DIR/synod.conf"
+}
+
+cl_setup() { # n_nodes [extra totem lines]
+	local n=$1 i
+	CL_N=$n
+	ip netns add "$CL_HUB"
+	ip netns exec "$CL_HUB" ip link add br0 type bridge
+	ip netns exec "$CL_HUB" ip link add br1 type bridge
+	ip netns exec "$CL_HUB" ip link set br0 up
+	ip netns exec "$CL_HUB" ip link set br1 up
+	for i in $(seq 1 "$n"); do
+		ip netns add "$(cl_ns "$i")"
+		ip link add "v${CL_ID}h$i" netns "$CL_HUB" type veth peer name eth0 netns "$(cl_ns "$i")"
+		ip netns exec "$CL_HUB" ip link set "v${CL_ID}h$i" master br0 up
+		ip netns exec "$(cl_ns "$i")" ip link set lo up
+		ip netns exec "$(cl_ns "$i")" ip addr add "$(cl_addr "$i")/24" dev eth0
+		ip netns exec "$(cl_ns "$i")" ip link set eth0 up
+	done
+	cl_write_conf "$n" "${2:-}"
+}
+
+cl_start() { # node [config]
+	local i=$1 conf=${2:-$CL_DIR/synod.conf}
+	ip netns exec "$(cl_ns "$i")" "$BUILD/daemon/synod" -f -c "$conf" \
+		>>"$CL_DIR/node$i.log" 2>&1 &
+	CL_PID[$i]=$!
+}
+
+cl_stop() { # node [signal]
+	local i=$1 sig=${2:-TERM} p=${CL_PID[$1]:-}
+	[ -n "$p" ] || return 0
+	kill -"$sig" "$p" 2>/dev/null
+	if [ "$sig" = KILL ] || [ "$sig" = TERM ]; then
+		for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+		CL_PID[$i]=
+	fi
+}
+
+cl_cleanup() {
+	local i
+	for i in "${!CL_PID[@]}"; do
+		[ -n "${CL_PID[$i]}" ] && kill -CONT "${CL_PID[$i]}" 2>/dev/null
+		cl_stop "$i" TERM
+	done
+	for i in $(seq 1 "${CL_N:-0}"); do ip netns del "$(cl_ns "$i")" 2>/dev/null; done
+	ip netns del "$CL_HUB" 2>/dev/null
+	rm -rf "$CL_DIR"
+}
+
+# The member list node i sees ("1 2 3"), empty when it cannot answer.
+cl_members() {
+	ip netns exec "$(cl_ns "$1")" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members \
+		2>/dev/null
+}
+
+# Wait until every listed node sees exactly the given member list.
+# usage: cl_wait_view "1 2 3" timeout_s node...   (prints elapsed ms)
+cl_wait_view() {
+	local want=$1 timeout=$2 start now i ok
+	shift 2
+	start=$(date +%s%N)
+	while :; do
+		ok=1
+		for i in "$@"; do
+			[ "$(cl_members "$i")" = "$want" ] || { ok=0; break; }
+		done
+		now=$(date +%s%N)
+		if [ $ok -eq 1 ]; then
+			echo $(((now - start) / 1000000))
+			return 0
+		fi
+		if [ $(((now - start) / 1000000000)) -ge "$timeout" ]; then
+			for i in "$@"; do echo "node $i sees '$(cl_members "$i")', want '$want'" >&2; done
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+# Move node i's port to bridge br (br0 or br1): a partition switch.
+cl_bridge() {
+	ip netns exec "$CL_HUB" ip link set "v${CL_ID}h$1" master "$2"
+}
+
+cl_link() { # node up|down
+	ip netns exec "$CL_HUB" ip link set "v${CL_ID}h$1" "$2"
+}
+
+cl_logs() {
+	local f
+	for f in "$CL_DIR"/node*.log; do echo "--- $f"; tail -15 "$f"; done
+}
