@@ -119,9 +119,9 @@ s_rolling() {
 s_crypto() {
 	local ms
 	cl_setup 3 "  crypto_cipher: aes256\n  crypto_hash: sha256\n  keyfile: $CL_DIR/authkey"
-	head -c 256 /dev/urandom >"$CL_DIR/authkey"
+	"$BUILD/tools/synod-keygen" -k "$CL_DIR/authkey" >/dev/null || return 1
 	sed "s|$CL_DIR/authkey|$CL_DIR/wrongkey|" "$CL_DIR/synod.conf" >"$CL_DIR/wrong.conf"
-	head -c 256 /dev/urandom >"$CL_DIR/wrongkey"
+	"$BUILD/tools/synod-keygen" -k "$CL_DIR/wrongkey" -s 512 >/dev/null || return 1
 	cl_start 1
 	cl_start 2
 	cl_start 3 "$CL_DIR/wrong.conf"
