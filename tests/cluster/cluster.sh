@@ -89,17 +89,39 @@ s_linkdown() {
 	echo "link down -> view in ${ms1} ms; link up -> merged in ${ms2} ms"
 }
 
+# Longest time (ms) one cmap request on node $1 took during $2 seconds.
+cmap_latency_probe() {
+	local worst=0 start t0 t1 ms
+	start=$(date +%s)
+	while [ $(($(date +%s) - start)) -lt "$2" ]; do
+		t0=$(date +%s%N)
+		ip netns exec "$(cl_ns "$1")" "$BUILD/tools/synod-cmapctl" -g totem.cluster_name \
+			>/dev/null || { echo 99999; return; }
+		t1=$(date +%s%N)
+		ms=$(((t1 - t0) / 1000000))
+		[ $ms -gt $worst ] && worst=$ms
+	done
+	echo $worst
+}
+
 s_partition() {
-	local ms1 ms2
+	local ms1 ms2 worst probe
 	form 5 >/dev/null || return 1
+	cmap_latency_probe 3 3 >"$CL_DIR/latency" &
+	probe=$!
 	cl_bridge 1 br1
 	cl_bridge 2 br1
 	ms1=$(cl_wait_view "3 4 5" "$T" 3 4 5) || return 1
 	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
+	wait "$probe"
+	worst=$(cat "$CL_DIR/latency")
+	# cmap keeps being served while the membership changes
+	[ "$worst" -lt 1000 ] || { echo "a cmap request took ${worst} ms during the change"; return 1; }
 	cl_bridge 1 br0
 	cl_bridge 2 br0
 	ms2=$(cl_wait_view "1 2 3 4 5" "$T" 1 2 3 4 5) || return 1
-	echo "2+3 partition -> both sides in ${ms1} ms; heal -> one view in ${ms2} ms"
+	echo "2+3 partition -> both sides in ${ms1} ms; heal -> one view in ${ms2} ms;" \
+		"slowest cmap request during the change ${worst} ms"
 }
 
 s_rolling() {
