@@ -216,6 +216,7 @@ static void handle_get(struct syn_svc_cmap *svc, struct syn_conn *conn, struct c
 	const struct syn_cmap_req_get *req = msg;
 	const char *key = req_key(&req->key_name);
 	struct syn_cmap_res_get head, *res;
+	uint64_t small[512]; /* responses up to 4 KiB are built here */
 	struct syn_value v;
 	size_t cap = req->value_len, res_len;
 	int rc = key ? syn_store_get(conn_store(svc, cc), key, &v) : -ENOENT;
@@ -238,13 +239,14 @@ static void handle_get(struct syn_svc_cmap *svc, struct syn_conn *conn, struct c
 	if (cap > SYN_IPC_BUFFER_SIZE / 2)
 		cap = v.len;
 	res_len = sizeof(*res) + cap;
-	res = calloc(1, res_len);
+	res = res_len <= sizeof(small) ? (struct syn_cmap_res_get *)small : malloc(res_len);
 	if (!res) {
 		head.header.size = sizeof(head);
 		head.header.error = CS_ERR_NO_MEMORY;
 		syn_conn_respond(conn, &head, sizeof(head));
 		return;
 	}
+	memset(res, 0, res_len);
 	res->header.id = SYN_CMAP_RES_GET;
 	res->header.size = (int32_t)res_len;
 	res->header.error = CS_OK;
@@ -253,7 +255,8 @@ static void handle_get(struct syn_svc_cmap *svc, struct syn_conn *conn, struct c
 	if (v.len)
 		memcpy(res->value, v.data, v.len);
 	syn_conn_respond(conn, res, res_len);
-	free(res);
+	if (res != (struct syn_cmap_res_get *)small)
+		free(res);
 }
 
 static void handle_iter_init(struct syn_svc_cmap *svc, struct syn_conn *conn,

@@ -307,6 +307,7 @@ cs_error_t cmap_get(cmap_handle_t handle, const char *key_name, void *value, siz
 {
 	struct syn_cmap_req_get req;
 	struct syn_cmap_res_get *res;
+	uint64_t small[64]; /* responses up to 512 bytes need no allocation */
 	size_t cap;
 	cs_error_t err = check_key(key_name);
 
@@ -315,7 +316,8 @@ cs_error_t cmap_get(cmap_handle_t handle, const char *key_name, void *value, siz
 	if (value && !value_len)
 		return CS_ERR_INVALID_PARAM;
 	cap = value ? *value_len : 0;
-	res = malloc(sizeof(*res) + cap);
+	res = sizeof(*res) + cap <= sizeof(small) ? (struct syn_cmap_res_get *)small
+						  : malloc(sizeof(*res) + cap);
 	if (!res)
 		return CS_ERR_NO_MEMORY;
 	memset(&req, 0, sizeof(req));
@@ -331,7 +333,8 @@ cs_error_t cmap_get(cmap_handle_t handle, const char *key_name, void *value, siz
 		if (value && res->value_len <= cap)
 			memcpy(value, res->value, res->value_len);
 	}
-	free(res);
+	if (res != (struct syn_cmap_res_get *)small)
+		free(res);
 	return err;
 }
 
