@@ -39,6 +39,7 @@ struct syn_cluster {
 	struct syn_transport *transport;
 	struct syn_mem *core;
 	uint32_t local;
+	uint32_t send_queue_max;
 	qb_loop_timer_handle timer;
 	bool timer_armed;
 	uint64_t timer_deadline;
@@ -328,6 +329,7 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	env.on_deliver = core_deliver;
 	env.log = core_log;
 	cl->handlers[SYN_CLUSTER_MSG_CONFIG_VERSION] = (struct handler){on_config_version, cl};
+	cl->send_queue_max = mc.send_queue_max;
 	rc = syn_mem_create(&mc, &env, cl->local, boot_epoch(icmap), now_us(), &cl->core);
 	if (rc != 0) {
 		snprintf(err, err_len, "Cannot start the membership protocol: %s", strerror(-rc));
@@ -389,23 +391,58 @@ int syn_cluster_set_handler(struct syn_cluster *cl, enum syn_cluster_msg_type ty
 	return 0;
 }
 
+/*
+ * corosync's stats.srp.* names, for tools that read them.  Counters with a
+ * counterpart in synod's protocol carry it (docs/membership.md, "Stats");
+ * the token-ring ones have none and stay 0.
+ */
+static void srp_stats_write(struct syn_cluster *cl, struct syn_store *st,
+			    const struct syn_mem_stats *s)
+{
+	static const char *const no_counterpart_u64[] = {
+		"orf_token_tx", "orf_token_rx", "memb_merge_detect_tx", "memb_merge_detect_rx",
+		"memb_join_tx", "memb_join_rx", "token_hold_cancel_tx", "token_hold_cancel_rx",
+		"operational_token_lost", "gather_token_lost", "commit_token_lost",
+		"recovery_token_lost", "time_since_token_last_received",
+	};
+	static const char *const no_counterpart_u32[] = {
+		"continuous_gather", "continuous_sendmsg_failures", "mtt_rx_token",
+		"avg_token_workload", "avg_backlog_calc",
+	};
+	char key[64];
+
+	for (size_t i = 0; i < sizeof(no_counterpart_u64) / sizeof(*no_counterpart_u64); i++) {
+		snprintf(key, sizeof(key), "stats.srp.%s", no_counterpart_u64[i]);
+		syn_store_set_u64(st, key, 0);
+	}
+	for (size_t i = 0; i < sizeof(no_counterpart_u32) / sizeof(*no_counterpart_u32); i++) {
+		snprintf(key, sizeof(key), "stats.srp.%s", no_counterpart_u32[i]);
+		syn_store_set_u32(st, key, 0);
+	}
+	syn_store_set_u64(st, "stats.srp.memb_commit_token_tx", s->proposals);
+	syn_store_set_u64(st, "stats.srp.memb_commit_token_rx", s->views_installed);
+	syn_store_set_u64(st, "stats.srp.commit_entered", s->views_installed);
+	syn_store_set_u64(st, "stats.srp.recovery_entered", s->views_installed);
+	syn_store_set_u64(st, "stats.srp.operational_entered", s->views_installed);
+	syn_store_set_u64(st, "stats.srp.gather_entered", s->gathers);
+	syn_store_set_u64(st, "stats.srp.consensus_timeouts", s->consensus_timeouts);
+	syn_store_set_u64(st, "stats.srp.mcast_tx", s->msgs_submitted);
+	syn_store_set_u64(st, "stats.srp.mcast_rx", s->msgs_delivered);
+	syn_store_set_u64(st, "stats.srp.mcast_retx", s->retransmits_sent);
+	syn_store_set_u64(st, "stats.srp.rx_msg_dropped", s->pkts_dropped + s->pkts_garbled);
+	syn_store_set_u8(st, "stats.srp.firewall_enabled_or_nic_failure",
+			 !syn_transport_node_connected(cl->transport, cl->local));
+}
+
 void syn_cluster_stats_write(struct syn_cluster *cl)
 {
 	struct syn_mem_stats s;
 	struct syn_store *st = cl->stats;
 
 	syn_mem_get_stats(cl->core, &s);
-	/* corosync's names where the meaning is the same */
-	syn_store_set_u64(st, "stats.srp.memb_commit_token_rx", s.views_installed);
-	syn_store_set_u64(st, "stats.srp.operational_entered", s.views_installed);
-	syn_store_set_u64(st, "stats.srp.gather_entered", s.gathers);
-	syn_store_set_u64(st, "stats.srp.consensus_timeouts", s.consensus_timeouts);
-	syn_store_set_u64(st, "stats.srp.mcast_tx", s.msgs_submitted);
-	syn_store_set_u64(st, "stats.srp.mcast_rx", s.msgs_delivered);
-	syn_store_set_u64(st, "stats.srp.mcast_retx", s.retransmits_sent);
-	syn_store_set_u64(st, "stats.srp.rx_msg_dropped", s.pkts_dropped + s.pkts_garbled);
-	syn_store_set_u8(st, "stats.srp.firewall_enabled_or_nic_failure",
-			 !syn_transport_node_connected(cl->transport, cl->local));
+	srp_stats_write(cl, st, &s);
+	syn_store_set_u32(st, "stats.pg.msg_queue_avail", cl->send_queue_max - s.send_queue_len);
+	syn_store_set_u32(st, "stats.pg.msg_reserved", s.send_queue_len);
 	/* all of synod's own counters */
 	syn_store_set_u64(st, "stats.membership.pkts_sent", s.pkts_sent);
 	syn_store_set_u64(st, "stats.membership.pkts_received", s.pkts_received);

@@ -133,7 +133,7 @@ static void conn_stats_write(struct syn_conn *conn)
 	syn_store_set_u64(s, key, c->invalid_request);
 	stat_key(key, sizeof(key), conn, "overload");
 	syn_store_set_u64(s, key, c->overload);
-	u32 = (uint32_t)(c->responses + c->dispatched);
+	u32 = (uint32_t)c->dispatched;
 	stat_key(key, sizeof(key), conn, "sent");
 	syn_store_set_u32(s, key, u32);
 	stat_key(key, sizeof(key), conn, "requests");

@@ -10,6 +10,8 @@ cs_error_t qb_to_cs_error(int result)
 {
 	if (result >= 0)
 		return CS_OK;
+	if (result < -4095) /* not an errno; also keeps -INT_MIN out of the switch */
+		return CS_ERR_LIBRARY;
 	switch (-result) {
 	case EBADF:
 		return CS_ERR_BAD_HANDLE;
