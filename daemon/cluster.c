@@ -32,6 +32,15 @@ struct handler {
 	void *ctx;
 };
 
+struct core_event {
+	struct core_event *next;
+	bool is_view;
+	struct syn_mem_view_event view; /* arrays point into data */
+	uint32_t sender;
+	size_t len;
+	unsigned char data[];
+};
+
 struct syn_cluster {
 	qb_loop_t *loop;
 	struct syn_store *icmap;
@@ -53,6 +62,9 @@ struct syn_cluster {
 	size_t n_members;
 	bool saw_others;
 	bool fatal;
+	struct core_event *events; /* from the core, not yet handed out */
+	struct core_event **events_tail;
+	bool dispatching;
 };
 
 static uint64_t now_us(void)
@@ -61,6 +73,7 @@ static uint64_t now_us(void)
 }
 
 static void on_timer(void *data);
+static void after_core(struct syn_cluster *cl);
 
 static void rearm(struct syn_cluster *cl)
 {
@@ -87,7 +100,7 @@ static void on_timer(void *data)
 
 	cl->timer_armed = false;
 	syn_mem_timeout(cl->core, now_us());
-	rearm(cl);
+	after_core(cl);
 }
 
 static void on_packet(void *ctx, uint32_t src, const void *pkt, size_t len)
@@ -95,7 +108,7 @@ static void on_packet(void *ctx, uint32_t src, const void *pkt, size_t len)
 	struct syn_cluster *cl = ctx;
 
 	syn_mem_receive(cl->core, now_us(), src, pkt, len);
-	rearm(cl);
+	after_core(cl);
 }
 
 static void core_send(void *ctx, uint32_t dest, const void *pkt, size_t len)
@@ -175,9 +188,8 @@ static void send_config_version(struct syn_cluster *cl)
 	syn_cluster_send(cl, SYN_CLUSTER_MSG_CONFIG_VERSION, &version, sizeof(version));
 }
 
-static void core_view(void *ctx, const struct syn_mem_view_event *ev)
+static void apply_view(struct syn_cluster *cl, const struct syn_mem_view_event *ev)
 {
-	struct syn_cluster *cl = ctx;
 	struct syn_cluster_view view;
 	char key[SYN_KEY_MAX + 1];
 	uint32_t *members = malloc((ev->n_members ? ev->n_members : 1) * sizeof(*members));
@@ -232,17 +244,87 @@ static void on_config_version(void *ctx, uint32_t sender, const void *data, size
 	cl->saw_others = true;
 }
 
-static void core_deliver(void *ctx, const struct syn_mem_deliver_event *ev)
+static void apply_deliver(struct syn_cluster *cl, uint32_t sender, const unsigned char *p,
+			  size_t len)
 {
-	struct syn_cluster *cl = ctx;
-	const unsigned char *p = ev->data;
 	struct handler *h;
 
-	if (ev->len < 1 || p[0] >= SYN_CLUSTER_MSG_TYPES)
+	if (len < 1 || p[0] >= SYN_CLUSTER_MSG_TYPES)
 		return;
 	h = &cl->handlers[p[0]];
 	if (h->fn)
-		h->fn(h->ctx, ev->sender, p + 1, ev->len - 1);
+		h->fn(h->ctx, sender, p + 1, len - 1);
+}
+
+/*
+ * The core's callbacks must not call back into the core, but observers
+ * and handlers broadcast in reaction.  So the callbacks only queue a copy
+ * of the event; after_core() hands them out, in order, once the core call
+ * has returned.
+ */
+static struct core_event *event_new(struct syn_cluster *cl, size_t payload)
+{
+	struct core_event *e = calloc(1, sizeof(*e) + payload);
+
+	if (!e) {
+		qb_log(LOG_CRIT, "Out of memory queueing a membership event");
+		return NULL;
+	}
+	*cl->events_tail = e;
+	cl->events_tail = &e->next;
+	return e;
+}
+
+static void core_view(void *ctx, const struct syn_mem_view_event *ev)
+{
+	struct syn_cluster *cl = ctx;
+	size_t n = ev->n_members + ev->n_joined + ev->n_left;
+	struct core_event *e = event_new(cl, n * sizeof(uint32_t));
+	uint32_t *ids;
+
+	if (!e)
+		return;
+	ids = (uint32_t *)e->data;
+	e->is_view = true;
+	e->view = *ev;
+	memcpy(ids, ev->members, ev->n_members * sizeof(*ids));
+	memcpy(ids + ev->n_members, ev->joined, ev->n_joined * sizeof(*ids));
+	memcpy(ids + ev->n_members + ev->n_joined, ev->left, ev->n_left * sizeof(*ids));
+	e->view.members = ids;
+	e->view.joined = ids + ev->n_members;
+	e->view.left = ids + ev->n_members + ev->n_joined;
+}
+
+static void core_deliver(void *ctx, const struct syn_mem_deliver_event *ev)
+{
+	struct syn_cluster *cl = ctx;
+	struct core_event *e = event_new(cl, ev->len);
+
+	if (!e)
+		return;
+	e->sender = ev->sender;
+	e->len = ev->len;
+	memcpy(e->data, ev->data, ev->len);
+}
+
+static void after_core(struct syn_cluster *cl)
+{
+	rearm(cl);
+	if (cl->dispatching)
+		return;
+	cl->dispatching = true;
+	while (cl->events) {
+		struct core_event *e = cl->events;
+		cl->events = e->next;
+		if (!cl->events)
+			cl->events_tail = &cl->events;
+		if (e->is_view)
+			apply_view(cl, &e->view);
+		else
+			apply_deliver(cl, e->sender, e->data, e->len);
+		free(e);
+	}
+	cl->dispatching = false;
 }
 
 int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, const void *data,
@@ -257,7 +339,7 @@ int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, con
 	memcpy(buf + 1, data, len);
 	rc = syn_mem_submit(cl->core, now_us(), buf, len + 1);
 	free(buf);
-	rearm(cl);
+	after_core(cl);
 	return rc;
 }
 
@@ -315,6 +397,7 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	cl->loop = loop;
 	cl->icmap = icmap;
 	cl->stats = stats;
+	cl->events_tail = &cl->events;
 	rc = syn_cluster_config_read(icmap, tc, &mc, err, err_len);
 	if (rc == 0) {
 		cl->local = tc->local_nodeid;
@@ -337,7 +420,7 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	}
 	qb_log(LOG_INFO, "membership: node %" PRIu32 ", failure timeout %" PRIu32 " ms", cl->local,
 	       mc.fail_timeout_ms);
-	rearm(cl);
+	after_core(cl);
 	stats_tick(cl);
 	*out = cl;
 	return 0;
@@ -356,6 +439,11 @@ void syn_cluster_destroy(struct syn_cluster *cl)
 		qb_loop_timer_del(cl->loop, cl->stats_timer);
 	syn_mem_destroy(cl->core);
 	syn_transport_destroy(cl->transport);
+	while (cl->events) {
+		struct core_event *e = cl->events;
+		cl->events = e->next;
+		free(e);
+	}
 	free(cl->members);
 	free(cl);
 }

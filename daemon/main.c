@@ -5,9 +5,14 @@
  *
  * Exit codes follow corosync: 0 normal or -t success, 1 bad usage,
  * 7 invalid logging configuration, 8 unreadable/invalid configuration,
- * 15 a service failed to start (e.g. another daemon owns the IPC names).
+ * 15 a service failed to start (e.g. another daemon owns the IPC names),
+ * 20 the quorum configuration was refused.
+ *
+ * Until the membership layer drives the view source, the daemon installs
+ * one static single-node view {local node} at start-up.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,9 +27,15 @@
 #include "logconfig.h"
 #include "ipc.h"
 #include "store.h"
+#include "reload.h"
+#include "svc_cfg.h"
 #include "svc_cmap.h"
+#include "svc_quorum.h"
+#include "svc_votequorum.h"
+#include "view.h"
 
 #define SYN_DEFAULT_CONFIG "/etc/corosync/corosync.conf"
+#define SYN_STATE_DIR "/var/lib/corosync"
 
 enum {
 	SYN_EXIT_OK = 0,
@@ -32,6 +43,7 @@ enum {
 	SYN_EXIT_LOGCONFIG = 7,
 	SYN_EXIT_CONFIG = 8,
 	SYN_EXIT_SERVICE = 15,
+	SYN_EXIT_QUORUM = 20,
 };
 
 struct options {
@@ -47,6 +59,11 @@ struct daemon {
 	struct syn_ipc *ipc;
 	struct syn_svc_cmap *cmap;
 	struct syn_cluster *cluster;
+	const char *config_path;
+	struct syn_view_source *views;
+	struct syn_svc_quorum *quorum;
+	struct syn_svc_votequorum *votequorum;
+	struct syn_svc_cfg *cfg;
 };
 
 static void usage(FILE *out)
@@ -91,13 +108,26 @@ static int parse_options(int argc, char **argv, struct options *opt)
 }
 
 /* Keys a running corosync publishes about its services. */
-static void publish_services(struct syn_store *icmap)
+static void publish_service(struct syn_store *icmap, uint16_t id, const char *name)
 {
-	uint32_t zero = 0;
+	char key[128], engine[64];
 
-	syn_store_set_str(icmap, "internal_configuration.service.0.name", "corosync_cmap");
-	syn_store_set_u32(icmap, "internal_configuration.service.0.ver", zero);
-	syn_store_set_u16(icmap, "runtime.services.cmap.service_id", 0);
+	snprintf(key, sizeof(key), "internal_configuration.service.%u.name", id);
+	snprintf(engine, sizeof(engine), "corosync_%s", name);
+	syn_store_set_str(icmap, key, engine);
+	snprintf(key, sizeof(key), "internal_configuration.service.%u.ver", id);
+	syn_store_set_u32(icmap, key, 0);
+	snprintf(key, sizeof(key), "runtime.services.%s.service_id", name);
+	syn_store_set_u16(icmap, key, id);
+}
+
+static void publish_services(struct syn_store *icmap, bool votequorum)
+{
+	publish_service(icmap, 0, "cmap");
+	publish_service(icmap, 1, "cfg");
+	publish_service(icmap, 3, "quorum");
+	if (votequorum)
+		publish_service(icmap, 5, "votequorum");
 }
 
 /* Parse, validate and apply the configuration; returns an exit code. */
@@ -154,30 +184,94 @@ static void cluster_stats_clear_knet(void *ctx)
 	syn_cluster_stats_clear_knet(ctx);
 }
 
+static int reload_hook(void *ctx, uint32_t requester)
+{
+	struct daemon *d = ctx;
+
+	return syn_config_reload(d->icmap, d->config_path, requester);
+}
+
+static void shutdown_hook(void *ctx, const char *why)
+{
+	struct daemon *d = ctx;
+
+	qb_log(LOG_NOTICE, "Shutting down: %s", why);
+	qb_loop_stop(d->loop);
+}
+
+/* votequorum and quorum (provider or free); exit code on failure. */
+static int start_quorum(struct daemon *d, bool votequorum)
+{
+	char reason[512];
+	int rc;
+
+	d->quorum = syn_svc_quorum_create(d->views, votequorum);
+	if (!d->quorum)
+		return SYN_EXIT_SERVICE;
+	if (!votequorum)
+		return 0;
+	rc = syn_svc_votequorum_create(d->icmap, d->loop, d->views, SYN_STATE_DIR,
+				       &d->votequorum, reason, sizeof(reason));
+	if (rc != 0) {
+		qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'",
+		       reason);
+		return SYN_EXIT_QUORUM;
+	}
+	syn_svc_votequorum_set_listener(d->votequorum, syn_svc_quorum_provider_report,
+					d->quorum);
+	return 0;
+}
+
+static int add_service(struct daemon *d, const struct syn_service_def *def, void *svc)
+{
+	int rc = syn_ipc_service_add(d->ipc, def, svc);
+
+	if (rc != 0)
+		qb_log(LOG_ERR, "Cannot start the %s IPC service: %s", def->name, strerror(-rc));
+	return rc;
+}
+
+/* Start every service; returns an exit code. */
 static int start_services(struct daemon *d)
 {
+	struct syn_cfg_hooks hooks = {.ctx = d, .reload = reload_hook, .shutdown = shutdown_hook};
+	const char *provider = NULL;
+	bool votequorum = syn_store_get_str(d->icmap, "quorum.provider", &provider) == 0 &&
+			  strcmp(provider, "corosync_votequorum") == 0;
+	uint32_t local;
 	char err[512];
-	int rc;
+	int code, rc;
 
 	rc = syn_cluster_create(d->loop, d->icmap, d->stats, &d->cluster, err, sizeof(err));
 	if (rc != 0) {
 		qb_log(LOG_ERR, "%s", err);
-		return rc;
+		return SYN_EXIT_SERVICE;
 	}
 
 	d->ipc = syn_ipc_create(d->loop, d->icmap, d->stats);
 	d->cmap = d->ipc ? syn_svc_cmap_create(d->icmap, d->stats, d->ipc) : NULL;
 	if (!d->cmap)
-		return -ENOMEM;
-	rc = syn_ipc_service_add(d->ipc, syn_svc_cmap_def(), d->cmap);
-	if (rc != 0) {
-		qb_log(LOG_ERR, "Cannot start the cmap IPC service: %s", strerror(-rc));
-		return rc;
-	}
+		return SYN_EXIT_SERVICE;
 	syn_ipc_set_stats_provider(d->ipc, &(struct syn_stats_provider){
 		.refresh = cluster_stats_refresh, .clear_knet = cluster_stats_clear_knet,
 		.ctx = d->cluster});
-	publish_services(d->icmap);
+	local = syn_cluster_local_nodeid(d->cluster);
+	d->views = syn_view_source_create(d->icmap, local);
+	d->cfg = d->views ? syn_svc_cfg_create(d->icmap, d->loop, d->views, &hooks) : NULL;
+	if (!d->views || !d->cfg)
+		return SYN_EXIT_SERVICE;
+	code = start_quorum(d, votequorum);
+	if (code != 0)
+		return code;
+	if (add_service(d, syn_svc_cmap_def(), d->cmap) != 0 ||
+	    add_service(d, syn_svc_cfg_def(), d->cfg) != 0 ||
+	    add_service(d, syn_svc_quorum_def(), d->quorum) != 0 ||
+	    (votequorum && add_service(d, syn_svc_votequorum_def(), d->votequorum) != 0))
+		return SYN_EXIT_SERVICE;
+	publish_services(d->icmap, votequorum);
+	/* services see views from now on, starting with the current one */
+	if (syn_view_source_attach(d->views, d->cluster, d->loop) != 0)
+		return SYN_EXIT_SERVICE;
 	return 0;
 }
 
@@ -185,6 +279,10 @@ static void daemon_fini(struct daemon *d)
 {
 	syn_ipc_destroy(d->ipc);
 	syn_svc_cmap_destroy(d->cmap);
+	syn_svc_votequorum_destroy(d->votequorum);
+	syn_svc_quorum_destroy(d->quorum);
+	syn_svc_cfg_destroy(d->cfg);
+	syn_view_source_destroy(d->views);
 	syn_cluster_destroy(d->cluster);
 	if (d->loop)
 		qb_loop_destroy(d->loop);
@@ -238,16 +336,18 @@ int main(int argc, char **argv)
 		code = SYN_EXIT_SERVICE;
 		goto out;
 	}
+	d.config_path = opt.config_path;
 	d.loop = qb_loop_create();
-	if (!d.loop || start_services(&d) != 0) {
-		code = SYN_EXIT_SERVICE;
+	code = d.loop ? start_services(&d) : SYN_EXIT_SERVICE;
+	if (code != SYN_EXIT_OK)
 		goto out;
-	}
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGTERM, &d, on_signal, NULL);
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGINT, &d, on_signal, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	qb_log(LOG_NOTICE, "synod %s started, serving cmap", SYN_VERSION);
+	qb_log(LOG_NOTICE, "synod %s started", SYN_VERSION);
 	qb_loop_run(d.loop);
+	if (d.votequorum)
+		syn_svc_votequorum_leave(d.votequorum);
 	if (d.cluster && syn_cluster_fatal(d.cluster))
 		code = SYN_EXIT_CONFIG;
 	qb_log(LOG_NOTICE, "synod exiting");

@@ -1,0 +1,146 @@
+/*
+ * reload.c - configuration reload (see reload.h).
+ *
+ * Keys outside the reloadable prefixes (runtime.*, system.*, resources.*,
+ * internal_configuration.*, ...) are never touched; runtime.config.totem
+ * timers are recomputed from the new totem.* values by the validation
+ * step and copied like the rest.  Unlike the reference, a parse error
+ * resets config.totemconfig_reload_in_progress and records the status.
+ */
+#include "reload.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <corosync/corotypes.h>
+#include <qb/qblog.h>
+
+#include "config.h"
+
+static const char *const reload_prefixes[] = {"logging.", "totem.", "nodelist.", "quorum.",
+					      "uidgid.config.", "nozzle."};
+
+static const char *const fixed_keys[] = {
+	"totem.version", "totem.threads", "totem.ip_version", "totem.rrp_mode", "totem.netmtu",
+	"totem.interface.ringnumber", "totem.interface.bindnetaddr", "totem.interface.mcastaddr",
+	"totem.interface.broadcast", "totem.interface.mcastport", "totem.interface.ttl",
+	"totem.transport", "totem.cluster_name", "quorum.provider", "system.move_to_root_cgroup",
+	"system.allow_knet_handle_fallback", "system.sched_rr", "system.priority",
+	"system.qb_ipc_type", "system.state_dir", "totem.secauth", "totem.crypto_hash",
+	"totem.crypto_cipher", "totem.keyfile", "totem.key",
+};
+
+static bool reloadable(const char *key)
+{
+	for (size_t i = 0; i < sizeof(reload_prefixes) / sizeof(reload_prefixes[0]); i++)
+		if (strncmp(key, reload_prefixes[i], strlen(reload_prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static bool value_equal(const struct syn_value *a, const struct syn_value *b)
+{
+	return a->type == b->type && a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+}
+
+/* Step 5: keys that may not change keep their live value. */
+static void drop_fixed(struct syn_store *live, struct syn_store *scratch)
+{
+	for (size_t i = 0; i < sizeof(fixed_keys) / sizeof(fixed_keys[0]); i++) {
+		struct syn_value lv, sv;
+		bool in_live = syn_store_get(live, fixed_keys[i], &lv) == 0;
+		bool in_new = syn_store_get(scratch, fixed_keys[i], &sv) == 0;
+
+		if (in_live == in_new && (!in_live || value_equal(&lv, &sv)))
+			continue;
+		qb_log(LOG_NOTICE, "Modified entry '%s' in corosync.conf cannot be changed at "
+				   "run-time",
+		       fixed_keys[i]);
+		if (in_live)
+			syn_store_set(scratch, fixed_keys[i], lv.data, lv.len, lv.type);
+		else
+			syn_store_delete(scratch, fixed_keys[i]);
+	}
+}
+
+/* Step 4: delete live keys the new configuration does not have. */
+static void delete_absent(struct syn_store *live, struct syn_store *scratch)
+{
+	struct syn_store_iter *it = syn_store_iter_create(live, NULL);
+	const char *key;
+	struct syn_value v;
+
+	if (!it)
+		return;
+	while (syn_store_iter_next(it, &key, &v) == 0) {
+		char name[SYN_KEY_MAX + 1];
+
+		if (!reloadable(key) || syn_store_exists(scratch, key))
+			continue;
+		snprintf(name, sizeof(name), "%s", key);
+		syn_store_delete(live, name);
+	}
+	syn_store_iter_destroy(it);
+}
+
+/* Step 7: copy the scratch keys (unchanged values notify nobody). */
+static int copy_all(struct syn_store *live, struct syn_store *scratch)
+{
+	struct syn_store_iter *it = syn_store_iter_create(scratch, NULL);
+	const char *key;
+	struct syn_value v;
+	int rc = 0;
+
+	if (!it)
+		return -ENOMEM;
+	while (rc == 0 && syn_store_iter_next(it, &key, &v) == 0)
+		if (reloadable(key) || strncmp(key, "runtime.config.", 15) == 0)
+			rc = syn_store_set(live, key, v.data, v.len, v.type);
+	syn_store_iter_destroy(it);
+	return rc;
+}
+
+static int parse_and_validate(struct syn_store *scratch, const char *path)
+{
+	struct syn_config_env env;
+	char err[1024];
+	int rc = syn_config_parse_file(scratch, path, err, sizeof(err));
+
+	if (rc != 0) {
+		qb_log(LOG_ERR, "Unable to reload config file: %s", err);
+		return -EINVAL;
+	}
+	rc = syn_config_env_init_system(&env);
+	if (rc != 0)
+		return rc;
+	rc = syn_config_totem_apply(scratch, &env, err, sizeof(err));
+	syn_config_env_fini(&env);
+	if (rc == -EINVAL)
+		qb_log(LOG_ERR, "Configuration is not valid: %s", err);
+	return rc;
+}
+
+int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t requester)
+{
+	struct syn_store *scratch = syn_store_create();
+	int rc;
+
+	qb_log(LOG_NOTICE, "Config reload requested by node %u", requester);
+	if (!scratch)
+		return -ENOMEM;
+	syn_store_set_u8(icmap, "config.totemconfig_reload_in_progress", 1);
+	rc = parse_and_validate(scratch, path);
+	if (rc == 0) {
+		syn_store_set_u8(icmap, "config.reload_in_progress", 1);
+		delete_absent(icmap, scratch);
+		drop_fixed(icmap, scratch);
+		rc = copy_all(icmap, scratch);
+	}
+	syn_store_set_i32(icmap, "config.reload_status",
+			  rc == 0 ? CS_OK : (rc == -ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_INVALID_PARAM));
+	syn_store_set_u8(icmap, "config.totemconfig_reload_in_progress", 0);
+	syn_store_set_u8(icmap, "config.reload_in_progress", 0);
+	syn_store_destroy(scratch);
+	return rc;
+}

@@ -1,0 +1,513 @@
+/*
+ * svc_cfg.c - the cfg service (shared spec ipc-wire.md section 7).
+ *
+ * Without a transport the link state is what the configuration says:
+ * the local node is reachable on every link it has an address for, with
+ * the loopback MTU; other nodes are known but unreachable.  Node
+ * addresses come from nodelist.node.<N>.ring<L>_addr (numeric literals,
+ * or names resolved with the system resolver).
+ *
+ * Shutdown negotiation: one pending request at a time; trackers other
+ * than the requester vote through REPLYTOSHUTDOWN; a departing tracker
+ * votes yes, a departing requester cancels; missing votes count as no
+ * when cfg.shutdown_timeout (default 5000 ms) expires.
+ */
+#include "svc_cfg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <corosync/corotypes.h>
+#include <qb/qblog.h>
+
+#include "config.h"
+#include "proto/ipc_cfg.h"
+
+#define SHUTDOWN_FLAG_REGARDLESS 1
+#define SHUTDOWN_FLAG_IMMEDIATE 2
+#define MAX_LINKS 8
+
+struct cfg_conn {
+	struct cfg_conn *next;
+	struct syn_conn *conn;
+	bool tracking;
+	bool replied;
+};
+
+struct syn_svc_cfg {
+	struct syn_store *icmap;
+	qb_loop_t *loop;
+	struct syn_view_source *views;
+	struct syn_cfg_hooks hooks;
+	struct cfg_conn *trackers;
+	/* the pending shutdown */
+	struct cfg_conn *requester;
+	uint32_t flags;
+	uint32_t expected, yes, no;
+	qb_loop_timer_handle timer;
+	bool timer_armed;
+};
+
+/* The nodelist.node.<N>. prefix of nodeid (0 = local); false if unknown. */
+static bool node_prefix(struct syn_svc_cfg *svc, uint32_t nodeid, char *out, size_t len)
+{
+	struct syn_store_iter *it;
+	const char *key;
+	struct syn_value v;
+	bool found = false;
+
+	if (nodeid == 0)
+		nodeid = syn_view_local_nodeid(svc->views);
+	it = syn_store_iter_create(svc->icmap, "nodelist.node.");
+	while (it && !found && syn_store_iter_next(it, &key, &v) == 0) {
+		const char *dot = strrchr(key, '.');
+		uint32_t id;
+
+		if (!dot || strcmp(dot, ".nodeid") != 0 || v.len != 4)
+			continue;
+		memcpy(&id, v.data, 4);
+		if (id == nodeid) {
+			snprintf(out, len, "%.*s", (int)(dot - key + 1), key);
+			found = true;
+		}
+	}
+	syn_store_iter_destroy(it);
+	return found;
+}
+
+static bool resolve(const char *text, struct syn_config_addr *out)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM}, *res;
+	bool ok = false;
+
+	if (syn_config_addr_parse(text, out))
+		return true;
+	if (getaddrinfo(text, NULL, &hints, &res) != 0)
+		return false;
+	if (res->ai_family == AF_INET) {
+		out->family = AF_INET;
+		memcpy(out->bytes, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+		ok = true;
+	} else if (res->ai_family == AF_INET6) {
+		out->family = AF_INET6;
+		memcpy(out->bytes, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+		ok = true;
+	}
+	freeaddrinfo(res);
+	return ok;
+}
+
+/* Addresses of a node's links; link[i] is set when the node has link i. */
+static size_t node_addrs(struct syn_svc_cfg *svc, const char *prefix,
+			 struct syn_config_addr addrs[MAX_LINKS], bool have[MAX_LINKS],
+			 const char *text[MAX_LINKS])
+{
+	size_t n = 0;
+
+	for (int l = 0; l < MAX_LINKS; l++) {
+		char key[300];
+		const char *value;
+
+		snprintf(key, sizeof(key), "%sring%d_addr", prefix, l);
+		have[l] = syn_store_get_str(svc->icmap, key, &value) == 0 && resolve(value, &addrs[l]);
+		if (text)
+			text[l] = have[l] ? value : NULL;
+		n += have[l];
+	}
+	return n;
+}
+
+static void handle_get_node_addrs(struct syn_svc_cfg *svc, struct syn_conn *conn, uint32_t nodeid)
+{
+	struct syn_config_addr addrs[MAX_LINKS];
+	bool have[MAX_LINKS];
+	char prefix[300];
+	unsigned char buf[sizeof(struct syn_cfg_res_get_node_addrs) + MAX_LINKS * SYN_CFG_ADDR_LEN];
+	struct syn_cfg_res_get_node_addrs *res = (void *)buf;
+	size_t slots = 0;
+
+	memset(buf, 0, sizeof(buf));
+	res->header.id = SYN_CFG_RES_GET_NODE_ADDRS;
+	res->header.size = sizeof(*res);
+	res->header.error = CS_ERR_NOT_EXIST;
+	if (node_prefix(svc, nodeid, prefix, sizeof(prefix)) &&
+	    node_addrs(svc, prefix, addrs, have, NULL) > 0) {
+		res->header.error = CS_OK;
+		for (int l = 0; l < MAX_LINKS; l++) {
+			if (!have[l])
+				continue;
+			if (!res->family)
+				res->family = (uint32_t)addrs[l].family;
+			memcpy(res->addrs[res->num_addrs++], addrs[l].bytes,
+			       addrs[l].family == AF_INET ? 4 : 16);
+			slots++;
+		}
+		res->header.size = (int32_t)(sizeof(*res) + slots * SYN_CFG_ADDR_LEN);
+	}
+	syn_conn_respond(conn, res, (size_t)res->header.size);
+}
+
+static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
+			      const struct syn_cfg_req_nodestatusget *req)
+{
+	struct syn_cfg_res_nodestatusget *resp = calloc(1, sizeof(*resp)); /* 4200 bytes */
+	struct syn_config_addr addrs[MAX_LINKS];
+	const char *text[MAX_LINKS];
+	bool have[MAX_LINKS], local;
+	char prefix[300];
+	uint32_t nodeid = req->nodeid ? req->nodeid : syn_view_local_nodeid(svc->views);
+#define res (*resp)
+
+	if (!resp) {
+		syn_conn_respond_error(conn, SYN_CFG_RES_NODESTATUSGET, CS_ERR_NO_MEMORY);
+		return;
+	}
+	res.header.id = SYN_CFG_RES_NODESTATUSGET;
+	res.header.size = sizeof(struct syn_cfg_res_u32);
+	if (!node_prefix(svc, nodeid, prefix, sizeof(prefix))) {
+		res.header.error = CS_ERR_FAILED_OPERATION;
+	} else if (req->version != 1) {
+		res.header.error = CS_ERR_NOT_SUPPORTED;
+	} else {
+		local = nodeid == syn_view_local_nodeid(svc->views);
+		node_addrs(svc, prefix, addrs, have, text);
+		res.header.error = CS_OK;
+		res.header.size = sizeof(res);
+		res.status.version = 1;
+		res.status.nodeid = nodeid;
+		res.status.reachable = local;
+		for (int l = 0; l < MAX_LINKS; l++) {
+			struct syn_cfg_link_status_v1 *ls = &res.status.link_status[l];
+
+			if (!have[l])
+				continue;
+			ls->enabled = 1;
+			ls->connected = local;
+			ls->mtu = local ? 65535 : 0;
+			inet_ntop(addrs[l].family, addrs[l].bytes, ls->src_ipaddr,
+				  sizeof(ls->src_ipaddr));
+			snprintf(ls->dst_ipaddr, sizeof(ls->dst_ipaddr), "%s", ls->src_ipaddr);
+		}
+	}
+	syn_conn_respond(conn, resp, (size_t)res.header.size);
+	free(resp);
+#undef res
+}
+
+static void handle_ringstatus(struct syn_svc_cfg *svc, struct syn_conn *conn)
+{
+	struct syn_cfg_res_ringstatusget *resp = calloc(1, sizeof(*resp)); /* 10 KiB */
+	struct syn_config_addr addrs[MAX_LINKS];
+	bool have[MAX_LINKS];
+	char prefix[300], ip[INET6_ADDRSTRLEN];
+#define res (*resp)
+
+	if (!resp) {
+		syn_conn_respond_error(conn, SYN_CFG_RES_RINGSTATUSGET, CS_ERR_NO_MEMORY);
+		return;
+	}
+	res.header.id = SYN_CFG_RES_RINGSTATUSGET;
+	res.header.size = sizeof(res);
+	res.header.error = CS_OK;
+	if (node_prefix(svc, 0, prefix, sizeof(prefix))) {
+		node_addrs(svc, prefix, addrs, have, NULL);
+		for (int l = 0; l < MAX_LINKS; l++) {
+			uint32_t i = res.interface_count;
+
+			if (!have[l])
+				continue;
+			inet_ntop(addrs[l].family, addrs[l].bytes, ip, sizeof(ip));
+			snprintf(res.interface_name[i], SYN_CFG_INTERFACE_NAME_LEN, "%d %s", l, ip);
+			snprintf(res.interface_status[i], SYN_CFG_INTERFACE_STATUS_LEN, "n");
+			res.interface_count++;
+		}
+	}
+	syn_conn_respond(conn, resp, sizeof(res));
+	free(resp);
+#undef res
+}
+
+static void handle_killnode(struct syn_svc_cfg *svc, struct syn_conn *conn,
+			    const struct syn_cfg_req_killnode *req)
+{
+	char key[96], reason[SYN_IPC_NAME_MAX + 1];
+	const char *status;
+	cs_error_t err = CS_ERR_NOT_EXIST;
+
+	snprintf(key, sizeof(key), "runtime.members.%u.status", req->nodeid);
+	memcpy(reason, req->reason.value, SYN_IPC_NAME_MAX);
+	reason[SYN_IPC_NAME_MAX] = '\0';
+	if (syn_store_get_str(svc->icmap, key, &status) == 0 && strcmp(status, "joined") == 0)
+		err = CS_OK;
+	syn_conn_respond_error(conn, SYN_CFG_RES_KILLNODE, err);
+	if (err == CS_OK && req->nodeid == syn_view_local_nodeid(svc->views)) {
+		qb_log(LOG_NOTICE, "Node %u was shut down by sysadmin: %s", req->nodeid, reason);
+		svc->hooks.shutdown(svc->hooks.ctx, "killed by request");
+	}
+}
+
+/* ---- shutdown negotiation --------------------------------------------- */
+
+static void shutdown_end(struct syn_svc_cfg *svc, bool go)
+{
+	struct syn_conn *requester = svc->requester ? svc->requester->conn : NULL;
+
+	if (svc->timer_armed)
+		qb_loop_timer_del(svc->loop, svc->timer);
+	svc->timer_armed = false;
+	svc->requester = NULL;
+	if (requester)
+		syn_conn_respond_error(requester, SYN_CFG_RES_TRYSHUTDOWN, go ? CS_OK : CS_ERR_BUSY);
+	if (go)
+		svc->hooks.shutdown(svc->hooks.ctx, "shutdown requested through cfg");
+}
+
+static void shutdown_check(struct syn_svc_cfg *svc, bool timed_out)
+{
+	if (!svc->requester)
+		return;
+	if (timed_out)
+		svc->no = svc->expected - svc->yes;
+	if (svc->yes + svc->no < svc->expected)
+		return;
+	shutdown_end(svc, svc->yes >= svc->expected || svc->flags == SHUTDOWN_FLAG_REGARDLESS);
+}
+
+static void on_shutdown_timeout(void *data)
+{
+	struct syn_svc_cfg *svc = data;
+
+	svc->timer_armed = false;
+	shutdown_check(svc, true);
+}
+
+static void send_testshutdown(struct syn_conn *conn, uint32_t flags)
+{
+	struct syn_cfg_res_u32 ev;
+	struct iovec iov = {&ev, sizeof(ev)};
+
+	memset(&ev, 0, sizeof(ev));
+	ev.header.id = SYN_CFG_RES_TESTSHUTDOWN;
+	ev.header.size = sizeof(ev);
+	ev.header.error = CS_OK;
+	ev.value = flags;
+	syn_conn_event(conn, &iov, 1);
+}
+
+static void handle_tryshutdown(struct syn_svc_cfg *svc, struct syn_conn *conn,
+			       struct cfg_conn *cc, uint32_t flags)
+{
+	uint32_t timeout_ms = 5000;
+
+	cc->conn = conn;
+	if (flags == SHUTDOWN_FLAG_IMMEDIATE) {
+		syn_conn_respond_error(conn, SYN_CFG_RES_TRYSHUTDOWN, CS_OK);
+		svc->hooks.shutdown(svc->hooks.ctx, "immediate shutdown requested through cfg");
+		return;
+	}
+	if (svc->requester) {
+		syn_conn_respond_error(conn, SYN_CFG_RES_TRYSHUTDOWN, CS_ERR_EXIST);
+		return;
+	}
+	svc->requester = cc;
+	svc->flags = flags;
+	svc->expected = svc->yes = svc->no = 0;
+	for (struct cfg_conn *t = svc->trackers; t; t = t->next) {
+		if (t == cc)
+			continue;
+		t->replied = false;
+		svc->expected++;
+		send_testshutdown(t->conn, flags);
+	}
+	if (svc->expected == 0) {
+		shutdown_end(svc, true);
+		return;
+	}
+	syn_store_get_u32(svc->icmap, "cfg.shutdown_timeout", &timeout_ms);
+	if (qb_loop_timer_add(svc->loop, QB_LOOP_MED, (uint64_t)timeout_ms * QB_TIME_NS_IN_MSEC,
+			      svc, on_shutdown_timeout, &svc->timer) == 0)
+		svc->timer_armed = true;
+}
+
+static void vote(struct syn_svc_cfg *svc, struct cfg_conn *cc, bool yes)
+{
+	if (!svc->requester || cc == svc->requester || cc->replied || !cc->tracking)
+		return;
+	cc->replied = true;
+	if (yes)
+		svc->yes++;
+	else
+		svc->no++;
+	shutdown_check(svc, false);
+}
+
+static void track_start(struct syn_svc_cfg *svc, struct syn_conn *conn, struct cfg_conn *cc)
+{
+	cc->conn = conn;
+	if (!cc->tracking) {
+		cc->tracking = true;
+		cc->replied = false;
+		cc->next = svc->trackers;
+		svc->trackers = cc;
+		if (svc->requester) {
+			svc->expected++;
+			send_testshutdown(conn, svc->flags);
+		}
+	}
+	syn_conn_respond_error(conn, SYN_CFG_RES_TRACKSTART, CS_OK);
+}
+
+static void track_stop(struct syn_svc_cfg *svc, struct cfg_conn *cc)
+{
+	if (!cc->tracking)
+		return;
+	vote(svc, cc, true);
+	for (struct cfg_conn **p = &svc->trackers; *p; p = &(*p)->next)
+		if (*p == cc) {
+			*p = cc->next;
+			break;
+		}
+	cc->tracking = false;
+}
+
+/* ---- requests --------------------------------------------------------- */
+
+static void cfg_request(void *svc_ptr, struct syn_conn *conn, void *priv, int32_t id,
+			const void *msg, size_t len)
+{
+	struct syn_svc_cfg *svc = svc_ptr;
+	struct cfg_conn *cc = priv;
+	const struct syn_cfg_req_u32 *u = msg;
+	struct syn_cfg_res_u32 res;
+
+	(void)len;
+	switch (id) {
+	case SYN_CFG_REQ_RINGSTATUSGET:
+		handle_ringstatus(svc, conn);
+		break;
+	case SYN_CFG_REQ_RINGREENABLE:
+		syn_conn_respond_error(conn, SYN_CFG_RES_RINGREENABLE, CS_ERR_NOT_SUPPORTED);
+		break;
+	case SYN_CFG_REQ_KILLNODE:
+		handle_killnode(svc, conn, msg);
+		break;
+	case SYN_CFG_REQ_TRYSHUTDOWN:
+		handle_tryshutdown(svc, conn, cc, u->value);
+		break;
+	case SYN_CFG_REQ_REPLYTOSHUTDOWN:
+		if (!svc->requester) {
+			syn_conn_respond_error(conn, SYN_CFG_RES_REPLYTOSHUTDOWN, CS_ERR_ACCESS);
+			break;
+		}
+		syn_conn_respond_error(conn, SYN_CFG_RES_REPLYTOSHUTDOWN, CS_OK);
+		vote(svc, cc, u->value != 0);
+		break;
+	case SYN_CFG_REQ_GET_NODE_ADDRS:
+		handle_get_node_addrs(svc, conn, u->value);
+		break;
+	case SYN_CFG_REQ_LOCAL_GET:
+		memset(&res, 0, sizeof(res));
+		res.header.id = SYN_CFG_RES_LOCAL_GET;
+		res.header.size = sizeof(res);
+		res.header.error = CS_OK;
+		res.value = syn_view_local_nodeid(svc->views);
+		syn_conn_respond(conn, &res, sizeof(res));
+		break;
+	case SYN_CFG_REQ_RELOAD_CONFIG: {
+		int rc = svc->hooks.reload(svc->hooks.ctx, syn_view_local_nodeid(svc->views));
+
+		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG,
+				       rc == 0 ? CS_OK
+					       : (rc == -ENOMEM ? CS_ERR_NO_MEMORY
+								: CS_ERR_INVALID_PARAM));
+		break;
+	}
+	case SYN_CFG_REQ_REOPEN_LOG_FILES:
+		syn_conn_respond_error(conn, SYN_CFG_RES_REOPEN_LOG_FILES, CS_OK);
+		break;
+	case SYN_CFG_REQ_NODESTATUSGET:
+		handle_nodestatus(svc, conn, msg);
+		break;
+	case SYN_CFG_REQ_TRACKSTART:
+		track_start(svc, conn, cc);
+		break;
+	default:
+		track_stop(svc, cc);
+		syn_conn_respond_error(conn, SYN_CFG_RES_TRACKSTOP, CS_OK);
+		break;
+	}
+}
+
+static void cfg_closed(void *svc_ptr, struct syn_conn *conn, void *priv)
+{
+	struct syn_svc_cfg *svc = svc_ptr;
+	struct cfg_conn *cc = priv;
+
+	(void)conn;
+	if (svc->requester == cc) {
+		if (svc->timer_armed)
+			qb_loop_timer_del(svc->loop, svc->timer);
+		svc->timer_armed = false;
+		svc->requester = NULL;
+	}
+	track_stop(svc, cc);
+}
+
+static const size_t min_request_size[SYN_CFG_REQ_COUNT] = {
+	[SYN_CFG_REQ_RINGSTATUSGET] = sizeof(struct qb_ipc_request_header),
+	[SYN_CFG_REQ_RINGREENABLE] = sizeof(struct qb_ipc_request_header),
+	[SYN_CFG_REQ_KILLNODE] = sizeof(struct syn_cfg_req_killnode),
+	[SYN_CFG_REQ_TRYSHUTDOWN] = sizeof(struct syn_cfg_req_u32),
+	[SYN_CFG_REQ_REPLYTOSHUTDOWN] = sizeof(struct syn_cfg_req_u32),
+	[SYN_CFG_REQ_GET_NODE_ADDRS] = sizeof(struct syn_cfg_req_u32),
+	[SYN_CFG_REQ_LOCAL_GET] = sizeof(struct qb_ipc_request_header),
+	[SYN_CFG_REQ_RELOAD_CONFIG] = sizeof(struct qb_ipc_request_header),
+	[SYN_CFG_REQ_REOPEN_LOG_FILES] = sizeof(struct qb_ipc_request_header),
+	[SYN_CFG_REQ_NODESTATUSGET] = sizeof(struct syn_cfg_req_nodestatusget),
+	[SYN_CFG_REQ_TRACKSTART] = sizeof(struct syn_cfg_req_u32),
+	[SYN_CFG_REQ_TRACKSTOP] = sizeof(struct qb_ipc_request_header),
+};
+
+static const struct syn_service_def cfg_def = {
+	.name = "cfg",
+	.id = 1,
+	.priv_size = sizeof(struct cfg_conn),
+	.n_requests = SYN_CFG_REQ_COUNT,
+	.min_request_size = min_request_size,
+	.request = cfg_request,
+	.closed = cfg_closed,
+};
+
+const struct syn_service_def *syn_svc_cfg_def(void)
+{
+	return &cfg_def;
+}
+
+struct syn_svc_cfg *syn_svc_cfg_create(struct syn_store *icmap, qb_loop_t *loop,
+				       struct syn_view_source *views,
+				       const struct syn_cfg_hooks *hooks)
+{
+	struct syn_svc_cfg *svc = calloc(1, sizeof(*svc));
+
+	if (!svc)
+		return NULL;
+	svc->icmap = icmap;
+	svc->loop = loop;
+	svc->views = views;
+	svc->hooks = *hooks;
+	return svc;
+}
+
+void syn_svc_cfg_destroy(struct syn_svc_cfg *svc)
+{
+	if (!svc)
+		return;
+	if (svc->timer_armed)
+		qb_loop_timer_del(svc->loop, svc->timer);
+	free(svc);
+}
