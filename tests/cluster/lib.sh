@@ -14,8 +14,8 @@ declare -a CL_PID
 cl_ns() { echo "syn-${CL_ID}-n$1"; }
 cl_addr() { echo "10.231.0.$1"; }
 
-cl_write_conf() { # n_nodes extra_totem
-	local n=$1 extra=${2:-} i
+cl_write_conf() { # n_nodes extra_totem extra_quorum
+	local n=$1 extra=${2:-} extra_quorum=${3:-} i
 	{
 		echo "totem {"
 		echo "  version: 2"
@@ -34,6 +34,7 @@ cl_write_conf() { # n_nodes extra_totem
 		echo "}"
 		echo "quorum {"
 		echo "  provider: corosync_votequorum"
+		[ -n "$extra_quorum" ] && printf '%b\n' "$extra_quorum"
 		echo "}"
 		echo "logging {"
 		echo "  to_stderr: yes"
@@ -46,7 +47,7 @@ cl_write_conf() { # n_nodes extra_totem
 	} >"$CL_DIR/synod.conf"
 }
 
-cl_setup() { # n_nodes [extra totem lines]
+cl_setup() { # n_nodes [extra totem lines] [extra quorum lines]
 	local n=$1 i
 	CL_N=$n
 	ip netns add "$CL_HUB"
@@ -62,7 +63,7 @@ cl_setup() { # n_nodes [extra totem lines]
 		ip netns exec "$(cl_ns "$i")" ip addr add "$(cl_addr "$i")/24" dev eth0
 		ip netns exec "$(cl_ns "$i")" ip link set eth0 up
 	done
-	cl_write_conf "$n" "${2:-}"
+	cl_write_conf "$n" "${2:-}" "${3:-}"
 }
 
 cl_start() { # node [config]
