@@ -191,7 +191,7 @@ static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 			ls->mtu = local ? 65535 : 0;
 			inet_ntop(addrs[l].family, addrs[l].bytes, ls->src_ipaddr,
 				  sizeof(ls->src_ipaddr));
-			snprintf(ls->dst_ipaddr, sizeof(ls->dst_ipaddr), "%s", ls->src_ipaddr);
+			memcpy(ls->dst_ipaddr, ls->src_ipaddr, sizeof(ls->dst_ipaddr));
 		}
 	}
 	syn_conn_respond(conn, resp, (size_t)res.header.size);

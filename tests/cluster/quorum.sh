@@ -38,7 +38,7 @@ scenario() { # name function
 }
 
 quorate() { # node -> Yes / No / ""
-	ip netns exec "$(cl_ns "$1")" corosync-quorumtool -s 2>/dev/null |
+	ip netns exec "$(cl_ns "$1")" env -u LD_LIBRARY_PATH corosync-quorumtool -s 2>/dev/null |
 		awk -F': *' '/^Quorate:/ {print $2}'
 }
 

@@ -151,7 +151,7 @@ filter() {
 run_tool() {
 	local in=$1 out=$2 err=$3
 	shift 3
-	ip netns exec "$NS" env PATH="$TOOL_DIR:$PATH" ${TOOL_LD:+LD_LIBRARY_PATH=$TOOL_LD} \
+	ip netns exec "$NS" env -u LD_LIBRARY_PATH PATH="$TOOL_DIR:$PATH" ${TOOL_LD:+LD_LIBRARY_PATH=$TOOL_LD} \
 		timeout 20 corosync-cmapctl "$@" <"$in" >"$out" 2>"$err"
 }
 
@@ -188,7 +188,7 @@ track_start() {
 	mkfifo fifo
 	TRACK_NAME=$name
 	TRACK_ARGS=("$@")
-	ip netns exec "$NS" env PATH="$TOOL_DIR:$PATH" ${TOOL_LD:+LD_LIBRARY_PATH=$TOOL_LD} \
+	ip netns exec "$NS" env -u LD_LIBRARY_PATH PATH="$TOOL_DIR:$PATH" ${TOOL_LD:+LD_LIBRARY_PATH=$TOOL_LD} \
 		timeout 30 corosync-cmapctl "$@" <fifo >"track-$name.out" 2>"track-$name.err" &
 	TRACK_PID=$!
 	exec {TRACK_FD}>fifo
