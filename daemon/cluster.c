@@ -558,3 +558,9 @@ int syn_cluster_fatal(const struct syn_cluster *cl)
 {
 	return cl->fatal;
 }
+
+int syn_cluster_link_status(struct syn_cluster *cl, uint32_t nodeid, unsigned int link,
+			    struct syn_link_status *out)
+{
+	return syn_transport_link_status(cl->transport, nodeid, link, out);
+}

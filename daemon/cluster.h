@@ -67,6 +67,11 @@ int syn_cluster_set_handler(struct syn_cluster *cl, enum syn_cluster_msg_type ty
 int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, const void *data,
 		     size_t len);
 
+struct syn_link_status;
+/* knet's view of one link to nodeid: 0 or -ENOENT. */
+int syn_cluster_link_status(struct syn_cluster *cl, uint32_t nodeid, unsigned int link,
+			    struct syn_link_status *out);
+
 /* Refresh stats.srp.*, stats.membership.*, stats.knet.* now. */
 void syn_cluster_stats_write(struct syn_cluster *cl);
 void syn_cluster_stats_clear_knet(struct syn_cluster *cl);

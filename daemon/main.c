@@ -199,6 +199,14 @@ static void shutdown_hook(void *ctx, const char *why)
 	qb_loop_stop(d->loop);
 }
 
+static int link_status_hook(void *ctx, uint32_t nodeid, unsigned int link,
+			    struct syn_link_status *out)
+{
+	struct daemon *d = ctx;
+
+	return syn_cluster_link_status(d->cluster, nodeid, link, out);
+}
+
 /* votequorum and quorum (provider or free); exit code on failure. */
 static int start_quorum(struct daemon *d, bool votequorum)
 {
@@ -234,7 +242,8 @@ static int add_service(struct daemon *d, const struct syn_service_def *def, void
 /* Start every service; returns an exit code. */
 static int start_services(struct daemon *d)
 {
-	struct syn_cfg_hooks hooks = {.ctx = d, .reload = reload_hook, .shutdown = shutdown_hook};
+	struct syn_cfg_hooks hooks = {.ctx = d, .reload = reload_hook, .shutdown = shutdown_hook,
+				      .link_status = link_status_hook};
 	const char *provider = NULL;
 	bool votequorum = syn_store_get_str(d->icmap, "quorum.provider", &provider) == 0 &&
 			  strcmp(provider, "corosync_votequorum") == 0;

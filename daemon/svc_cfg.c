@@ -13,6 +13,7 @@
  * when cfg.shutdown_timeout (default 5000 ms) expires.
  */
 #include "svc_cfg.h"
+#include "transport.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -152,6 +153,24 @@ static void handle_get_node_addrs(struct syn_svc_cfg *svc, struct syn_conn *conn
 	syn_conn_respond(conn, res, (size_t)res->header.size);
 }
 
+/* Overlay knet's view of a link, when the daemon gives one. */
+static void link_status_live(struct syn_svc_cfg *svc, uint32_t nodeid, unsigned int link,
+			     struct syn_cfg_link_status_v1 *ls, uint8_t *reachable)
+{
+	struct syn_link_status st;
+
+	if (!svc->hooks.link_status ||
+	    svc->hooks.link_status(svc->hooks.ctx, nodeid, link, &st) != 0)
+		return;
+	ls->enabled = st.enabled;
+	ls->connected = st.connected;
+	ls->mtu = st.mtu;
+	snprintf(ls->src_ipaddr, sizeof(ls->src_ipaddr), "%s", st.src_ipaddr);
+	snprintf(ls->dst_ipaddr, sizeof(ls->dst_ipaddr), "%s", st.dst_ipaddr);
+	if (st.connected)
+		*reachable = 1;
+}
+
 static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 			      const struct syn_cfg_req_nodestatusget *req)
 {
@@ -192,6 +211,7 @@ static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 			inet_ntop(addrs[l].family, addrs[l].bytes, ls->src_ipaddr,
 				  sizeof(ls->src_ipaddr));
 			memcpy(ls->dst_ipaddr, ls->src_ipaddr, sizeof(ls->dst_ipaddr));
+			link_status_live(svc, nodeid, (unsigned int)l, ls, &res.status.reachable);
 		}
 	}
 	syn_conn_respond(conn, resp, (size_t)res.header.size);

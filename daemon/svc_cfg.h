@@ -14,12 +14,17 @@
 #include "store.h"
 #include "view.h"
 
+struct syn_link_status;
+
 struct syn_cfg_hooks {
 	void *ctx;
 	/* Re-read the configuration file: 0 or -errno. */
 	int (*reload)(void *ctx, uint32_t requester);
 	/* Leave cleanly: the daemon stops its loop after the current event. */
 	void (*shutdown)(void *ctx, const char *why);
+	/* The live state of a link (may be NULL: links then follow the config). */
+	int (*link_status)(void *ctx, uint32_t nodeid, unsigned int link,
+			   struct syn_link_status *out);
 };
 
 struct syn_svc_cfg;

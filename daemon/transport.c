@@ -409,3 +409,21 @@ int syn_transport_node_connected(struct syn_transport *t, uint32_t nodeid)
 	}
 	return 0;
 }
+
+int syn_transport_link_status(struct syn_transport *t, uint32_t nodeid, unsigned int link,
+			      struct syn_link_status *out)
+{
+	struct knet_link_status st;
+
+	memset(&st, 0, sizeof(st));
+	if (link >= SYN_TRANSPORT_MAX_LINKS ||
+	    knet_link_get_status(t->knet, (knet_node_id_t)nodeid, (uint8_t)link, &st,
+				 sizeof(st)) != 0)
+		return -ENOENT;
+	out->enabled = st.enabled;
+	out->connected = st.connected;
+	out->mtu = st.mtu;
+	snprintf(out->src_ipaddr, sizeof(out->src_ipaddr), "%s", st.src_ipaddr);
+	snprintf(out->dst_ipaddr, sizeof(out->dst_ipaddr), "%s", st.dst_ipaddr);
+	return 0;
+}

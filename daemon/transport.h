@@ -13,6 +13,7 @@
 #ifndef SYN_DAEMON_TRANSPORT_H
 #define SYN_DAEMON_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -71,6 +72,17 @@ void syn_transport_stats_clear(struct syn_transport *t);
 /* "r(0) ip(a.b.c.d) " for every link of nodeid, as runtime.members.<id>.ip. */
 void syn_transport_member_ip(const struct syn_transport *t, uint32_t nodeid, char *buf,
 			     size_t len);
+struct syn_link_status {
+	bool enabled;
+	bool connected;
+	uint32_t mtu;
+	char src_ipaddr[256];
+	char dst_ipaddr[256];
+};
+
+/* knet's view of one link: 0, or -ENOENT when it is not configured. */
+int syn_transport_link_status(struct syn_transport *t, uint32_t nodeid, unsigned int link,
+			      struct syn_link_status *out);
 /* True when some link to nodeid is connected (the local node: its loopback). */
 int syn_transport_node_connected(struct syn_transport *t, uint32_t nodeid);
 
