@@ -23,6 +23,7 @@
 #include "ipc.h"
 #include "store.h"
 #include "svc_cmap.h"
+#include "svc_cmm.h"
 
 #define SYN_DEFAULT_CONFIG "/etc/corosync/corosync.conf"
 
@@ -46,6 +47,7 @@ struct daemon {
 	qb_loop_t *loop;
 	struct syn_ipc *ipc;
 	struct syn_svc_cmap *cmap;
+	struct syn_svc_cmm *cmm;
 	struct syn_cluster *cluster;
 };
 
@@ -154,6 +156,37 @@ static void cluster_stats_clear_knet(void *ctx)
 	syn_cluster_stats_clear_knet(ctx);
 }
 
+/*
+ * The CMM service follows each agreed view with its quorate flag.
+ * Interim rule until votequorum answers: a strict majority of the
+ * nodelist is in the view.
+ */
+static void cmm_view(void *ctx, const struct syn_cluster_view *view)
+{
+	syn_svc_cmm_view(ctx, view, syn_svc_cmm_interim_quorate(ctx, view));
+}
+
+static int start_cmm(struct daemon *d)
+{
+	struct syn_cluster_view view;
+	int rc;
+
+	d->cmm = syn_svc_cmm_create(d->loop, d->icmap, d->cluster);
+	if (!d->cmm)
+		return -EINVAL;
+	rc = syn_ipc_service_add(d->ipc, syn_svc_cmm_def(), d->cmm);
+	if (rc == 0)
+		rc = syn_cluster_add_view_observer(d->cluster, cmm_view, d->cmm);
+	if (rc != 0) {
+		qb_log(LOG_ERR, "Cannot start the cmm IPC service: %s", strerror(-rc));
+		return rc;
+	}
+	syn_cluster_get_view(d->cluster, &view);
+	if (view.n_members)
+		cmm_view(d->cmm, &view);
+	return 0;
+}
+
 static int start_services(struct daemon *d)
 {
 	char err[512];
@@ -178,13 +211,14 @@ static int start_services(struct daemon *d)
 		.refresh = cluster_stats_refresh, .clear_knet = cluster_stats_clear_knet,
 		.ctx = d->cluster});
 	publish_services(d->icmap);
-	return 0;
+	return start_cmm(d);
 }
 
 static void daemon_fini(struct daemon *d)
 {
 	syn_ipc_destroy(d->ipc);
 	syn_svc_cmap_destroy(d->cmap);
+	syn_svc_cmm_destroy(d->cmm);
 	syn_cluster_destroy(d->cluster);
 	if (d->loop)
 		qb_loop_destroy(d->loop);
