@@ -146,7 +146,7 @@ static cmm_error_t call_on(qb_ipcc_connection_t *conn, void *req, size_t req_len
 	if ((size_t)rc < sizeof(struct qb_ipc_response_header))
 		return CMM_ENOTSUP;
 	err = ((struct qb_ipc_response_header *)res)->error;
-	if (err > 0 || err < CMM_ENOMEM)
+	if (err > 0 || err < CMM_EBADF)
 		return CMM_ENOTSUP;
 	return (cmm_error_t)err;
 }
