@@ -159,5 +159,5 @@ expect no-quorum-heal R3 "ME(2) VE(1)"
 expect no-quorum-heal A1 "L(1) L(2) ME(2) VE(1) VAL(2)"
 expect no-quorum-heal R1 "ME(2) VE(1)"
 
-[ $fails -eq 0 ] || cl_logs
+[ $fails -eq 0 ] || { cl_logs; grep -h "cmm:" "$CL_DIR"/node3.log | tail -30; }
 exit $((fails > 0))
