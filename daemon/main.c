@@ -33,6 +33,7 @@
 #include "svc_quorum.h"
 #include "svc_votequorum.h"
 #include "view.h"
+#include "svc_cmm.h"
 
 #define SYN_DEFAULT_CONFIG "/etc/corosync/corosync.conf"
 #define SYN_STATE_DIR "/var/lib/corosync"
@@ -58,12 +59,14 @@ struct daemon {
 	qb_loop_t *loop;
 	struct syn_ipc *ipc;
 	struct syn_svc_cmap *cmap;
+	struct syn_svc_cmm *cmm;
 	struct syn_cluster *cluster;
 	const char *config_path;
 	struct syn_view_source *views;
 	struct syn_svc_quorum *quorum;
 	struct syn_svc_votequorum *votequorum;
 	struct syn_svc_cfg *cfg;
+	bool last_quorate; /* votequorum's latest verdict */
 };
 
 static void usage(FILE *out)
@@ -207,6 +210,8 @@ static int link_status_hook(void *ctx, uint32_t nodeid, unsigned int link,
 	return syn_cluster_link_status(d->cluster, nodeid, link, out);
 }
 
+static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view);
+
 /* votequorum and quorum (provider or free); exit code on failure. */
 static int start_quorum(struct daemon *d, bool votequorum)
 {
@@ -225,8 +230,7 @@ static int start_quorum(struct daemon *d, bool votequorum)
 		       reason);
 		return SYN_EXIT_QUORUM;
 	}
-	syn_svc_votequorum_set_listener(d->votequorum, syn_svc_quorum_provider_report,
-					d->quorum);
+	syn_svc_votequorum_set_listener(d->votequorum, quorum_listener, d);
 	return 0;
 }
 
@@ -240,6 +244,55 @@ static int add_service(struct daemon *d, const struct syn_service_def *def, void
 }
 
 /* Start every service; returns an exit code. */
+/*
+ * The CMM service follows each agreed view with a quorate flag.  At a new
+ * view it may only under-claim: quorate when votequorum was quorate and a
+ * strict majority of the nodelist is in the view (without votequorum, the
+ * majority alone).  votequorum's answer for the view then follows through
+ * the quorum listener.
+ */
+static void cmm_view(void *ctx, const struct syn_cluster_view *view)
+{
+	struct daemon *d = ctx;
+	bool quorate = syn_svc_cmm_interim_quorate(d->cmm, view);
+
+	if (d->votequorum)
+		quorate = quorate && d->last_quorate;
+	syn_svc_cmm_view(d->cmm, view, quorate);
+}
+
+/* votequorum's verdict goes to the quorum service and to CMM. */
+static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view)
+{
+	struct daemon *d = ctx;
+
+	d->last_quorate = quorate;
+	syn_svc_quorum_provider_report(d->quorum, quorate, view);
+	if (d->cmm)
+		syn_svc_cmm_set_quorate(d->cmm, quorate);
+}
+
+static int start_cmm(struct daemon *d)
+{
+	struct syn_cluster_view view;
+	int rc;
+
+	d->cmm = syn_svc_cmm_create(d->loop, d->icmap, d->cluster);
+	if (!d->cmm)
+		return -EINVAL;
+	rc = syn_ipc_service_add(d->ipc, syn_svc_cmm_def(), d->cmm);
+	if (rc == 0)
+		rc = syn_cluster_add_view_observer(d->cluster, cmm_view, d);
+	if (rc != 0) {
+		qb_log(LOG_ERR, "Cannot start the cmm IPC service: %s", strerror(-rc));
+		return rc;
+	}
+	syn_cluster_get_view(d->cluster, &view);
+	if (view.n_members)
+		cmm_view(d, &view);
+	return 0;
+}
+
 static int start_services(struct daemon *d)
 {
 	struct syn_cfg_hooks hooks = {.ctx = d, .reload = reload_hook, .shutdown = shutdown_hook,
@@ -278,6 +331,8 @@ static int start_services(struct daemon *d)
 	    (votequorum && add_service(d, syn_svc_votequorum_def(), d->votequorum) != 0))
 		return SYN_EXIT_SERVICE;
 	publish_services(d->icmap, votequorum);
+	if (start_cmm(d) != 0)
+		return SYN_EXIT_SERVICE;
 	/* services see views from now on, starting with the current one */
 	if (syn_view_source_attach(d->views, d->cluster, d->loop) != 0)
 		return SYN_EXIT_SERVICE;
@@ -292,6 +347,7 @@ static void daemon_fini(struct daemon *d)
 	syn_svc_quorum_destroy(d->quorum);
 	syn_svc_cfg_destroy(d->cfg);
 	syn_view_source_destroy(d->views);
+	syn_svc_cmm_destroy(d->cmm);
 	syn_cluster_destroy(d->cluster);
 	if (d->loop)
 		qb_loop_destroy(d->loop);

@@ -1,0 +1,96 @@
+/*
+ * cmm_int.h - internals shared by cmm_roles.c and cmm_wire.c: the node
+ * object and the decoded forms of the two CMM messages.
+ *
+ * SYNC (type 1), little-endian:
+ *   off size field
+ *     0    1 type = 1
+ *     1    1 version = 1
+ *     2    1 flags: 1 fresh, 2 removed, 4 holds master role, 8 has primary
+ *     3    1 reserved
+ *     4    8 ring_seq
+ *    12    8 record.epoch
+ *    20    4 record.last_master
+ *    24    4 record.incarnation
+ *    28    1 record.last_role
+ *    29    1 record levels: 1 disqualified, 2 synchro needed, 4 valid
+ *    30    2 reserved
+ *    32    8 primary.epoch
+ *    40    8 primary.view_seq
+ *    48    4 primary.master
+ *    52    4 primary.vice
+ *    56    4 n entries
+ *    60 10*n entries: nodeid(4) incarnation(4) status(1) levels(1: 1 disq,
+ *            2 synchro, 4 removed)
+ *
+ * REQUEST (type 2): type(1)=2 version(1)=1 op(1) reserved(1) ring_seq(8)
+ *   req_id(4) target(4) arg(4, signed) = 24 bytes.
+ */
+#ifndef SYN_CORE_CMM_INT_H
+#define SYN_CORE_CMM_INT_H
+
+#include "cmm_roles.h"
+
+#define SYN_CMM_MSG_SYNC 1
+#define SYN_CMM_MSG_REQUEST 2
+#define SYN_CMM_WIRE_VERSION 1
+#define SYN_CMM_SYNC_HDR 60
+#define SYN_CMM_SYNC_ENTRY 10
+#define SYN_CMM_REQ_LEN 24
+
+/* What the sync phase knows of one member of the current view. */
+struct syn_cmm_member {
+	uint32_t nodeid;
+	struct syn_cmm_record rec;
+	bool fresh;   /* restarted since it last installed a primary state */
+	bool removed; /* removed itself in this incarnation */
+	bool synced;  /* its SYNC for the current ring was delivered */
+};
+
+struct syn_cmm_sync_msg {
+	uint64_t ring_seq;
+	struct syn_cmm_record rec;
+	bool fresh, removed, master_active;
+	struct syn_cmm_state *primary; /* filled when non-NULL and present */
+	bool has_primary;
+};
+
+struct syn_cmm_req_msg {
+	uint64_t ring_seq;
+	uint8_t op;
+	uint32_t req_id;
+	uint32_t target;
+	int32_t arg;
+};
+
+struct syn_cmm {
+	struct syn_cmm_env env;
+	uint32_t self;
+	size_t n_table;
+	struct syn_cmm_node_conf table[SYN_CMM_NODES_MAX];
+	struct syn_cmm_record rec;
+	bool fresh;
+	bool removed;
+	struct syn_cmm_state *primary; /* last installed primary state */
+	struct syn_cmm_state *local;   /* what local clients see */
+	struct syn_cmm_state *next;    /* scratch for a computed state */
+	struct syn_cmm_state *best;    /* best P offered during a sync */
+	struct syn_cmm_state *tmp;     /* scratch for decoding */
+	uint64_t ring_seq;
+	bool quorate;
+	bool syncing;
+	bool non_primary; /* in a non-quorate view after having a cluster */
+	bool stale_signalled;
+	bool inv_signalled;
+	size_t n_members;
+	size_t n_synced;
+	struct syn_cmm_member members[SYN_CMM_NODES_MAX];
+	uint32_t masters_active[SYN_CMM_NODES_MAX];
+	size_t n_masters_active;
+};
+
+int syn_cmm_sync_encode(const struct syn_cmm *c, void *msg, size_t cap, size_t *len);
+int syn_cmm_sync_decode(const void *msg, size_t len, struct syn_cmm_sync_msg *out);
+int syn_cmm_req_decode(const void *msg, size_t len, struct syn_cmm_req_msg *out);
+
+#endif /* SYN_CORE_CMM_INT_H */

@@ -1,0 +1,174 @@
+/*
+ * cmm_wire.c - encoding and decoding of the CMM node-to-node messages
+ * (layouts in cmm_int.h).  Decoders check every length and value range
+ * before use; a message that fails a check is rejected whole.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "cmm_int.h"
+
+static void put8(uint8_t *p, uint8_t v)
+{
+	p[0] = v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < 4; i++)
+		v |= (uint32_t)p[i] << (8 * i);
+	return v;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* True when this node holds the master role in its local state. */
+static bool holds_master(const struct syn_cmm *c)
+{
+	return c->local->valid && c->local->master == c->self && !c->non_primary;
+}
+
+int syn_cmm_sync_encode(const struct syn_cmm *c, void *msg, size_t cap, size_t *len)
+{
+	const struct syn_cmm_state *p = c->primary;
+	size_t n = p->valid ? p->n : 0, need = SYN_CMM_SYNC_HDR + SYN_CMM_SYNC_ENTRY * n;
+	uint8_t *b = msg;
+
+	if (cap < need)
+		return -ENOBUFS;
+	memset(b, 0, need);
+	put8(b, SYN_CMM_MSG_SYNC);
+	put8(b + 1, SYN_CMM_WIRE_VERSION);
+	put8(b + 2, (uint8_t)((c->fresh ? 1 : 0) | (c->removed ? 2 : 0) |
+			      (holds_master(c) ? 4 : 0) | (p->valid ? 8 : 0)));
+	put64(b + 4, c->ring_seq);
+	put64(b + 12, c->rec.epoch);
+	put32(b + 20, c->rec.last_master);
+	put32(b + 24, c->rec.incarnation);
+	put8(b + 28, c->rec.last_role);
+	put8(b + 29, (uint8_t)((c->rec.disqualified ? 1 : 0) | (c->rec.synchro_needed ? 2 : 0) |
+			       (c->rec.valid ? 4 : 0)));
+	put64(b + 32, p->epoch);
+	put64(b + 40, p->view_seq);
+	put32(b + 48, p->master);
+	put32(b + 52, p->vice);
+	put32(b + 56, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *e = b + SYN_CMM_SYNC_HDR + SYN_CMM_SYNC_ENTRY * i;
+
+		put32(e, p->e[i].nodeid);
+		put32(e + 4, p->e[i].incarnation);
+		put8(e + 8, p->e[i].status);
+		put8(e + 9, (uint8_t)((p->e[i].disqualified ? 1 : 0) |
+				      (p->e[i].synchro_needed ? 2 : 0) | (p->e[i].removed ? 4 : 0)));
+	}
+	*len = need;
+	return 0;
+}
+
+static int decode_entries(const uint8_t *b, size_t n, struct syn_cmm_state *st)
+{
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *e = b + SYN_CMM_SYNC_HDR + SYN_CMM_SYNC_ENTRY * i;
+
+		st->e[i].nodeid = get32(e);
+		st->e[i].incarnation = get32(e + 4);
+		st->e[i].status = e[8];
+		st->e[i].disqualified = e[9] & 1;
+		st->e[i].synchro_needed = e[9] & 2;
+		st->e[i].removed = e[9] & 4;
+		if (st->e[i].status > SYN_CMM_MASTER || st->e[i].nodeid == 0)
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+int syn_cmm_sync_decode(const void *msg, size_t len, struct syn_cmm_sync_msg *out)
+{
+	const uint8_t *b = msg;
+	size_t n;
+
+	if (len < SYN_CMM_SYNC_HDR || b[0] != SYN_CMM_MSG_SYNC || b[1] != SYN_CMM_WIRE_VERSION)
+		return -EBADMSG;
+	n = get32(b + 56);
+	if (n > SYN_CMM_NODES_MAX || len != SYN_CMM_SYNC_HDR + SYN_CMM_SYNC_ENTRY * n ||
+	    b[28] > SYN_CMM_MASTER)
+		return -EBADMSG;
+	out->fresh = b[2] & 1;
+	out->removed = b[2] & 2;
+	out->master_active = b[2] & 4;
+	out->has_primary = b[2] & 8;
+	out->ring_seq = get64(b + 4);
+	out->rec.epoch = get64(b + 12);
+	out->rec.last_master = get32(b + 20);
+	out->rec.incarnation = get32(b + 24);
+	out->rec.last_role = b[28];
+	out->rec.disqualified = b[29] & 1;
+	out->rec.synchro_needed = b[29] & 2;
+	out->rec.valid = b[29] & 4;
+	if (!out->primary)
+		return 0;
+	memset(out->primary, 0, sizeof(*out->primary));
+	out->primary->valid = out->has_primary;
+	out->primary->epoch = get64(b + 32);
+	out->primary->view_seq = get64(b + 40);
+	out->primary->master = get32(b + 48);
+	out->primary->vice = get32(b + 52);
+	out->primary->n = n;
+	return decode_entries(b, n, out->primary);
+}
+
+int syn_cmm_request_encode(const struct syn_cmm *c, enum syn_cmm_op op, uint32_t req_id,
+			   uint32_t target, int32_t arg, void *msg, size_t cap, size_t *len)
+{
+	uint8_t *b = msg;
+
+	if (cap < SYN_CMM_REQ_LEN)
+		return -ENOBUFS;
+	memset(b, 0, SYN_CMM_REQ_LEN);
+	put8(b, SYN_CMM_MSG_REQUEST);
+	put8(b + 1, SYN_CMM_WIRE_VERSION);
+	put8(b + 2, (uint8_t)op);
+	put64(b + 4, c->ring_seq);
+	put32(b + 12, req_id);
+	put32(b + 16, target);
+	put32(b + 20, (uint32_t)arg);
+	*len = SYN_CMM_REQ_LEN;
+	return 0;
+}
+
+int syn_cmm_req_decode(const void *msg, size_t len, struct syn_cmm_req_msg *out)
+{
+	const uint8_t *b = msg;
+
+	if (len != SYN_CMM_REQ_LEN || b[0] != SYN_CMM_MSG_REQUEST ||
+	    b[1] != SYN_CMM_WIRE_VERSION)
+		return -EBADMSG;
+	out->op = b[2];
+	out->ring_seq = get64(b + 4);
+	out->req_id = get32(b + 12);
+	out->target = get32(b + 16);
+	out->arg = (int32_t)get32(b + 20);
+	return 0;
+}

@@ -1,0 +1,514 @@
+/*
+ * svc_cmm.c - the CMM service: IPC requests of libcgha_cmm, the glue
+ * between agreed views / ordered messages and the pure role logic
+ * (core/cmm_roles.h), notifications queued to subscribed connections,
+ * and the stale timer.
+ *
+ * A modifying request becomes an ordered REQUEST message; the client gets
+ * its answer when the message is applied here (the same point of the
+ * total order on every node).  A request that reaches the order during a
+ * sync phase is sent again once the phase ends.  Queries are answered
+ * from the local state at once.  Notifications go to every connection
+ * that sent SUBSCRIBE, in generation order; a client that does not read
+ * them is disconnected by the IPC glue when its queue overflows (its next
+ * dispatch sees CMM_EBADF).
+ */
+#include "svc_cmm_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <qb/qblog.h>
+
+#include "proto/ipc_cmm.h"
+
+#define CMM_PENDING_PER_CONN_MAX 64
+
+struct cmm_conn {
+	struct cmm_conn *next; /* in the subscriber list */
+	struct syn_conn *conn;
+	bool subscribed;
+	unsigned n_pending;
+};
+
+struct cmm_pending {
+	struct cmm_pending *next;
+	struct cmm_conn *cc; /* NULL once the client went away */
+	struct syn_conn *conn;
+	uint32_t req_id;
+	uint32_t op, target;
+	int32_t arg;
+	bool in_order; /* sent and not yet applied */
+	unsigned tries;
+};
+
+static const size_t min_request_size[SYN_CMM_REQ_COUNT] = {
+	[SYN_CMM_REQ_HELLO] = sizeof(struct syn_cmm_req_hello),
+	[SYN_CMM_REQ_QUERY] = sizeof(struct syn_cmm_req_query),
+	[SYN_CMM_REQ_MODIFY] = sizeof(struct syn_cmm_req_modify),
+	[SYN_CMM_REQ_SUBSCRIBE] = sizeof(struct syn_cmm_req_subscribe),
+};
+
+static int32_t result_to_cmm(int rc)
+{
+	switch (rc) {
+	case 0:
+		return CMM_OK;
+	case -EPERM:
+		return CMM_EPERM;
+	case -ECANCELED:
+		return CMM_ECANCELED;
+	case -EINVAL:
+		return CMM_EINVAL;
+	case -ESRCH:
+		return CMM_ESRCH;
+	case -ENOTCONN:
+		return CMM_ENOCLUSTER;
+	case -EAGAIN:
+	case -ENOBUFS:
+		return CMM_EBUSY;
+	default:
+		return CMM_ENOTSUP;
+	}
+}
+
+static void respond_error(struct syn_conn *conn, int32_t id, int32_t err)
+{
+	syn_conn_respond_error(conn, id, err);
+}
+
+/* ---- notifications and core hooks ------------------------------------ */
+
+static const char *event_name(enum syn_cmm_event kind)
+{
+	static const char *const names[] = {"MASTER_ELECTED", "MASTER_DEMOTED",
+					    "VICEMASTER_ELECTED", "VICEMASTER_DEMOTED",
+					    "MEMBER_JOINED", "MEMBER_LEFT", "STALE_CLUSTER",
+					    "INVALID_CLUSTER", "VALID_CLUSTER"};
+	return names[kind - SYN_CMM_EV_ME];
+}
+
+static void core_emit(void *ctx, enum syn_cmm_event kind, uint32_t nodeid)
+{
+	struct syn_svc_cmm *svc = ctx;
+	struct syn_cmm_res_notify ev = {0};
+	struct iovec iov = {.iov_base = &ev, .iov_len = sizeof(ev)};
+
+	qb_log(LOG_NOTICE, "cmm: %s node %u", event_name(kind), nodeid);
+	ev.header.id = SYN_CMM_RES_NOTIFY;
+	ev.header.size = sizeof(ev);
+	ev.cmchange = (int32_t)kind;
+	ev.nodeid = nodeid;
+	for (struct cmm_conn *cc = svc->subscribers; cc; cc = cc->next)
+		syn_conn_event(cc->conn, &iov, 1);
+}
+
+static void core_record(void *ctx, const struct syn_cmm_record *rec)
+{
+	struct syn_svc_cmm *svc = ctx;
+	int rc = syn_svc_cmm_record_save(svc, rec);
+
+	if (rc != 0)
+		qb_log(LOG_ERR, "cmm: cannot persist the node record in %s: %s", svc->state_dir,
+		       strerror(-rc));
+}
+
+static void *core_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return calloc(1, size);
+}
+
+static void core_free(void *ctx, void *ptr)
+{
+	(void)ctx;
+	free(ptr);
+}
+
+static void pending_unlink(struct syn_svc_cmm *svc, struct cmm_pending *p)
+{
+	for (struct cmm_pending **pp = &svc->pending; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	if (p->cc)
+		p->cc->n_pending--;
+	free(p);
+}
+
+static int pending_send(struct syn_svc_cmm *svc, struct cmm_pending *p)
+{
+	size_t len;
+	int rc = syn_cmm_request_encode(svc->core, p->op, p->req_id, p->target, p->arg, svc->msg,
+					sizeof(svc->msg), &len);
+
+	if (rc == 0)
+		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CMM, svc->msg, len);
+	p->in_order = rc == 0;
+	return rc;
+}
+
+static void core_request_done(void *ctx, uint32_t sender, uint32_t req_id, int result)
+{
+	struct syn_svc_cmm *svc = ctx;
+	struct cmm_pending *p;
+
+	if (sender != svc->self)
+		return;
+	for (p = svc->pending; p && p->req_id != req_id; p = p->next)
+		;
+	if (!p)
+		return;
+	p->in_order = false;
+	if (result == -EAGAIN && ++p->tries < 8) {
+		if (!syn_cmm_syncing(svc->core) && pending_send(svc, p) == 0)
+			return;
+		if (syn_cmm_syncing(svc->core))
+			return; /* sent again when the sync ends */
+	}
+	if (p->cc)
+		respond_error(p->conn, SYN_CMM_RES_MODIFY, result_to_cmm(result));
+	pending_unlink(svc, p);
+}
+
+/* After a sync: send the requests that wait for it. */
+static void core_settled(void *ctx)
+{
+	struct syn_svc_cmm *svc = ctx;
+	struct cmm_pending *p, *next;
+
+	for (p = svc->pending; p; p = next) {
+		next = p->next;
+		if (p->in_order)
+			continue;
+		if (!p->cc) {
+			pending_unlink(svc, p);
+		} else if (pending_send(svc, p) != 0) {
+			respond_error(p->conn, SYN_CMM_RES_MODIFY, CMM_EBUSY);
+			pending_unlink(svc, p);
+		}
+	}
+}
+
+/* ---- views, messages, stale timer ------------------------------------ */
+
+static void stale_fired(void *data)
+{
+	struct syn_svc_cmm *svc = data;
+
+	svc->stale_armed = false;
+	syn_cmm_stale_expired(svc->core);
+}
+
+static void stale_timer_update(struct syn_svc_cmm *svc)
+{
+	bool want = syn_cmm_wants_stale_timer(svc->core);
+
+	if (want && !svc->stale_armed) {
+		svc->stale_armed = qb_loop_timer_add(svc->loop, QB_LOOP_MED,
+						     (uint64_t)svc->stale_timeout_ms * 1000000ULL,
+						     svc, stale_fired, &svc->stale_timer) == 0;
+	} else if (!want && svc->stale_armed) {
+		qb_loop_timer_del(svc->loop, svc->stale_timer);
+		svc->stale_armed = false;
+	}
+}
+
+static void apply_view(struct syn_svc_cmm *svc, bool quorate)
+{
+	size_t len = 0;
+	int rc = syn_cmm_view(svc->core, svc->view.ring_seq, svc->view_members,
+			      svc->view.n_members, quorate, svc->msg, sizeof(svc->msg), &len);
+
+	qb_log(LOG_NOTICE, "cmm: view %llu with %zu members is %squorate",
+	       (unsigned long long)svc->view.ring_seq, svc->view.n_members, quorate ? "" : "not ");
+	if (rc == 0 && len)
+		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CMM, svc->msg, len);
+	if (rc != 0)
+		qb_log(LOG_ERR, "cmm: cannot start the sync phase: %s", strerror(-rc));
+	stale_timer_update(svc);
+}
+
+void syn_svc_cmm_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *view,
+		      bool quorate)
+{
+	size_t n = view->n_members < SYN_CMM_NODES_MAX ? view->n_members : SYN_CMM_NODES_MAX;
+
+	svc->view = *view;
+	svc->view.n_members = n;
+	memcpy(svc->view_members, view->members, n * sizeof(uint32_t));
+	svc->view.members = svc->view_members;
+	svc->view.joined = svc->view.left = NULL;
+	svc->view.n_joined = svc->view.n_left = 0;
+	svc->have_view = true;
+	apply_view(svc, quorate);
+}
+
+void syn_svc_cmm_set_quorate(struct syn_svc_cmm *svc, bool quorate)
+{
+	if (svc->have_view && quorate != syn_cmm_quorate(svc->core))
+		apply_view(svc, quorate);
+}
+
+bool syn_svc_cmm_interim_quorate(const struct syn_svc_cmm *svc,
+				 const struct syn_cluster_view *view)
+{
+	size_t in = 0;
+
+	for (size_t i = 0; i < view->n_members; i++)
+		in += syn_svc_cmm_node(svc, view->members[i]) != NULL;
+	return in * 2 > svc->n_nodes;
+}
+
+static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
+{
+	struct syn_svc_cmm *svc = ctx;
+
+	if (syn_cmm_deliver(svc->core, sender, data, len) != 0)
+		qb_log(LOG_WARNING, "cmm: malformed message from node %u ignored", sender);
+	stale_timer_update(svc);
+}
+
+/* ---- queries ------------------------------------------------------- */
+
+static void fill_member(const struct syn_svc_cmm *svc, const struct syn_cmm_entry *e,
+			cmm_member_t *m)
+{
+	const struct syn_svc_cmm_node *n = syn_svc_cmm_node(svc, e->nodeid);
+
+	memset(m, 0, sizeof(*m));
+	m->nodeid = e->nodeid;
+	if (n) {
+		snprintf(m->name, sizeof(m->name), "%s", n->name);
+		snprintf(m->addr, sizeof(m->addr), "%s", n->addr);
+	}
+	m->domainid = svc->domain_id;
+	m->sflag = syn_cmm_sflag(svc->core, e);
+	m->incarnation_number = e->incarnation;
+	snprintf(m->software_load_id, sizeof(m->software_load_id), "%s", svc->swload);
+}
+
+/* One node's answer; returns the cmm_error_t. */
+static int32_t query_one(struct syn_svc_cmm *svc, uint32_t query, uint32_t nodeid,
+			 cmm_member_t *m)
+{
+	const struct syn_cmm_state *st = syn_cmm_local(svc->core);
+	const struct syn_cmm_entry *e;
+	int32_t ok = syn_cmm_stale(svc->core) ? CMM_EAGAIN : CMM_OK;
+
+	if (query == SYN_CMM_Q_MASTER || query == SYN_CMM_Q_VICE) {
+		if (!st->valid || !st->master)
+			return CMM_ENOCLUSTER;
+		nodeid = query == SYN_CMM_Q_MASTER ? st->master : st->vice;
+		if (!nodeid)
+			return CMM_ESRCH;
+	}
+	e = syn_cmm_entry(svc->core, nodeid);
+	if (!e)
+		return CMM_ESRCH;
+	if (query == SYN_CMM_Q_MEMBER) {
+		if (!st->valid)
+			return CMM_ENOCLUSTER;
+		if (e->status == SYN_CMM_OUT)
+			return CMM_ESRCH;
+	}
+	fill_member(svc, e, m);
+	return ok;
+}
+
+static void handle_query(struct syn_svc_cmm *svc, struct syn_conn *conn,
+			 const struct syn_cmm_req_query *req)
+{
+	const struct syn_cmm_state *st = syn_cmm_local(svc->core);
+	struct syn_cmm_res_query *res;
+	size_t max = req->query == SYN_CMM_Q_ALL ? SYN_CMM_QUERY_MAX : 1;
+	size_t size = sizeof(*res) + max * sizeof(cmm_member_t);
+	int32_t err;
+
+	res = calloc(1, size);
+	if (!res) {
+		respond_error(conn, SYN_CMM_RES_QUERY, CMM_EBUSY);
+		return;
+	}
+	if (req->query != SYN_CMM_Q_ALL) {
+		err = query_one(svc, req->query, req->nodeid, &res->entries[0]);
+		res->n_entries = res->count = (err == CMM_OK || err == CMM_EAGAIN);
+	} else if (!st->valid) {
+		err = CMM_ENOCLUSTER;
+	} else {
+		err = syn_cmm_stale(svc->core) ? CMM_EAGAIN : CMM_OK;
+		for (size_t i = 0; i < st->n && res->n_entries < max; i++)
+			if (st->e[i].status != SYN_CMM_OUT)
+				fill_member(svc, &st->e[i], &res->entries[res->n_entries++]);
+		res->count = res->n_entries;
+	}
+	size = sizeof(*res) + res->n_entries * sizeof(cmm_member_t);
+	res->header.id = SYN_CMM_RES_QUERY;
+	res->header.size = (int32_t)size;
+	res->header.error = err;
+	syn_conn_respond(conn, res, size);
+	free(res);
+}
+
+/* ---- requests ------------------------------------------------------ */
+
+static void handle_modify(struct syn_svc_cmm *svc, struct syn_conn *conn, struct cmm_conn *cc,
+			  const struct syn_cmm_req_modify *req)
+{
+	struct cmm_pending *p;
+
+	if (req->op < SYN_CMM_OP_RELEASE || req->op > SYN_CMM_OP_RELOAD) {
+		respond_error(conn, SYN_CMM_RES_MODIFY, CMM_EINVAL);
+		return;
+	}
+	if (cc->n_pending >= CMM_PENDING_PER_CONN_MAX || !(p = calloc(1, sizeof(*p)))) {
+		respond_error(conn, SYN_CMM_RES_MODIFY, CMM_EBUSY);
+		return;
+	}
+	p->cc = cc;
+	p->conn = conn;
+	p->req_id = ++svc->next_req_id;
+	p->op = req->op;
+	p->target = req->target;
+	p->arg = req->arg;
+	p->next = svc->pending;
+	svc->pending = p;
+	cc->n_pending++;
+	if (syn_cmm_syncing(svc->core) || !svc->have_view)
+		return; /* sent when the sync phase ends */
+	if (pending_send(svc, p) != 0) {
+		respond_error(conn, SYN_CMM_RES_MODIFY, CMM_EBUSY);
+		pending_unlink(svc, p);
+	}
+}
+
+static void handle_hello(struct syn_svc_cmm *svc, struct syn_conn *conn,
+			 const struct syn_cmm_req_hello *req)
+{
+	struct syn_cmm_res_hello res = {0};
+
+	res.header.id = SYN_CMM_RES_HELLO;
+	res.header.size = sizeof(res);
+	res.header.error = req->version == SYN_CMM_PROTO_VERSION ? CMM_OK : CMM_ENOTSUP;
+	res.version = SYN_CMM_PROTO_VERSION;
+	res.nodeid = svc->self;
+	syn_conn_respond(conn, &res, sizeof(res));
+}
+
+static void cmm_request(void *svc_ptr, struct syn_conn *conn, void *priv, int32_t id,
+			const void *msg, size_t len)
+{
+	struct syn_svc_cmm *svc = svc_ptr;
+	struct cmm_conn *cc = priv;
+
+	(void)len;
+	cc->conn = conn;
+	switch (id) {
+	case SYN_CMM_REQ_HELLO:
+		handle_hello(svc, conn, msg);
+		return;
+	case SYN_CMM_REQ_QUERY:
+		handle_query(svc, conn, msg);
+		return;
+	case SYN_CMM_REQ_MODIFY:
+		handle_modify(svc, conn, cc, msg);
+		return;
+	case SYN_CMM_REQ_SUBSCRIBE:
+		if (!cc->subscribed) {
+			cc->subscribed = true;
+			cc->next = svc->subscribers;
+			svc->subscribers = cc;
+		}
+		respond_error(conn, SYN_CMM_RES_SUBSCRIBE, CMM_OK);
+		return;
+	default:
+		respond_error(conn, 0, CMM_EINVAL);
+	}
+}
+
+static void cmm_closed(void *svc_ptr, struct syn_conn *conn, void *priv)
+{
+	struct syn_svc_cmm *svc = svc_ptr;
+	struct cmm_conn *cc = priv;
+
+	(void)conn;
+	for (struct cmm_conn **pp = &svc->subscribers; *pp; pp = &(*pp)->next) {
+		if (*pp == cc) {
+			*pp = cc->next;
+			break;
+		}
+	}
+	for (struct cmm_pending *p = svc->pending; p; p = p->next)
+		if (p->cc == cc)
+			p->cc = NULL;
+}
+
+static const struct syn_service_def cmm_def = {
+	.name = SYN_CMM_IPC_NAME,
+	.id = SYN_CMM_SERVICE_ID,
+	.priv_size = sizeof(struct cmm_conn),
+	.n_requests = SYN_CMM_REQ_COUNT,
+	.min_request_size = min_request_size,
+	.request = cmm_request,
+	.closed = cmm_closed,
+};
+
+const struct syn_service_def *syn_svc_cmm_def(void)
+{
+	return &cmm_def;
+}
+
+/* ---- life cycle ---------------------------------------------------- */
+
+static int start_core(struct syn_svc_cmm *svc)
+{
+	struct syn_cmm_node_conf table[SYN_CMM_NODES_MAX];
+	struct syn_cmm_env env = {.ctx = svc, .alloc = core_alloc, .free = core_free,
+				  .emit = core_emit, .record = core_record,
+				  .request_done = core_request_done, .settled = core_settled};
+	struct syn_cmm_record rec;
+
+	for (size_t i = 0; i < svc->n_nodes; i++)
+		table[i] = svc->nodes[i].conf;
+	syn_svc_cmm_record_load(svc, &rec);
+	return syn_cmm_create(&env, svc->self, table, svc->n_nodes, &rec, &svc->core);
+}
+
+struct syn_svc_cmm *syn_svc_cmm_create(qb_loop_t *loop, struct syn_store *icmap,
+				       struct syn_cluster *cluster)
+{
+	struct syn_svc_cmm *svc = calloc(1, sizeof(*svc));
+	int rc;
+
+	if (!svc)
+		return NULL;
+	svc->loop = loop;
+	svc->cluster = cluster;
+	svc->self = syn_cluster_local_nodeid(cluster);
+	rc = syn_svc_cmm_table_read(svc, icmap);
+	if (rc == 0)
+		rc = start_core(svc);
+	if (rc == 0)
+		rc = syn_cluster_set_handler(cluster, SYN_CLUSTER_MSG_CMM, on_message, svc);
+	if (rc != 0) {
+		qb_log(LOG_ERR, "cmm: cannot start the CMM service (node table): %s",
+		       strerror(-rc));
+		syn_svc_cmm_destroy(svc);
+		return NULL;
+	}
+	return svc;
+}
+
+void syn_svc_cmm_destroy(struct syn_svc_cmm *svc)
+{
+	if (!svc)
+		return;
+	if (svc->stale_armed)
+		qb_loop_timer_del(svc->loop, svc->stale_timer);
+	while (svc->pending)
+		pending_unlink(svc, svc->pending);
+	syn_cmm_destroy(svc->core);
+	free(svc);
+}

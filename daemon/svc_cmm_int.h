@@ -1,0 +1,49 @@
+/*
+ * svc_cmm_int.h - internals of the CMM service shared by svc_cmm.c (IPC,
+ * cluster glue) and svc_cmm_table.c (configuration, persistent record).
+ */
+#ifndef SYN_DAEMON_SVC_CMM_INT_H
+#define SYN_DAEMON_SVC_CMM_INT_H
+
+#include <cmm.h>
+
+#include "cmm_roles.h"
+#include "svc_cmm.h"
+
+struct syn_svc_cmm_node {
+	struct syn_cmm_node_conf conf;
+	char name[CMM_MAX_NAME_SIZE];
+	char addr[CMM_MAX_ADDR_SIZE];
+};
+
+struct cmm_pending;
+struct cmm_conn;
+
+struct syn_svc_cmm {
+	qb_loop_t *loop;
+	struct syn_cluster *cluster;
+	struct syn_cmm *core;
+	uint32_t self;
+	uint32_t domain_id;
+	uint32_t stale_timeout_ms;
+	char swload[CMM_MAX_SWLOADID_SIZE];
+	char state_dir[512];
+	size_t n_nodes;
+	struct syn_svc_cmm_node nodes[SYN_CMM_NODES_MAX];
+	struct cmm_conn *subscribers;
+	struct cmm_pending *pending;
+	uint32_t next_req_id;
+	qb_loop_timer_handle stale_timer;
+	bool stale_armed;
+	bool have_view;
+	struct syn_cluster_view view; /* members copied below */
+	uint32_t view_members[SYN_CMM_NODES_MAX];
+	uint8_t msg[SYN_CMM_MSG_MAX];
+};
+
+int syn_svc_cmm_table_read(struct syn_svc_cmm *svc, const struct syn_store *icmap);
+const struct syn_svc_cmm_node *syn_svc_cmm_node(const struct syn_svc_cmm *svc, uint32_t nodeid);
+void syn_svc_cmm_record_load(const struct syn_svc_cmm *svc, struct syn_cmm_record *rec);
+int syn_svc_cmm_record_save(const struct syn_svc_cmm *svc, const struct syn_cmm_record *rec);
+
+#endif /* SYN_DAEMON_SVC_CMM_INT_H */
