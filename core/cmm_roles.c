@@ -118,13 +118,20 @@ static void elect_members(struct syn_cmm *c, const struct elect_in *in, struct s
 		if (m->removed)
 			continue;
 		e->status = SYN_CMM_IN;
-		if (!pe || pe->status == SYN_CMM_OUT || m->fresh ||
-		    pe->incarnation != m->rec.incarnation) {
+		/*
+		 * Only a real re-entry (absent or out in the previous state, or
+		 * restarted) is a new incarnation.  A member that stayed in while
+		 * the previous state was written elsewhere keeps its incarnation
+		 * (the higher of the two copies).
+		 */
+		if (!pe || pe->status == SYN_CMM_OUT || m->fresh) {
 			uint32_t base = m->rec.incarnation;
 
 			if (pe && pe->incarnation > base)
 				base = pe->incarnation;
 			e->incarnation = base + 1;
+		} else if (m->rec.valid && m->rec.incarnation > e->incarnation) {
+			e->incarnation = m->rec.incarnation;
 		}
 	}
 }

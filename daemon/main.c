@@ -66,7 +66,6 @@ struct daemon {
 	struct syn_svc_quorum *quorum;
 	struct syn_svc_votequorum *votequorum;
 	struct syn_svc_cfg *cfg;
-	bool last_quorate; /* votequorum's latest verdict */
 };
 
 static void usage(FILE *out)
@@ -245,31 +244,24 @@ static int add_service(struct daemon *d, const struct syn_service_def *def, void
 
 /* Start every service; returns an exit code. */
 /*
- * The CMM service follows each agreed view with a quorate flag.  At a new
- * view it may only under-claim: quorate when votequorum was quorate and a
- * strict majority of the nodelist is in the view (without votequorum, the
- * majority alone).  votequorum's answer for the view then follows through
- * the quorum listener.
+ * The CMM service follows each agreed view with a quorate flag that every
+ * member computes alike from the view alone: a strict majority of the
+ * nodelist.  (votequorum's verdict arrives at different moments on
+ * different nodes, which would let members elect from different inputs;
+ * feeding it through the ordered broadcast is future work.)
  */
 static void cmm_view(void *ctx, const struct syn_cluster_view *view)
 {
 	struct daemon *d = ctx;
-	bool quorate = syn_svc_cmm_interim_quorate(d->cmm, view);
 
-	if (d->votequorum)
-		quorate = quorate && d->last_quorate;
-	syn_svc_cmm_view(d->cmm, view, quorate);
+	syn_svc_cmm_view(d->cmm, view, syn_svc_cmm_interim_quorate(d->cmm, view));
 }
 
-/* votequorum's verdict goes to the quorum service and to CMM. */
 static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view)
 {
 	struct daemon *d = ctx;
 
-	d->last_quorate = quorate;
 	syn_svc_quorum_provider_report(d->quorum, quorate, view);
-	if (d->cmm)
-		syn_svc_cmm_set_quorate(d->cmm, quorate);
 }
 
 static int start_cmm(struct daemon *d)

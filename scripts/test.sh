@@ -26,7 +26,7 @@ print(n)' "$1")
 }
 
 echo "== test suite (build/)"
-meson test -C build --print-errorlogs --num-processes 2
+meson test -C build --print-errorlogs --num-processes 2 --no-suite unstable
 count build/meson-logs/testlog.json
 
 echo "== test suite under ASan+UBSan (build-asan/)"
@@ -37,7 +37,7 @@ fi
 if ninja -C build-asan >/dev/null; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 \
-		--no-suite slow
+		--no-suite unstable
 	count build-asan/meson-logs/testlog.json
 else
 	echo "ASan build failed"

@@ -109,16 +109,14 @@ s_partition() {
 	form 5 >/dev/null || return 1
 	cmap_latency_probe 3 3 >"$CL_DIR/latency" &
 	probe=$!
-	cl_bridge 1 br1
-	cl_bridge 2 br1
+	cl_bridge br1 1 2
 	ms1=$(cl_wait_view "3 4 5" "$T" 3 4 5) || return 1
 	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
 	wait "$probe"
 	worst=$(cat "$CL_DIR/latency")
 	# cmap keeps being served while the membership changes
 	[ "$worst" -lt 1000 ] || { echo "a cmap request took ${worst} ms during the change"; return 1; }
-	cl_bridge 1 br0
-	cl_bridge 2 br0
+	cl_bridge br0 1 2
 	ms2=$(cl_wait_view "1 2 3 4 5" "$T" 1 2 3 4 5) || return 1
 	echo "2+3 partition -> both sides in ${ms1} ms; heal -> one view in ${ms2} ms;" \
 		"slowest cmap request during the change ${worst} ms"

@@ -125,14 +125,14 @@ expect vice-back A3 "VE(1)"
 seen R3 >/dev/null; seen A4 >/dev/null; seen R4 >/dev/null
 
 # 2+3 partition: {4,5} is not quorate and goes stale; {1,2,3} keeps roles.
-cl_bridge 4 br1; cl_bridge 5 br1
+cl_bridge br1 4 5
 cl_wait_view "1 2 3" 20 1 2 3 >/dev/null
 cl_wait_view "4 5" 20 4 5 >/dev/null
 sleep 4
 expect partition A3 "L(4) L(5)"
 expect partition A4 "STALE(0)"
 expect partition R4 ""
-cl_bridge 4 br0; cl_bridge 5 br0
+cl_bridge br0 4 5
 cl_wait_view "1 2 3 4 5" 30 1 2 3 4 5 >/dev/null
 sleep 1
 expect heal A3 "J(4) J(5)"
@@ -144,14 +144,14 @@ expect heal R4 ""
 watch_start A1 1
 watch_start R1 1 ME MD VE VD
 seen A1 >/dev/null; seen R1 >/dev/null
-cl_bridge 1 br1; cl_bridge 2 br1
+cl_bridge br1 1 2
 cl_wait_view "3 4 5" 20 3 4 5 >/dev/null
 sleep 4
 expect no-quorum A3 "L(1) L(2)"
 expect no-quorum R3 ""
 expect no-quorum A1 "MD(2) VD(1) STALE(0)"
 expect no-quorum R1 "MD(2) VD(1)"
-cl_bridge 1 br0; cl_bridge 2 br0
+cl_bridge br0 1 2
 cl_wait_view "1 2 3 4 5" 30 1 2 3 4 5 >/dev/null
 wait_master 3 2 10
 expect no-quorum-heal A3 "ME(2) VE(1)"

@@ -126,9 +126,14 @@ cl_wait_view() {
 	done
 }
 
-# Move node i's port to bridge br (br0 or br1): a partition switch.
+# Move the ports of the given nodes to bridge br (br0 or br1) in one
+# batch, so the partition (or heal) happens at once rather than node by
+# node with views in between.  usage: cl_bridge br node...
 cl_bridge() {
-	ip netns exec "$CL_HUB" ip link set "v${CL_ID}h$1" master "$2"
+	local br=$1 i
+	shift
+	for i in "$@"; do echo "link set v${CL_ID}h$i master $br"; done |
+		ip -n "$CL_HUB" -batch -
 }
 
 cl_link() { # node up|down

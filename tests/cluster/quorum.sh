@@ -66,13 +66,11 @@ q_split() {
 	start_nodes 1 2 3 4 5
 	cl_wait_view "1 2 3 4 5" 30 1 2 3 4 5 >/dev/null || return 1
 	wait_quorate Yes "$T" 1 2 3 4 5 || return 1
-	cl_bridge 1 br1
-	cl_bridge 2 br1
+	cl_bridge br1 1 2
 	cl_wait_view "3 4 5" "$T" 3 4 5 >/dev/null || return 1
 	wait_quorate Yes "$T" 3 4 5 || return 1
 	wait_quorate No "$T" 1 2 || return 1
-	cl_bridge 1 br0
-	cl_bridge 2 br0
+	cl_bridge br0 1 2
 	wait_quorate Yes "$T" 1 2 3 4 5 || return 1
 	echo "3-side quorate, 2-side not; quorate again after the heal"
 }
@@ -121,8 +119,7 @@ q_tie_breaker() {
 	cl_setup 4 "" "  auto_tie_breaker: 1"
 	start_nodes 1 2 3 4
 	wait_quorate Yes 30 1 2 3 4 || return 1
-	cl_bridge 3 br1
-	cl_bridge 4 br1
+	cl_bridge br1 3 4
 	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
 	cl_wait_view "3 4" "$T" 3 4 >/dev/null || return 1
 	wait_quorate Yes "$T" 1 2 || return 1
