@@ -228,5 +228,10 @@ median() { # median METRIC NAME
 	echo "Single run against a daemon already serving cmap in the current namespace:"
 	echo "\`cmap_bench -p DAEMON_PID\` prints one \`metric value unit\` line per metric."
 	echo "The machine is shared and noisy; compare medians, not single runs."
-} >"$out"
+} >"$out.new"
+# Keep the membership section (bench/cluster_bench.sh owns it).
+if [ -f "$out" ] && grep -q '<!-- membership:begin -->' "$out"; then
+	{ echo; sed -n '/<!-- membership:begin -->/,$p' "$out"; } >>"$out.new"
+fi
+mv "$out.new" "$out"
 echo "wrote $out; raw results in $results" >&2
