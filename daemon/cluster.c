@@ -65,6 +65,7 @@ struct syn_cluster {
 	struct core_event *events; /* from the core, not yet handed out */
 	struct core_event **events_tail;
 	bool dispatching;
+	bool dispatch_job_armed;
 };
 
 static uint64_t now_us(void)
@@ -307,6 +308,14 @@ static void core_deliver(void *ctx, const struct syn_mem_deliver_event *ev)
 	memcpy(e->data, ev->data, ev->len);
 }
 
+static void dispatch_job(void *data)
+{
+	struct syn_cluster *cl = data;
+
+	cl->dispatch_job_armed = false;
+	after_core(cl);
+}
+
 static void after_core(struct syn_cluster *cl)
 {
 	rearm(cl);
@@ -339,7 +348,11 @@ int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, con
 	memcpy(buf + 1, data, len);
 	rc = syn_mem_submit(cl->core, now_us(), buf, len + 1);
 	free(buf);
-	after_core(cl);
+	/* Never deliver inside the sender's call: hand events out from a job. */
+	rearm(cl);
+	if (cl->events && !cl->dispatching && !cl->dispatch_job_armed &&
+	    qb_loop_job_add(cl->loop, QB_LOOP_HIGH, cl, dispatch_job) == 0)
+		cl->dispatch_job_armed = true;
 	return rc;
 }
 
@@ -435,6 +448,8 @@ void syn_cluster_destroy(struct syn_cluster *cl)
 		return;
 	if (cl->timer_armed)
 		qb_loop_timer_del(cl->loop, cl->timer);
+	if (cl->dispatch_job_armed)
+		qb_loop_job_del(cl->loop, QB_LOOP_HIGH, cl, dispatch_job);
 	if (cl->core)
 		qb_loop_timer_del(cl->loop, cl->stats_timer);
 	syn_mem_destroy(cl->core);

@@ -63,7 +63,10 @@ void syn_cluster_get_view(const struct syn_cluster *cl, struct syn_cluster_view 
 int syn_cluster_add_view_observer(struct syn_cluster *cl, syn_cluster_view_fn fn, void *ctx);
 int syn_cluster_set_handler(struct syn_cluster *cl, enum syn_cluster_msg_type type,
 			    syn_cluster_msg_fn fn, void *ctx);
-/* Broadcast in total order; 0, -EAGAIN (queue full), -EMSGSIZE. */
+/*
+ * Broadcast in total order; 0, -EAGAIN (queue full), -EMSGSIZE.  Handlers
+ * never run inside this call: the local delivery comes from the loop.
+ */
 int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, const void *data,
 		     size_t len);
 

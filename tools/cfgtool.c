@@ -371,10 +371,16 @@ static int ct_cmd_addrs(struct ct *ct)
 	}
 	printf(ct->json ? "{\"nodeid\":%u,\"addresses\":[" : "", ct->nodeid);
 	for (int i = 0; i < n_addrs; i++) {
-		const struct sockaddr_storage *ss = (const void *)addrs[i].address;
-		const void *raw = ss->ss_family == AF_INET6 ?
-			(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
-			(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+		struct sockaddr_storage storage, *ss = &storage;
+		const void *raw;
+
+		/* the address bytes sit unaligned in the reply: copy them out */
+		memset(&storage, 0, sizeof(storage));
+		memcpy(&storage, addrs[i].address,
+		       sizeof(addrs[i].address) < sizeof(storage) ? sizeof(addrs[i].address)
+								   : sizeof(storage));
+		raw = ss->ss_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)ss)->sin6_addr
+						: (const void *)&((struct sockaddr_in *)ss)->sin_addr;
 		char text[INET6_ADDRSTRLEN] = "";
 
 		inet_ntop(ss->ss_family, raw, text, sizeof(text));

@@ -29,7 +29,7 @@ for t in quorumtool cfgtool; do
 		"-a 0" "-a abc" "-k 0" "-a" "-i 1" "-b" "-r"; do
 		[ $t = cfgtool ] && case $args in -e*|-v*|-o*) continue;; esac
 		[ $t = quorumtool ] && case $args in -a*|-k*|-i*|-b|-r) continue;; esac
-		want=$(cd "$ref_dir" && PATH=".:$PATH" timeout 20 "corosync-$t" $args 2>&1; echo "rc=$?")
+		want=$(cd "$ref_dir" && PATH=".:$PATH" env -u LD_LIBRARY_PATH timeout 20 "corosync-$t" $args 2>&1; echo "rc=$?")
 		got=$(cd "$farm" && timeout 20 "corosync-$t" $args 2>&1; echo "rc=$?")
 		if [ "$want" != "$got" ]; then
 			echo "MISMATCH: corosync-$t $args"
