@@ -205,6 +205,8 @@ median() { # median METRIC NAME
 		"corosync $(median rss_anon_kb corosync) / $(median rss_file_kb corosync) /" \
 		"$(median rss_shmem_kb corosync)."
 	echo
+	cat "$(dirname "$0")/cmap-gaps.md"
+	echo
 	echo "## Machine"
 	echo
 	echo "- CPUs (nproc): $(nproc)"
