@@ -4,6 +4,7 @@
  * handle database is the library's only process-wide state.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,6 +19,8 @@ struct cfg_inst {
 	struct syn_ipcc ipc;
 	corosync_cfg_callbacks_t callbacks;
 };
+
+_Static_assert(offsetof(struct cfg_inst, ipc) == 0, "syn_ipcc_handle_* need the connection first");
 
 static void cfg_inst_free(void *instance)
 {
@@ -69,22 +72,12 @@ cs_error_t corosync_cfg_initialize(corosync_cfg_handle_t *cfg_handle,
 {
 	struct cfg_inst *inst;
 	cs_error_t err;
-	int rc;
 
 	if (!cfg_handle)
 		return CS_ERR_INVALID_PARAM;
-	rc = qb_hdb_handle_create(&cfg_handles, sizeof(*inst), cfg_handle);
-	if (rc != 0)
-		return hdb_error_to_cs(rc);
-	qb_hdb_handle_get(&cfg_handles, *cfg_handle, (void **)&inst);
-	err = syn_ipcc_connect(&inst->ipc, "cfg");
-	if (err != CS_OK) {
-		inst->ipc.conn = NULL;
-		pthread_mutex_init(&inst->ipc.request_lock, NULL);
-		qb_hdb_handle_put(&cfg_handles, *cfg_handle);
-		qb_hdb_handle_destroy(&cfg_handles, *cfg_handle);
+	err = syn_ipcc_handle_open(&cfg_handles, sizeof(*inst), "cfg", cfg_handle, (void **)&inst);
+	if (err != CS_OK)
 		return err;
-	}
 	if (cfg_callbacks)
 		inst->callbacks = *cfg_callbacks;
 	inst_put(*cfg_handle);
@@ -93,32 +86,12 @@ cs_error_t corosync_cfg_initialize(corosync_cfg_handle_t *cfg_handle,
 
 cs_error_t corosync_cfg_finalize(corosync_cfg_handle_t cfg_handle)
 {
-	struct cfg_inst *inst;
-	cs_error_t err = inst_get(cfg_handle, &inst);
-
-	if (err != CS_OK)
-		return err;
-	if (inst->ipc.finalized) {
-		inst_put(cfg_handle);
-		return CS_ERR_BAD_HANDLE;
-	}
-	syn_ipcc_disconnect(&inst->ipc);
-	qb_hdb_handle_destroy(&cfg_handles, cfg_handle);
-	inst_put(cfg_handle);
-	return CS_OK;
+	return syn_ipcc_handle_close(&cfg_handles, cfg_handle);
 }
 
 cs_error_t corosync_cfg_fd_get(corosync_cfg_handle_t cfg_handle, int32_t *selection_fd)
 {
-	struct cfg_inst *inst;
-	cs_error_t err = inst_get(cfg_handle, &inst);
-
-	if (err != CS_OK)
-		return err;
-	err = selection_fd ? qb_to_cs_error(qb_ipcc_fd_get(inst->ipc.conn, selection_fd))
-			   : CS_ERR_INVALID_PARAM;
-	inst_put(cfg_handle);
-	return err;
+	return syn_ipcc_handle_fd(&cfg_handles, cfg_handle, selection_fd);
 }
 
 struct dispatch_ctx {

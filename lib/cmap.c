@@ -10,6 +10,7 @@
  * only process-wide state: a cmap_handle_t must be valid process-wide.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -22,6 +23,8 @@ struct cmap_inst {
 	struct syn_ipcc ipc;
 	const void *context;
 };
+
+_Static_assert(offsetof(struct cmap_inst, ipc) == 0, "syn_ipcc_handle_* need the connection first");
 
 struct cmap_track_inst {
 	cmap_handle_t cmap_handle;
@@ -91,22 +94,12 @@ cs_error_t cmap_initialize(cmap_handle_t *handle)
 {
 	struct cmap_inst *inst;
 	cs_error_t err;
-	int rc;
 
 	if (!handle)
 		return CS_ERR_INVALID_PARAM;
-	rc = qb_hdb_handle_create(&cmap_handles, sizeof(*inst), handle);
-	if (rc != 0)
-		return hdb_error_to_cs(rc);
-	qb_hdb_handle_get(&cmap_handles, *handle, (void **)&inst);
-	err = syn_ipcc_connect(&inst->ipc, "cmap");
-	if (err != CS_OK) {
-		inst->ipc.conn = NULL;
-		pthread_mutex_init(&inst->ipc.request_lock, NULL);
-		qb_hdb_handle_put(&cmap_handles, *handle);
-		qb_hdb_handle_destroy(&cmap_handles, *handle);
+	err = syn_ipcc_handle_open(&cmap_handles, sizeof(*inst), "cmap", handle, (void **)&inst);
+	if (err != CS_OK)
 		return err;
-	}
 	inst_put(*handle);
 	return CS_OK;
 }
@@ -140,35 +133,16 @@ static void destroy_track_insts(cmap_handle_t handle)
 
 cs_error_t cmap_finalize(cmap_handle_t handle)
 {
-	struct cmap_inst *inst;
-	cs_error_t err = inst_get(handle, &inst);
+	cs_error_t err = syn_ipcc_handle_close(&cmap_handles, handle);
 
-	if (err != CS_OK)
-		return err;
-	if (inst->ipc.finalized) {
-		inst_put(handle);
-		return CS_ERR_BAD_HANDLE;
-	}
-	syn_ipcc_disconnect(&inst->ipc);
-	destroy_track_insts(handle);
-	qb_hdb_handle_destroy(&cmap_handles, handle);
-	inst_put(handle);
-	return CS_OK;
+	if (err == CS_OK)
+		destroy_track_insts(handle);
+	return err;
 }
 
 cs_error_t cmap_fd_get(cmap_handle_t handle, int *fd)
 {
-	struct cmap_inst *inst;
-	cs_error_t err = inst_get(handle, &inst);
-
-	if (err != CS_OK)
-		return err;
-	if (!fd)
-		err = CS_ERR_INVALID_PARAM;
-	else
-		err = qb_to_cs_error(qb_ipcc_fd_get(inst->ipc.conn, fd));
-	inst_put(handle);
-	return err;
+	return syn_ipcc_handle_fd(&cmap_handles, handle, fd);
 }
 
 cs_error_t cmap_context_get(cmap_handle_t handle, const void **context)

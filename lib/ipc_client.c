@@ -97,3 +97,54 @@ cs_error_t syn_ipcc_dispatch(struct syn_ipcc *ipc, cs_dispatch_flags_t flags,
 			return CS_OK;
 	}
 }
+
+cs_error_t syn_ipcc_handle_open(struct qb_hdb *db, size_t inst_size, const char *service,
+				qb_handle_t *handle, void **inst)
+{
+	struct syn_ipcc *ipc;
+	cs_error_t err;
+	int rc = qb_hdb_handle_create(db, (int32_t)inst_size, handle);
+
+	if (rc != 0)
+		return hdb_error_to_cs(rc);
+	qb_hdb_handle_get(db, *handle, inst);
+	ipc = *inst;
+	err = syn_ipcc_connect(ipc, service);
+	if (err != CS_OK) {
+		/* the destructor releases the instance: give it a valid lock */
+		ipc->conn = NULL;
+		pthread_mutex_init(&ipc->request_lock, NULL);
+		qb_hdb_handle_put(db, *handle);
+		qb_hdb_handle_destroy(db, *handle);
+	}
+	return err;
+}
+
+cs_error_t syn_ipcc_handle_close(struct qb_hdb *db, qb_handle_t handle)
+{
+	struct syn_ipcc *ipc;
+	cs_error_t err = hdb_error_to_cs(qb_hdb_handle_get(db, handle, (void **)&ipc));
+
+	if (err != CS_OK)
+		return err;
+	if (ipc->finalized) {
+		err = CS_ERR_BAD_HANDLE;
+	} else {
+		syn_ipcc_disconnect(ipc);
+		qb_hdb_handle_destroy(db, handle);
+	}
+	qb_hdb_handle_put(db, handle);
+	return err;
+}
+
+cs_error_t syn_ipcc_handle_fd(struct qb_hdb *db, qb_handle_t handle, int *fd)
+{
+	struct syn_ipcc *ipc;
+	cs_error_t err = hdb_error_to_cs(qb_hdb_handle_get(db, handle, (void **)&ipc));
+
+	if (err != CS_OK)
+		return err;
+	err = fd ? qb_to_cs_error(qb_ipcc_fd_get(ipc->conn, fd)) : CS_ERR_INVALID_PARAM;
+	qb_hdb_handle_put(db, handle);
+	return err;
+}

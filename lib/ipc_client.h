@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/uio.h>
+#include <qb/qbhdb.h>
 #include <qb/qbipcc.h>
 #include <corosync/corotypes.h>
 
@@ -49,5 +50,17 @@ typedef cs_error_t (*syn_ipcc_event_fn)(void *ctx, const void *event, size_t len
  */
 cs_error_t syn_ipcc_dispatch(struct syn_ipcc *ipc, cs_dispatch_flags_t flags,
 			     syn_ipcc_event_fn on_event, void *ctx);
+
+/*
+ * Handles: every library keeps its instances in a qb_hdb, each instance
+ * starting with a struct syn_ipcc.  handle_open creates one of inst_size
+ * bytes connected to service and returns it held (fill it, then put it);
+ * handle_close is finalize (CS_ERR_BAD_HANDLE the second time);
+ * handle_fd is fd_get.
+ */
+cs_error_t syn_ipcc_handle_open(struct qb_hdb *db, size_t inst_size, const char *service,
+				qb_handle_t *handle, void **inst);
+cs_error_t syn_ipcc_handle_close(struct qb_hdb *db, qb_handle_t handle);
+cs_error_t syn_ipcc_handle_fd(struct qb_hdb *db, qb_handle_t handle, int *fd);
 
 #endif /* SYN_LIB_IPC_CLIENT_H */

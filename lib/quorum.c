@@ -6,6 +6,7 @@
  * the library's only process-wide state.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <qb/qbhdb.h>
@@ -22,6 +23,8 @@ struct qu_inst {
 	quorum_v1_quorum_notification_fn_t v1_quorum_fn;
 	quorum_v1_nodelist_notification_fn_t v1_nodelist_fn;
 };
+
+_Static_assert(offsetof(struct qu_inst, ipc) == 0, "syn_ipcc_handle_* need the connection first");
 
 static void qu_inst_free(void *instance)
 {
@@ -61,23 +64,7 @@ static cs_error_t call(quorum_handle_t handle, void *req, size_t req_len, int32_
 
 static cs_error_t connect_handle(quorum_handle_t *handle, struct qu_inst **out)
 {
-	struct qu_inst *inst;
-	cs_error_t err;
-	int rc = qb_hdb_handle_create(&qu_handles, sizeof(*inst), handle);
-
-	if (rc != 0)
-		return hdb_error_to_cs(rc);
-	qb_hdb_handle_get(&qu_handles, *handle, (void **)&inst);
-	err = syn_ipcc_connect(&inst->ipc, "quorum");
-	if (err != CS_OK) {
-		inst->ipc.conn = NULL;
-		pthread_mutex_init(&inst->ipc.request_lock, NULL);
-		qb_hdb_handle_put(&qu_handles, *handle);
-		qb_hdb_handle_destroy(&qu_handles, *handle);
-		return err;
-	}
-	*out = inst;
-	return CS_OK;
+	return syn_ipcc_handle_open(&qu_handles, sizeof(**out), "quorum", handle, (void **)out);
 }
 
 /* Ask for the quorum type (and switch the connection's model). */
@@ -155,31 +142,12 @@ cs_error_t quorum_model_initialize(quorum_handle_t *handle, quorum_model_t model
 
 cs_error_t quorum_finalize(quorum_handle_t handle)
 {
-	struct qu_inst *inst;
-	cs_error_t err = inst_get(handle, &inst);
-
-	if (err != CS_OK)
-		return err;
-	if (inst->ipc.finalized) {
-		inst_put(handle);
-		return CS_ERR_BAD_HANDLE;
-	}
-	syn_ipcc_disconnect(&inst->ipc);
-	qb_hdb_handle_destroy(&qu_handles, handle);
-	inst_put(handle);
-	return CS_OK;
+	return syn_ipcc_handle_close(&qu_handles, handle);
 }
 
 cs_error_t quorum_fd_get(quorum_handle_t handle, int *fd)
 {
-	struct qu_inst *inst;
-	cs_error_t err = inst_get(handle, &inst);
-
-	if (err != CS_OK)
-		return err;
-	err = fd ? qb_to_cs_error(qb_ipcc_fd_get(inst->ipc.conn, fd)) : CS_ERR_INVALID_PARAM;
-	inst_put(handle);
-	return err;
+	return syn_ipcc_handle_fd(&qu_handles, handle, fd);
 }
 
 cs_error_t quorum_context_get(quorum_handle_t handle, const void **context)

@@ -5,6 +5,7 @@
  * state.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <qb/qbhdb.h>
@@ -18,6 +19,8 @@ struct vq_inst {
 	void *context;
 	votequorum_callbacks_t callbacks;
 };
+
+_Static_assert(offsetof(struct vq_inst, ipc) == 0, "syn_ipcc_handle_* need the connection first");
 
 static void vq_inst_free(void *instance)
 {
@@ -59,22 +62,13 @@ cs_error_t votequorum_initialize(votequorum_handle_t *handle, votequorum_callbac
 {
 	struct vq_inst *inst;
 	cs_error_t err;
-	int rc;
 
 	if (!handle)
 		return CS_ERR_INVALID_PARAM;
-	rc = qb_hdb_handle_create(&vq_handles, sizeof(*inst), handle);
-	if (rc != 0)
-		return hdb_error_to_cs(rc);
-	qb_hdb_handle_get(&vq_handles, *handle, (void **)&inst);
-	err = syn_ipcc_connect(&inst->ipc, "votequorum");
-	if (err != CS_OK) {
-		inst->ipc.conn = NULL;
-		pthread_mutex_init(&inst->ipc.request_lock, NULL);
-		qb_hdb_handle_put(&vq_handles, *handle);
-		qb_hdb_handle_destroy(&vq_handles, *handle);
+	err = syn_ipcc_handle_open(&vq_handles, sizeof(*inst), "votequorum", handle,
+				   (void **)&inst);
+	if (err != CS_OK)
 		return err;
-	}
 	if (callbacks)
 		inst->callbacks = *callbacks;
 	inst_put(*handle);
@@ -83,31 +77,12 @@ cs_error_t votequorum_initialize(votequorum_handle_t *handle, votequorum_callbac
 
 cs_error_t votequorum_finalize(votequorum_handle_t handle)
 {
-	struct vq_inst *inst;
-	cs_error_t err = inst_get(handle, &inst);
-
-	if (err != CS_OK)
-		return err;
-	if (inst->ipc.finalized) {
-		inst_put(handle);
-		return CS_ERR_BAD_HANDLE;
-	}
-	syn_ipcc_disconnect(&inst->ipc);
-	qb_hdb_handle_destroy(&vq_handles, handle);
-	inst_put(handle);
-	return CS_OK;
+	return syn_ipcc_handle_close(&vq_handles, handle);
 }
 
 cs_error_t votequorum_fd_get(votequorum_handle_t handle, int *fd)
 {
-	struct vq_inst *inst;
-	cs_error_t err = inst_get(handle, &inst);
-
-	if (err != CS_OK)
-		return err;
-	err = fd ? qb_to_cs_error(qb_ipcc_fd_get(inst->ipc.conn, fd)) : CS_ERR_INVALID_PARAM;
-	inst_put(handle);
-	return err;
+	return syn_ipcc_handle_fd(&vq_handles, handle, fd);
 }
 
 cs_error_t votequorum_context_get(votequorum_handle_t handle, void **context)
