@@ -22,14 +22,7 @@ struct cfg_inst {
 
 _Static_assert(offsetof(struct cfg_inst, ipc) == 0, "syn_ipcc_handle_* need the connection first");
 
-static void cfg_inst_free(void *instance)
-{
-	struct cfg_inst *inst = instance;
-
-	syn_ipcc_release(&inst->ipc);
-}
-
-QB_HDB_DECLARE(cfg_handles, cfg_inst_free);
+QB_HDB_DECLARE(cfg_handles, syn_ipcc_instance_free);
 
 static cs_error_t inst_get(corosync_cfg_handle_t handle, struct cfg_inst **inst)
 {
@@ -46,16 +39,10 @@ static cs_error_t call(corosync_cfg_handle_t handle, void *req, size_t req_len, 
 {
 	struct qb_ipc_request_header *h = req;
 	struct iovec iov = {.iov_base = req, .iov_len = req_len};
-	struct cfg_inst *inst;
-	cs_error_t err = inst_get(handle, &inst);
 
-	if (err != CS_OK)
-		return err;
 	h->id = id;
 	h->size = (int32_t)req_len;
-	err = syn_ipcc_call(&inst->ipc, &iov, 1, res, res_len);
-	inst_put(handle);
-	return err;
+	return syn_ipcc_handle_call(&cfg_handles, handle, &iov, 1, res, res_len);
 }
 
 static cs_error_t bare_call(corosync_cfg_handle_t handle, int32_t id)

@@ -33,14 +33,7 @@ struct cmap_track_inst {
 	cmap_track_handle_t track_handle;
 };
 
-static void cmap_inst_free(void *instance)
-{
-	struct cmap_inst *inst = instance;
-
-	syn_ipcc_release(&inst->ipc);
-}
-
-QB_HDB_DECLARE(cmap_handles, cmap_inst_free);
+QB_HDB_DECLARE(cmap_handles, syn_ipcc_instance_free);
 QB_HDB_DECLARE(track_handles, NULL);
 
 static cs_error_t inst_get(cmap_handle_t handle, struct cmap_inst **inst)
@@ -57,14 +50,7 @@ static void inst_put(cmap_handle_t handle)
 static cs_error_t call(cmap_handle_t handle, const struct iovec *iov, unsigned int n, void *res,
 		       size_t res_len)
 {
-	struct cmap_inst *inst;
-	cs_error_t err = inst_get(handle, &inst);
-
-	if (err != CS_OK)
-		return err;
-	err = syn_ipcc_call(&inst->ipc, iov, n, res, res_len);
-	inst_put(handle);
-	return err;
+	return syn_ipcc_handle_call(&cmap_handles, handle, iov, n, res, res_len);
 }
 
 static cs_error_t call1(cmap_handle_t handle, void *req, size_t req_len, void *res,

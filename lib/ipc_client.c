@@ -148,3 +148,21 @@ cs_error_t syn_ipcc_handle_fd(struct qb_hdb *db, qb_handle_t handle, int *fd)
 	qb_hdb_handle_put(db, handle);
 	return err;
 }
+
+cs_error_t syn_ipcc_handle_call(struct qb_hdb *db, qb_handle_t handle, const struct iovec *iov,
+				unsigned int iov_len, void *res, size_t res_len)
+{
+	struct syn_ipcc *ipc;
+	cs_error_t err = hdb_error_to_cs(qb_hdb_handle_get(db, handle, (void **)&ipc));
+
+	if (err != CS_OK)
+		return err;
+	err = syn_ipcc_call(ipc, iov, iov_len, res, res_len);
+	qb_hdb_handle_put(db, handle);
+	return err;
+}
+
+void syn_ipcc_instance_free(void *instance)
+{
+	syn_ipcc_release(instance);
+}

@@ -61,6 +61,11 @@ cs_error_t syn_ipcc_dispatch(struct syn_ipcc *ipc, cs_dispatch_flags_t flags,
 cs_error_t syn_ipcc_handle_open(struct qb_hdb *db, size_t inst_size, const char *service,
 				qb_handle_t *handle, void **inst);
 cs_error_t syn_ipcc_handle_close(struct qb_hdb *db, qb_handle_t handle);
+/* One request/response round trip on a handle (see syn_ipcc_call). */
+cs_error_t syn_ipcc_handle_call(struct qb_hdb *db, qb_handle_t handle, const struct iovec *iov,
+				unsigned int iov_len, void *res, size_t res_len);
+/* The handle database destructor of such instances. */
+void syn_ipcc_instance_free(void *instance);
 cs_error_t syn_ipcc_handle_fd(struct qb_hdb *db, qb_handle_t handle, int *fd);
 
 #endif /* SYN_LIB_IPC_CLIENT_H */

@@ -26,14 +26,7 @@ struct qu_inst {
 
 _Static_assert(offsetof(struct qu_inst, ipc) == 0, "syn_ipcc_handle_* need the connection first");
 
-static void qu_inst_free(void *instance)
-{
-	struct qu_inst *inst = instance;
-
-	syn_ipcc_release(&inst->ipc);
-}
-
-QB_HDB_DECLARE(qu_handles, qu_inst_free);
+QB_HDB_DECLARE(qu_handles, syn_ipcc_instance_free);
 
 static cs_error_t inst_get(quorum_handle_t handle, struct qu_inst **inst)
 {
@@ -50,16 +43,10 @@ static cs_error_t call(quorum_handle_t handle, void *req, size_t req_len, int32_
 {
 	struct qb_ipc_request_header *h = req;
 	struct iovec iov = {.iov_base = req, .iov_len = req_len};
-	struct qu_inst *inst;
-	cs_error_t err = inst_get(handle, &inst);
 
-	if (err != CS_OK)
-		return err;
 	h->id = id;
 	h->size = (int32_t)req_len;
-	err = syn_ipcc_call(&inst->ipc, &iov, 1, res, res_len);
-	inst_put(handle);
-	return err;
+	return syn_ipcc_handle_call(&qu_handles, handle, &iov, 1, res, res_len);
 }
 
 static cs_error_t connect_handle(quorum_handle_t *handle, struct qu_inst **out)
