@@ -15,11 +15,14 @@
 # membership:begin/end markers (appended when the markers are missing; the
 # rest of the file is left as it is).
 #
-# The view is read by polling: synod-cmapctl -g runtime.totem.members for
-# synod; for corosync, the runtime.members.<id>.status keys that say
-# "joined" (corosync rewrites them on every membership change).  Each check
-# spawns a process in the node's namespace; its cost is measured and
-# reported, since it bounds the resolution.
+# The time of a view is read from the daemons' own logs: both log one
+# notice "Members[N]: ids..." when a membership reaches their clients, with
+# a millisecond timestamp (timestamp: hires).  The figure is the latest
+# such line over the expected nodes minus the moment the fault was
+# injected.  Polling tells when to look: synod-cmapctl -g
+# runtime.totem.members for synod; for corosync, the runtime.members.<id>
+# .status keys that say "joined".  The polled times are kept too, with
+# the cost of one check, since the polling adds up to one sweep of delay.
 #
 # Optionally (STABILITY_S > 0) runs 8 synod nodes with both CPUs kept busy
 # by two shell loops and counts the membership notices each node logs.
@@ -141,17 +144,53 @@ bv_wait() { # start_ns timeout_s group...
 	done
 }
 
+# Seconds since midnight, with ms, of a log timestamp or of now.
+sod_now() { date +%H:%M:%S.%N | awk -F: '{ printf "%.3f\n", $1 * 3600 + $2 * 60 + $3 }'; }
+
+# ms from start (seconds since midnight) until the last of the nodes logged
+# "Members[N]: want" at or after it; empty if a node has no such line.
+log_view_ms() { # start_sod group...
+	local start=$1 g want nodes i t worst=""
+	shift
+	for g in "$@"; do
+		want=${g%%|*}
+		nodes=${g#*|}
+		for i in $nodes; do
+			t=$(awk -v w="$want" -v s="$start" '
+				{
+					split($3, hms, ":")
+					t = hms[1] * 3600 + hms[2] * 60 + hms[3]
+					if (t + 0.0005 < s) next
+					line = $0
+					if (match(line, /Members\[[0-9]+\]: /) == 0) next
+					rest = substr(line, RSTART + RLENGTH)
+					sub(/ \(ring.*$/, "", rest)
+					sub(/[ \t]+$/, "", rest)
+					if (rest == w) { printf "%.3f\n", t; exit }
+				}' "$CL_DIR/node$i.log")
+			[ -n "$t" ] || return 1
+			if [ -z "$worst" ] || awk -v a="$t" -v b="$worst" 'BEGIN { exit !(a > b) }'; then
+				worst=$t
+			fi
+		done
+	done
+	awk -v a="$worst" -v b="$start" 'BEGIN { d = (a - b) * 1000; printf "%d\n", d < 0 ? 0 : d + 0.5 }'
+}
+
 record() { # scenario rep ms-or-FAIL
 	echo "$cfg $1 $2 $3" >>"$raw"
 	echo "$cfg $1 rep$2: $3" >&2
 }
 
-# Measure one step; on failure record FAIL and return 1.
+# Measure one step; on failure record FAIL and return 1.  The caller
+# takes t0_sod=$(sod_now) next to start_ns.
 step() { # scenario rep start_ns group...
-	local sc=$1 rep=$2 start=$3 ms
+	local sc=$1 rep=$2 start=$3 ms lms
 	shift 3
 	if ms=$(bv_wait "$start" "$T" "$@"); then
-		record "$sc" "$rep" "$ms"
+		echo "$cfg $sc-poll $rep $ms" >>"$raw"
+		lms=$(log_view_ms "$t0_sod" "$@") || lms=FAIL
+		record "$sc" "$rep" "$lms"
 	else
 		record "$sc" "$rep" FAIL
 		return 1
@@ -162,7 +201,7 @@ seq_s() { seq -s ' ' "$@"; }
 
 form() { # n rep -> start-n
 	local n=$1 rep=$2 i t0
-	t0=$(now_ns)
+	t0=$(now_ns) t0_sod=$(sod_now)
 	for i in $(seq 1 "$n"); do bv_start "$i"; done
 	step "start-$n" "$rep" "$t0" "$(seq_s 1 "$n")|$(seq_s 1 "$n")" || return 1
 	sleep 2
@@ -171,7 +210,7 @@ form() { # n rep -> start-n
 kill_last() { # n rep -> kill-n
 	local n=$1 rep=$2 t0 rest
 	rest=$(seq_s 1 $((n - 1)))
-	t0=$(now_ns)
+	t0=$(now_ns) t0_sod=$(sod_now)
 	kill -KILL "${CL_PID[$n]}"
 	step "kill-$n" "$rep" "$t0" "$rest|$rest"
 	cl_stop "$n" KILL
@@ -196,13 +235,13 @@ run3() { # rep
 	bv_new 3 "$extra"
 	form 3 "$rep" || { bv_done; return; }
 	[ "$rep" = 1 ] && echo "$cfg poll 1 $(poll_cost)" >>"$raw"
-	t0=$(now_ns)
+	t0=$(now_ns) t0_sod=$(sod_now)
 	kill -STOP "${CL_PID[2]}"
 	step sigstop-3 "$rep" "$t0" "1 3|1 3"
 	kill -CONT "${CL_PID[2]}"
 	bv_wait "$(now_ns)" "$T" "1 2 3|1 2 3" >/dev/null || { bv_done; return; }
 	sleep 2
-	t0=$(now_ns)
+	t0=$(now_ns) t0_sod=$(sod_now)
 	cl_link 1 down
 	step linkdown-3 "$rep" "$t0" "2 3|2 3"
 	cl_link 1 up
@@ -217,14 +256,12 @@ run5() { # rep
 	local rep=$1 t0
 	bv_new 5 "$extra"
 	form 5 "$rep" || { bv_done; return; }
-	t0=$(now_ns)
-	cl_bridge 1 br1
-	cl_bridge 2 br1
+	t0=$(now_ns) t0_sod=$(sod_now)
+	cl_bridge br1 1 2
 	step partition-5 "$rep" "$t0" "3 4 5|3 4 5" "1 2|1 2"
 	sleep 1
-	t0=$(now_ns)
-	cl_bridge 1 br0
-	cl_bridge 2 br0
+	t0=$(now_ns) t0_sod=$(sod_now)
+	cl_bridge br0 1 2
 	step heal-5 "$rep" "$t0" "1 2 3 4 5|1 2 3 4 5" || { bv_done; return; }
 	sleep 2
 	case " $kill_sizes " in *" 5 "*) kill_last 5 "$rep" ;; esac

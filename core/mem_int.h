@@ -147,6 +147,7 @@ struct syn_mem {
 	uint64_t next_msg_id;
 	uint64_t sent_upto;	   /* highest msg id sent to the leader in this view */
 	uint64_t own_delivered_id; /* own msg ids up to here need no sending (mem_frag.c) */
+	uint64_t acked_have;	   /* member: the have of its last ACK in this view */
 
 	/* partly reassembled messages, at most one per sender */
 	uint32_t n_reasm;

@@ -7,7 +7,9 @@
  * seq before it, so each member delivers a prefix of one sequence.  Gaps
  * are filled by RETRANS requests to the leader.  Every heartbeat_ms the
  * leader broadcasts HEARTBEAT (highest seq, stable seq) and members send
- * ACK (contiguous seq held); "stable" is the lowest ACK, and entries at
+ * ACK (contiguous seq held; also every half window under load, which
+ * lets the leader, bounded by 2 x send_window unacknowledged messages of
+ * its own, resume); "stable" is the lowest ACK, and entries at
  * or below it and delivered are freed everywhere.  An entry above stable
  * is kept, because a member that lacks it may need it during the next
  * view change (mem_gather.c).
@@ -230,6 +232,15 @@ static bool is_leader(const struct syn_mem *m)
 	return m->ring.rep == m->self;
 }
 
+static void send_ack(struct syn_mem *m)
+{
+	size_t n = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_ACK, &m->ring,
+				      m->log.have, 0);
+
+	syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
+	m->acked_have = m->log.have;
+}
+
 static uint64_t stable_seq(const struct syn_mem *m)
 {
 	uint64_t s = m->log.have;
@@ -342,6 +353,14 @@ void syn_mem__order_flush_pending(struct syn_mem *m, uint64_t now)
 
 		if (!next_piece(m, &id, &p) || id - floor >= m->cfg.send_window)
 			break;
+		/*
+		 * The leader delivers its own messages at once, so its window
+		 * never closes: bound instead what the members have not
+		 * acknowledged, or a burst would flood the links.
+		 */
+		if (is_leader(m) && m->n_peers > 1 &&
+		    m->log.high - stable_seq(m) >= 2 * (uint64_t)m->cfg.send_window)
+			break;
 		syn_mem__frag_piece(m, p, (uint32_t)(id - p->first_id), &data, &len, &frag);
 		m->sent_upto = id;
 		if (is_leader(m)) {
@@ -373,6 +392,7 @@ void syn_mem__order_installed(struct syn_mem *m, uint64_t now)
 	m->t_consensus = SYN_MEM_NEVER;
 	m->t_join = SYN_MEM_NEVER;
 	m->sent_upto = 0;
+	m->acked_have = 0;
 	syn_mem__order_flush_pending(m, now);
 	syn_mem__order_timeout(m, now);
 }
@@ -403,6 +423,9 @@ static void member_progress(struct syn_mem *m, uint64_t now, uint64_t stable)
 		return;
 	syn_mem__log_deliver_upto(m, m->log.have);
 	log_trim(m, &m->log, stable);
+	/* Under load, acknowledge every half window, not only on heartbeats. */
+	if (!is_leader(m) && m->log.have >= m->acked_have + (m->cfg.send_window + 1) / 2)
+		send_ack(m);
 	if (m->log.have < m->log.high) {
 		if (m->t_retrans == SYN_MEM_NEVER || m->t_retrans <= now)
 			send_nack(m, now);
@@ -497,8 +520,11 @@ static int on_current(struct syn_mem *m, uint64_t now, const struct syn_mem_pkt 
 		member_progress(m, now, p->b);
 		return 0;
 	case SYN_MEM_PKT_ACK:
-		if (p->a > pr->have && p->a <= m->log.high)
+		if (p->a > pr->have && p->a <= m->log.high) {
 			pr->have = p->a;
+			if (m->pend_len > 0 && is_leader(m))
+				syn_mem__order_flush_pending(m, now);
+		}
 		return 0;
 	case SYN_MEM_PKT_SUBMIT:
 		if (!is_leader(m) || m->state != SYN_MEM_OPERATIONAL)
@@ -546,9 +572,7 @@ static void heartbeat(struct syn_mem *m, uint64_t now)
 				       m->log.high, stable);
 		syn_mem__send(m, SYN_MEM_BROADCAST, n);
 	} else {
-		n = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_ACK, &m->ring,
-				       m->log.have, 0);
-		syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
+		send_ack(m);
 	}
 	m->t_hb = now + MS(m->cfg.heartbeat_ms);
 }
