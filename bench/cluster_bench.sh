@@ -71,36 +71,7 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-now_ns() { date +%s%N; }
-
-# A fresh harness instance (own namespaces, directory and daemons).
-bv_new() { # n extra_totem
-	CL_ID=$(printf 'b%x' $((RANDOM * 32768 + RANDOM)))
-	CL_HUB="syn-${CL_ID}-hub"
-	CL_DIR=$(mktemp -d)
-	CL_PID=()
-	CL_N=0
-	cl_setup "$1" "$2"
-}
-
-bv_done() {
-	cl_cleanup
-	CL_DIR=""
-}
-
-# corosync gets a private /run and /var/lib/corosync in its own mount
-# namespace; every exec keeps the PID, so CL_PID is corosync's own.
-bv_start() { # node
-	local i=$1
-	if [ "$kind" = synod ]; then
-		cl_start "$i"
-		return
-	fi
-	ip netns exec "$(cl_ns "$i")" unshare -m sh -c \
-		"mount -t tmpfs none /run && mount -t tmpfs none /var/lib/corosync && exec $corosync -f -c $CL_DIR/synod.conf" \
-		>>"$CL_DIR/node$i.log" 2>&1 &
-	CL_PID[$i]=$!
-}
+. "$top/bench/bench_lib.sh"
 
 # The member list node i sees, "1 2 3"; replaces the harness's synod-only one.
 cl_members() {
