@@ -165,13 +165,6 @@ section=$(mktemp)
 	echo '```'
 	echo "<!-- broadcast:end -->"
 } >"$section"
-if grep -q '<!-- broadcast:begin -->' "$out" 2>/dev/null; then
-	awk -v f="$section" '
-		/<!-- broadcast:begin -->/ { while ((getline l < f) > 0) print l; skip = 1; next }
-		/<!-- broadcast:end -->/ { skip = 0; next }
-		!skip' "$out" >"$out.tmp" && mv "$out.tmp" "$out"
-else
-	{ echo; cat "$section"; } >>"$out"
-fi
+bench_write_section broadcast "$section" "$out"
 rm -f "$section"
 echo "wrote $out" >&2

@@ -35,3 +35,18 @@ bv_start() { # node
 		>>"$CL_DIR/node$i.log" 2>&1 &
 	CL_PID[$i]=$!
 }
+
+# Put a report section (a file that starts with <!-- name:begin --> and
+# ends with <!-- name:end -->) into out: in place of the old one between
+# the same markers, or appended.  The rest of out is kept as it is.
+bench_write_section() { # name section_file out
+	local name=$1 section=$2 out=$3
+	if [ -f "$out" ] && grep -q "^<!-- $name:begin -->" "$out"; then
+		awk -v f="$section" -v b="<!-- $name:begin -->" -v e="<!-- $name:end -->" '
+			$0 == b { while ((getline l < f) > 0) print l; skip = 1; next }
+			$0 == e { skip = 0; next }
+			!skip' "$out" >"$out.tmp" && mv "$out.tmp" "$out"
+	else
+		{ [ -s "$out" ] && echo; cat "$section"; } >>"$out"
+	fi
+}

@@ -24,12 +24,10 @@
 # .status keys that say "joined".  The polled times are kept too, with
 # the cost of one check, since the polling adds up to one sweep of delay.
 #
-# Optionally (STABILITY_S > 0) runs 8 synod nodes with both CPUs kept busy
-# by two shell loops and counts the membership notices each node logs.
+# Stability runs are bench/stability_bench.sh.
 #
 # Needs root.  Environment: REPS (3), TOKEN_MS (1000), KILL_SIZES ("3 5 8"),
-# BIG_N (16; 0 skips the synod-defaults run at that size), STABILITY_S (300;
-# 0 skips), BUILD_DIR (build-bench), COROSYNC (corosync), BENCH_OUT
+# BIG_N (16; 0 skips the synod-defaults run at that size), BUILD_DIR (build-bench), COROSYNC (corosync), BENCH_OUT
 # (BENCHMARKS.md), RESULTS (a fresh temporary directory).  Every wait is
 # bounded; only processes started here are killed, by PID; every namespace
 # created here is deleted.
@@ -42,7 +40,6 @@ reps=${REPS:-3}
 token=${TOKEN_MS:-1000}
 kill_sizes=${KILL_SIZES:-3 5 8}
 big_n=${BIG_N:-16}
-stability_s=${STABILITY_S:-300}
 build=${BUILD_DIR:-build-bench}
 corosync=${COROSYNC:-corosync}
 out=${BENCH_OUT:-BENCHMARKS.md}
@@ -61,11 +58,8 @@ CL_N=0
 T=${CL_TIMEOUT:-30}
 kind=synod      # synod | corosync, for the current cluster
 cfg=""          # label of the current configuration
-busy_pids=()
 
 on_exit() {
-	local p
-	for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	[ -d "${CL_DIR:-}" ] && cl_cleanup
 }
 trap on_exit EXIT
@@ -272,35 +266,6 @@ for rep in $(seq 1 "$reps"); do
 	fi
 done
 
-# Stability: 8 synod nodes (defaults), both CPUs busy, count view notices.
-stab=""
-if [ "$stability_s" -gt 0 ]; then
-	cfg=stability kind=synod
-	bv_new 8 ""
-	for i in $(seq 1 8); do bv_start "$i"; done
-	if bv_wait "$(now_ns)" 60 "$(seq_s 1 8)|$(seq_s 1 8)" >/dev/null; then
-		sleep 2
-		before=$(for i in $(seq 1 8); do grep -c 'Members\[' "$CL_DIR/node$i.log"; done | paste -sd ' ')
-		timeout "$stability_s" sh -c 'while :; do :; done' &
-		busy_pids+=($!)
-		timeout "$stability_s" sh -c 'while :; do :; done' &
-		busy_pids+=($!)
-		for p in "${busy_pids[@]}"; do wait "$p" 2>/dev/null; done
-		busy_pids=()
-		after=$(for i in $(seq 1 8); do grep -c 'Members\[' "$CL_DIR/node$i.log"; done | paste -sd ' ')
-		final=$(bv_wait "$(now_ns)" 5 "$(seq_s 1 8)|$(seq_s 1 8)" >/dev/null && echo yes || echo no)
-		changes=$(paste <(tr ' ' '\n' <<<"$after") <(tr ' ' '\n' <<<"$before") |
-			awk '{ printf "%s%d", (NR > 1 ? " " : ""), $1 - $2 }')
-		stab="8 synod nodes (defaults), ${stability_s} s with two busy loops on $(nproc) CPUs:"
-		stab="$stab view changes per node during the load: $changes; full view at the end: $final."
-		cp "$CL_DIR"/node*.log "$results/" 2>/dev/null
-	else
-		stab="stability run: the 8-node cluster did not form within 60 s."
-	fi
-	echo "$stab" >&2
-	bv_done
-fi
-
 # ---- report ----------------------------------------------------------------
 
 med() { # cfg scenario -> median ms of the successful runs, "-" when none
@@ -381,18 +346,16 @@ section=$results/membership.md
 	echo
 	ps=$(awk '$1 == "synod-default" && $2 == "poll" { print $4 }' "$raw")
 	pc=$(awk '$1 == "corosync-token" && $2 == "poll" { print $4 }' "$raw")
-	echo "Polling overhead: one view check (a process spawned in the node's"
-	echo "namespace that reads cmap) takes ${ps:--} ms for synod and ${pc:--} ms for"
-	echo "corosync (median of 15, on one node); a wait checks every expected node"
-	echo "in turn, then sleeps 10 ms.  So each figure carries up to one sweep of"
-	echo "checks (about the check time times the node count) of detection delay,"
-	echo "which weighs more on the short synod times than on corosync's."
+	echo "The times come from the daemons' own logs (the \"Members[N]: ...\" notice"
+	echo "each logs when a membership reaches its clients, millisecond timestamps),"
+	echo "not from polling: a poll (a process spawned in the node's namespace that"
+	echo "reads cmap) takes ${ps:--} ms for synod and ${pc:--} ms for corosync, which"
+	echo "would add up to one sweep over the nodes to every figure."
 	echo
 	echo "corosync adds token_coefficient (650 ms) per node beyond two to the"
 	echo "configured token; synod uses the configured token as its failure timeout"
 	echo "at every size."
 	echo
-	[ -n "$stab" ] && { echo "Stability: $stab"; echo; }
 	echo "Machine: $(nproc) CPUs, $(uname -r), $($corosync -v 2>/dev/null | head -1)," \
 		"synod commit $(git rev-parse --short HEAD 2>/dev/null), $(date -u '+%Y-%m-%d %H:%M') UTC."
 	echo "The machine is shared and noisy; compare medians, not single runs."
@@ -401,19 +364,11 @@ section=$results/membership.md
 	echo
 	echo '```'
 	echo "bench/cluster_bench.sh"
-	echo "REPS=5 TOKEN_MS=1000 KILL_SIZES=\"3 5 8\" BIG_N=16 STABILITY_S=0 bench/cluster_bench.sh"
+	echo "REPS=5 TOKEN_MS=1000 KILL_SIZES=\"3 5 8\" BIG_N=16 bench/cluster_bench.sh"
 	echo '```'
 	echo "<!-- membership:end -->"
 } >"$section"
 
-# Replace the section between the markers, or append it.
-if [ -f "$out" ] && grep -q '^<!-- membership:begin -->' "$out"; then
-	awk -v f="$section" '
-		/^<!-- membership:begin -->/ { while ((getline l < f) > 0) print l; skip = 1; next }
-		/^<!-- membership:end -->/ { skip = 0; next }
-		!skip' "$out" >"$out.tmp" && mv "$out.tmp" "$out"
-else
-	{ [ -s "$out" ] && echo; cat "$section"; } >>"$out"
-fi
+bench_write_section membership "$section" "$out"
 cat "$section"
 echo "wrote $out; raw results in $raw" >&2
