@@ -12,6 +12,10 @@
  * 100..600 ms while nodes submit messages; then faults stop (links heal,
  * loss and duplication stop, crashed nodes restart, pauses end) and the
  * cluster must converge within the bound (L1 in check.c) and stay so.
+ * Each node also runs the quorum service (quorum_node.c); some quorum
+ * options restrict the faults to the model they promise safety under
+ * (docs/quorum.md), and the application leaves room in the send queue
+ * for the quorum's messages, as a daemon's queue is far from full.
  */
 #include "sim_int.h"
 
