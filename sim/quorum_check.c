@@ -44,6 +44,10 @@ void sim_quorum_check_step(struct sim_world *w)
 	const struct sim_qcfg *c = &w->qcfg;
 	uint32_t masks[SIM_MAX_NODES + 1], ids[SIM_MAX_NODES], n_q = 0;
 
+	/* nothing the check reads changes unless a quorum core ran or a node stopped */
+	if (!w->q_dirty)
+		return;
+	w->q_dirty = false;
 	for (uint32_t i = 1; i <= w->n; i++) {
 		struct sim_node *nd = &w->node[i];
 		bool quorate = nd->q && syn_quorum_is_quorate(nd->q);
