@@ -188,7 +188,8 @@ void sim_quorum_describe(const struct sim_qcfg *c, uint32_t n, char *buf, size_t
 	if (c->lms && o < len)
 		o += (size_t)snprintf(buf + o, len - o, " lms window %u ms", c->lms_window_ms);
 	if (c->atb && o < len)
-		o += (size_t)snprintf(buf + o, len - o, " atb %s", c->atb_node[0] ? c->atb_node : "lowest");
+		o += (size_t)snprintf(buf + o, len - o, " atb %s",
+				      c->atb_node[0] ? c->atb_node : "lowest");
 	if (c->ad && o < len)
 		o += (size_t)snprintf(buf + o, len - o, " allow_downscale");
 	if (c->evt && o < len)

@@ -173,7 +173,8 @@ uint64_t sim_global_at(const struct sim_node *nd, uint64_t local_us)
 {
 	uint64_t l = local_now(nd), now = nd->w->now;
 
-	return local_us <= l ? now : now + ((local_us - l) * 1000000 + nd->rate_ppm - 1) / nd->rate_ppm;
+	return local_us <= l ? now
+			     : now + ((local_us - l) * 1000000 + nd->rate_ppm - 1) / nd->rate_ppm;
 }
 
 static void arm_timer(struct sim_node *nd)
@@ -530,7 +531,8 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 	case SIM_EV_LEAVE_DONE:
 		if (nd->core && nd->epoch == ev->gen) {
 			node_crash(nd);
-			push_simple(w, w->now + sim_range(w, 100, 1500) * 1000, EV_RESTART, ev->node);
+			push_simple(w, w->now + sim_range(w, 100, 1500) * 1000, EV_RESTART,
+				    ev->node);
 		}
 		break;
 	case EV_CHECK:
