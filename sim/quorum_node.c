@@ -155,12 +155,17 @@ void sim_quorum_choose(struct sim_world *w, uint64_t seed, int mode)
 		c->wfa_set = true;
 		c->wfa = mode == QM_LMS_WFA;
 		c->atb = w->n % 2 == 0 && qrange(w, 0, 1);
+		/* without wait_for_all restarted nodes may outvote the survivors */
+		c->check_split = c->wfa;
 		break;
 	case QM_DOWNSCALE:
 		c->ad = true;
 		c->partitions = false; /* nodes that left must not come back cut off */
 		if (qrange(w, 0, 1))
 			c->expected_votes = qrange(w, 1, w->n);
+		c->wfa_set = true;
+		c->wfa = qrange(w, 0, 1);
+		c->check_split = c->wfa; /* as for last_man_standing */
 		break;
 	case QM_TWO_NODE:
 		w->n = 2;

@@ -429,9 +429,9 @@ static void submit(struct sim_node *nd)
 
 	struct syn_mem_stats st;
 
-	/* leave room in the send queue for the quorum service's messages */
+	/* leave half the send queue to the quorum service: a view adds two messages */
 	syn_mem_get_stats(nd->core, &st);
-	if (st.send_queue_len + 8 >= w->cfg.send_queue_max)
+	if (st.send_queue_len >= w->cfg.send_queue_max / 2)
 		return;
 	for (int i = 0; i < 4; i++) {
 		buf[i] = (uint8_t)(nd->id >> (8 * i));
