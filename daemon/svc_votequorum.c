@@ -300,8 +300,10 @@ static void on_core_send(void *ctx, const struct syn_quorum_msg *msg)
 {
 	struct syn_svc_votequorum *svc = ctx;
 
-	if (syn_view_send(svc->views, svc->channel, msg, sizeof(*msg)) != 0)
-		qb_log(LOG_ERR, "votequorum: cannot queue a message (out of memory)");
+	int rc = syn_view_send(svc->views, svc->channel, msg, sizeof(*msg));
+
+	if (rc != 0)
+		qb_log(LOG_ERR, "votequorum: cannot queue a message: %s", strerror(-rc));
 }
 
 static void on_core_log(void *ctx, int level, const char *text)
