@@ -203,8 +203,8 @@ void syn_mem__order_retrans_serve(struct syn_mem *m, const struct syn_mem_pkt *p
 uint32_t syn_mem__frag_count(const struct syn_mem *m, size_t len);
 void syn_mem__frag_piece(const struct syn_mem *m, const struct syn_mem_pending *p, uint32_t i,
 			 const unsigned char **data, uint32_t *len, uint32_t *frag);
-int syn_mem__frag_deliver(struct syn_mem *m, const struct syn_mem_deliver_event *ev,
-			   uint32_t frag, uint32_t sender_epoch);
+int syn_mem__frag_deliver(struct syn_mem *m, const struct syn_mem_deliver_event *ev, uint32_t frag,
+			  uint32_t sender_epoch);
 void syn_mem__frag_view_change(struct syn_mem *m, uint64_t delivered_id);
 void syn_mem__frag_fini(struct syn_mem *m);
 

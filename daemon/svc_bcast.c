@@ -187,8 +187,8 @@ static int start(struct syn_svc_bcast *svc, const struct syn_bcast_req_start *re
 
 	if (svc->running)
 		return CS_ERR_TRY_AGAIN;
-	if (req->size < SYN_BCAST_MIN_SIZE || req->size > SYN_BCAST_MAX_SIZE ||
-	    req->count == 0 || req->count > SYN_BCAST_MAX_COUNT ||
+	if (req->size < SYN_BCAST_MIN_SIZE || req->size > SYN_BCAST_MAX_SIZE || req->count == 0 ||
+	    req->count > SYN_BCAST_MAX_COUNT ||
 	    (req->mode != SYN_BCAST_FLOOD && req->mode != SYN_BCAST_SERIAL))
 		return CS_ERR_INVALID_PARAM;
 	if (svc->lat_us == NULL) {

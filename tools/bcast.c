@@ -27,8 +27,7 @@
 
 #define RUN_TIMEOUT_S 600
 
-static int call(qb_ipcc_connection_t *c, const void *req, size_t req_len, void *res,
-		size_t res_len)
+static int call(qb_ipcc_connection_t *c, const void *req, size_t req_len, void *res, size_t res_len)
 {
 	struct iovec iov = {(void *)req, req_len};
 	ssize_t n = qb_ipcc_sendv_recv(c, &iov, 1, res, res_len, 10000);
@@ -55,11 +54,11 @@ static int simple(qb_ipcc_connection_t *c, int32_t id, void *res, size_t res_len
 
 static int start(qb_ipcc_connection_t *c, uint32_t count, uint32_t size, uint32_t mode)
 {
-	struct syn_bcast_req_start req = {.header = {.id = SYN_BCAST_REQ_START,
-						     .size = sizeof(req)},
-					  .count = count,
-					  .size = size,
-					  .mode = mode};
+	struct syn_bcast_req_start req = {
+	    .header = {.id = SYN_BCAST_REQ_START, .size = sizeof(req)},
+	    .count = count,
+	    .size = size,
+	    .mode = mode};
 	struct qb_ipc_response_header res;
 
 	return call(c, &req, sizeof(req), &res, sizeof(res));
@@ -68,8 +67,7 @@ static int start(qb_ipcc_connection_t *c, uint32_t count, uint32_t size, uint32_
 static void print_stats(const struct syn_bcast_res_stats *s)
 {
 	printf("sent=%" PRIu64 " own_delivered=%" PRIu64 " delivered=%" PRIu64 " bytes=%" PRIu64
-	       " bad=%" PRIu64 " lat_p50_us=%" PRIu64 " lat_p99_us=%" PRIu64
-	       " lat_max_us=%" PRIu64,
+	       " bad=%" PRIu64 " lat_p50_us=%" PRIu64 " lat_p99_us=%" PRIu64 " lat_max_us=%" PRIu64,
 	       s->sent, s->own_delivered, s->delivered, s->bytes, s->bad, s->lat_p50_us,
 	       s->lat_p99_us, s->lat_max_us);
 }
@@ -96,8 +94,8 @@ static int run(qb_ipcc_connection_t *c, uint32_t count, uint32_t size, uint32_t 
 	}
 	double secs = (double)(s.last_own_us - s.first_send_us) / 1e6;
 	print_stats(&s);
-	printf(" seconds=%.3f msgs_per_s=%.0f mb_per_s=%.2f\n", secs,
-	       secs > 0 ? count / secs : 0.0, secs > 0 ? (double)count * size / secs / 1e6 : 0.0);
+	printf(" seconds=%.3f msgs_per_s=%.0f mb_per_s=%.2f\n", secs, secs > 0 ? count / secs : 0.0,
+	       secs > 0 ? (double)count * size / secs / 1e6 : 0.0);
 	return 0;
 }
 

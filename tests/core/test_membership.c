@@ -35,13 +35,13 @@ struct net {
 	struct syn_mem_ring_id ring[MAXN + 1];
 	size_t members[MAXN + 1];
 	uint32_t delivered[MAXN + 1];
-	size_t last_len[MAXN + 1];  /* length of the last message delivered */
-	uint64_t last_sum[MAXN + 1]; /* and a hash of its bytes */
-	size_t want_len;	     /* a message to look for: its length, */
-	uint64_t want_sum;	     /* hash */
-	uint32_t got_want[MAXN + 1]; /* and how often each node got it */
+	size_t last_len[MAXN + 1];	  /* length of the last message delivered */
+	uint64_t last_sum[MAXN + 1];	  /* and a hash of its bytes */
+	size_t want_len;		  /* a message to look for: its length, */
+	uint64_t want_sum;		  /* hash */
+	uint32_t got_want[MAXN + 1];	  /* and how often each node got it */
 	const struct syn_mem_config *cfg; /* NULL: defaults */
-	long fail_alloc_at; /* fail the Nth allocation from now, -1 never */
+	long fail_alloc_at;		  /* fail the Nth allocation from now, -1 never */
 	long n_alloc;
 	struct pkt last_join[MAXN + 1];
 };
