@@ -567,6 +567,9 @@ static void heartbeat(struct syn_mem *m, uint64_t now)
 
 	if (is_leader(m)) {
 		uint64_t stable = stable_seq(m);
+
+		/* A delivery stopped for memory (reassembly) resumes here. */
+		syn_mem__log_deliver_upto(m, m->log.have);
 		log_trim(m, &m->log, stable);
 		/* Even alone: heartbeats are how separated views find each other. */
 		n = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_HEARTBEAT, &m->ring,
