@@ -33,6 +33,7 @@
 #include "svc_quorum.h"
 #include "svc_votequorum.h"
 #include "view.h"
+#include "priority.h"
 #include "svc_bcast.h"
 #include "svc_cmm.h"
 
@@ -400,6 +401,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	d.config_path = opt.config_path;
+	{
+		char err[128];
+
+		if (syn_priority_apply(d.icmap, err, sizeof(err)) != 0) {
+			qb_log(LOG_ERR, "%s", err);
+			code = SYN_EXIT_CONFIG;
+			goto out;
+		}
+	}
 	d.loop = qb_loop_create();
 	code = d.loop ? start_services(&d) : SYN_EXIT_SERVICE;
 	if (code != SYN_EXIT_OK)
