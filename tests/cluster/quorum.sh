@@ -2,6 +2,9 @@
 # quorum.sh - votequorum on real synod clusters in network namespaces
 # (see lib.sh): a 2+3 split, two_node, wait_for_all at start,
 # last_man_standing shrinking 5 -> 2, auto_tie_breaker on a 2+2 split,
+# a cluster-wide config reload (synod-cfgtool -R and the distribution's
+# corosync-cfgtool -R, values checked through cmap on every node, changes
+# that cannot apply at run time refused),
 # and the quorum notifications a client sees.  Quorate state is read with
 # the distribution's corosync-quorumtool (a stock client of the quorum
 # API) inside each node's namespace.  Exit 1 if any scenario failed, 77
@@ -60,6 +63,58 @@ wait_quorate() { # Yes|No timeout node...
 }
 
 start_nodes() { local i; for i in "$@"; do cl_start "$i"; done; }
+
+in_ns() { # node command... (our tools, the build's libraries)
+	local n=$1
+	shift
+	ip netns exec "$(cl_ns "$n")" "$@"
+}
+
+cmap_get() { # node key -> value ("" when absent)
+	in_ns "$1" "$BUILD/tools/synod-cmapctl" -q -g "$2" 2>/dev/null
+}
+
+qt_field() { # node field -> the first word corosync-quorumtool -s prints for it
+	in_ns "$1" env -u LD_LIBRARY_PATH corosync-quorumtool -s 2>/dev/null |
+		awk -F': *' -v f="$2" '$1 == f {split($2, w, " "); print w[1]}'
+}
+
+# Wait until every listed node has key = want in cmap.
+wait_cmap() { # key want timeout node...
+	local key=$1 want=$2 timeout=$3 start i ok
+	shift 3
+	start=$(date +%s)
+	while :; do
+		ok=1
+		for i in "$@"; do [ "$(cmap_get "$i" "$key")" = "$want" ] || { ok=0; break; }; done
+		[ $ok -eq 1 ] && return 0
+		if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+			for i in "$@"; do echo "node $i: $key = '$(cmap_get "$i" "$key")', want '$want'"; done
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# Wait until corosync-quorumtool -s on every listed node prints field = want.
+wait_qt() { # field want timeout node...
+	local field=$1 want=$2 timeout=$3 start i ok
+	shift 3
+	start=$(date +%s)
+	while :; do
+		ok=1
+		for i in "$@"; do [ "$(qt_field "$i" "$field")" = "$want" ] || { ok=0; break; }; done
+		[ $ok -eq 1 ] && return 0
+		if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+			for i in "$@"; do echo "node $i: $field '$(qt_field "$i" "$field")', want '$want'"; done
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# Count the lines matching a pattern in a node's log.
+log_count() { grep -c -- "$2" "$CL_DIR/node$1.log"; }
 
 q_split() {
 	cl_setup 5
@@ -127,7 +182,94 @@ q_tie_breaker() {
 	echo "2+2 split: the half with the lowest node id keeps quorum"
 }
 
-list=${*:-split two_node wait_for_all last_man_standing tie_breaker}
+# The configuration the reload scenario moves to: node 4 added with node 3
+# on two votes, debug logging, config_version 2 (nodes 1-3 stay the
+# members, so expected votes go 3 -> 5 and total votes 3 -> 4).
+reload_conf_grown() {
+	cl_write_conf 4 "  config_version: 2"
+	sed -i -e 's/^\(    ring0_addr: 10\.231\.0\.3\)$/\1\n    quorum_votes: 2/' \
+		-e 's/^  to_stderr: yes$/  to_stderr: yes\n  debug: on/' "$CL_DIR/synod.conf"
+}
+
+q_reload() {
+	local i n
+	cl_setup 3
+	# node 1 reads its own copy, so one step can give it a change the
+	# others do not see
+	cp "$CL_DIR/synod.conf" "$CL_DIR/node1.conf"
+	cl_start 1 "$CL_DIR/node1.conf"
+	start_nodes 2 3
+	cl_wait_view "1 2 3" 30 1 2 3 >/dev/null || return 1
+	wait_quorate Yes "$T" 1 2 3 || return 1
+	wait_qt "Expected votes" 3 "$T" 1 2 3 || return 1
+
+	# 1. synod-cfgtool -R on node 2: every node re-reads its file.
+	reload_conf_grown
+	cp "$CL_DIR/synod.conf" "$CL_DIR/node1.conf"
+	in_ns 2 "$BUILD/tools/synod-cfgtool" -R >/dev/null ||
+		{ echo "synod-cfgtool -R failed"; return 1; }
+	wait_cmap nodelist.node.3.nodeid 4 "$T" 1 2 3 || return 1
+	wait_cmap nodelist.node.3.ring0_addr 10.231.0.4 "$T" 1 2 3 || return 1
+	wait_cmap nodelist.node.2.quorum_votes 2 "$T" 1 2 3 || return 1
+	wait_cmap logging.debug on "$T" 1 2 3 || return 1
+	wait_cmap totem.config_version 2 "$T" 1 2 3 || return 1
+	wait_cmap config.reload_status 1 "$T" 1 2 3 || return 1
+	wait_qt "Expected votes" 5 "$T" 1 2 3 || return 1
+	wait_qt "Total votes" 4 "$T" 1 2 3 || return 1
+	wait_cmap runtime.votequorum.highest_node_id 3 "$T" 1 2 3 || return 1
+	wait_quorate Yes "$T" 1 2 3 || return 1
+	for i in 1 2 3; do
+		n=$(log_count "$i" "Config reload requested by node 2")
+		[ "$n" = 1 ] || { echo "node $i logged $n reload requests from node 2"; return 1; }
+	done
+
+	# 2. The distribution's corosync-cfgtool -R on node 3: node 4 leaves the
+	# nodelist, debug goes off, expected_votes is forced to 6, and the
+	# cluster name change is refused on every node with the old name kept.
+	cl_write_conf 3 "  config_version: 2" "  expected_votes: 6"
+	sed -i 's/^  cluster_name: synodtest$/  cluster_name: renamed/' "$CL_DIR/synod.conf"
+	cp "$CL_DIR/synod.conf" "$CL_DIR/node1.conf"
+	in_ns 3 env -u LD_LIBRARY_PATH corosync-cfgtool -R >/dev/null ||
+		{ echo "corosync-cfgtool -R failed"; return 1; }
+	wait_cmap quorum.expected_votes 6 "$T" 1 2 3 || return 1
+	wait_cmap nodelist.node.3.nodeid "" "$T" 1 2 3 || return 1
+	wait_cmap nodelist.node.2.quorum_votes "" "$T" 1 2 3 || return 1
+	wait_cmap logging.debug "" "$T" 1 2 3 || return 1
+	wait_qt "Expected votes" 6 "$T" 1 2 3 || return 1
+	wait_qt "Quorum" 4 "$T" 1 2 3 || return 1
+	wait_quorate No "$T" 1 2 3 || return 1
+	for i in 1 2 3; do
+		[ "$(cmap_get "$i" totem.cluster_name)" = synodtest ] ||
+			{ echo "node $i: cluster_name changed at run time"; return 1; }
+		n=$(log_count "$i" "Modified entry 'totem.cluster_name' in corosync.conf cannot be changed at run-time")
+		[ "$n" = 1 ] || { echo "node $i: $n refusal lines for cluster_name"; return 1; }
+	done
+
+	# 3. Node 1's own address on link 0 cannot change at run time: its
+	# reload is refused (the requester sees the error), node 1 keeps every
+	# old value, nodes 2 and 3 reload their unchanged file.
+	cl_write_conf 3
+	cp "$CL_DIR/synod.conf" "$CL_DIR/node1.conf"
+	in_ns 1 ip addr add 10.231.0.101/24 dev eth0
+	sed -i -e 's/^    ring0_addr: 10\.231\.0\.1$/    ring0_addr: 10.231.0.101/' \
+		"$CL_DIR/node1.conf"
+	if in_ns 1 "$BUILD/tools/synod-cfgtool" -R >/dev/null 2>&1; then
+		echo "node 1 accepted a new address for its own link"
+		return 1
+	fi
+	wait_cmap quorum.expected_votes "" "$T" 2 3 || return 1
+	wait_cmap config.reload_status 7 "$T" 1 || return 1
+	[ "$(cmap_get 1 nodelist.node.0.ring0_addr)" = 10.231.0.1 ] ||
+		{ echo "node 1: ring0_addr changed"; return 1; }
+	[ "$(cmap_get 1 quorum.expected_votes)" = 6 ] ||
+		{ echo "node 1: the refused reload changed quorum.expected_votes"; return 1; }
+	n=$(log_count 1 "To reconfigure an interface it must be deleted and recreated")
+	[ "$n" = 1 ] || { echo "node 1: $n refusal lines for its address"; return 1; }
+	wait_qt "Expected votes" 3 "$T" 2 3 || return 1
+	echo "reload reached all 3 nodes (synod-cfgtool, corosync-cfgtool); nodelist, votes, expected votes, logging, config_version applied; cluster_name and the local address refused"
+}
+
+list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload}
 for s in $list; do
 	scenario "$s" "q_$s"
 done
