@@ -5,6 +5,10 @@
 # a cluster-wide config reload (synod-cfgtool -R and the distribution's
 # corosync-cfgtool -R, values checked through cmap on every node, changes
 # that cannot apply at run time refused),
+# a quorum device (tests/cluster/qdevice_client.c, one per node) counted
+# in the votes, keeping one side of a 2+2 split quorate, losing its vote
+# at the poll timeout, master_wins - each device scenario also run on the
+# distribution's corosync in the same harness for comparison,
 # and the quorum notifications a client sees.  Quorate state is read with
 # the distribution's corosync-quorumtool (a stock client of the quorum
 # API) inside each node's namespace.  Exit 1 if any scenario failed, 77
@@ -27,14 +31,19 @@ scenario() { # name function
 	CL_DIR=$(mktemp -d)
 	CL_PID=()
 	CL_N=0
+	QD_PID=()
 	$fn >"$CL_DIR/out" 2>&1
 	rc=$?
+	qd_stop_all
 	if [ $rc -eq 0 ]; then
 		echo "PASS $name $(cat "$CL_DIR/out")"
 	else
 		echo "FAIL $name"
 		sed 's/^/    /' "$CL_DIR/out"
 		cl_logs | sed 's/^/    /'
+		for f in "$CL_DIR"/qdevice*.out; do
+			[ -e "$f" ] && { echo "--- $f"; cat "$f"; } | sed 's/^/    /'
+		done
 		failed=$((failed + 1))
 	fi
 	cl_cleanup
@@ -62,7 +71,36 @@ wait_quorate() { # Yes|No timeout node...
 	done
 }
 
-start_nodes() { local i; for i in "$@"; do cl_start "$i"; done; }
+start_nodes() { local i; for i in "$@"; do node_start "$i"; done; }
+
+# The daemon the current scenario runs: synod, or corosync (the
+# distribution's, private /run and /var/lib/corosync in a mount namespace
+# of its own; exec keeps the PID, so CL_PID is corosync's own).
+KIND=synod
+node_start() { # node [config]
+	local i=$1 conf=${2:-$CL_DIR/synod.conf}
+	if [ "$KIND" = synod ]; then
+		cl_start "$i" "$conf"
+		return
+	fi
+	ip netns exec "$(cl_ns "$i")" unshare -m sh -c \
+		"mount -t tmpfs none /run && mount -t tmpfs none /var/lib/corosync && exec corosync -f -c $conf" \
+		>>"$CL_DIR/node$i.log" 2>&1 &
+	CL_PID[$i]=$!
+}
+
+# The member list node i sees; corosync has no runtime.totem.members, but
+# rewrites runtime.members.<id>.status on every membership change.
+cl_members() {
+	if [ "$KIND" = synod ]; then
+		ip netns exec "$(cl_ns "$1")" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members \
+			2>/dev/null
+		return
+	fi
+	ip netns exec "$(cl_ns "$1")" env -u LD_LIBRARY_PATH corosync-cmapctl -b runtime.members \
+		2>/dev/null | awk '$2 == "(str)" && $4 == "joined" { split($1, k, "."); print k[3] }' |
+		sort -n | paste -sd ' '
+}
 
 in_ns() { # node command... (our tools, the build's libraries)
 	local n=$1
@@ -107,6 +145,33 @@ wait_qt() { # field want timeout node...
 		[ $ok -eq 1 ] && return 0
 		if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
 			for i in "$@"; do echo "node $i: $field '$(qt_field "$i" "$field")', want '$want'"; done
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+qt_line() { # node field -> the whole value corosync-quorumtool -s prints for it
+	in_ns "$1" env -u LD_LIBRARY_PATH corosync-quorumtool -s 2>/dev/null |
+		awk -F': *' -v f="$2" '$1 == f {sub(/ +$/, "", $2); print $2}'
+}
+
+# The Qdevice column of corosync-quorumtool -s for node id (e.g. A,V,NMW).
+qt_qdevice() { # node id
+	in_ns "$1" env -u LD_LIBRARY_PATH corosync-quorumtool -s 2>/dev/null |
+		awk -v id="$2" 'f && $1 == id {print $3} /^ *Nodeid/ {f = 1}'
+}
+
+# Wait until cmd (a function and its arguments) prints want.
+wait_out() { # want timeout cmd...
+	local want=$1 timeout=$2 start got
+	shift 2
+	start=$(date +%s)
+	while :; do
+		got=$("$@")
+		[ "$got" = "$want" ] && return 0
+		if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+			echo "$*: '$got', want '$want'"
 			return 1
 		fi
 		sleep 0.1
@@ -269,8 +334,133 @@ q_reload() {
 	echo "reload reached all 3 nodes (synod-cfgtool, corosync-cfgtool); nodelist, votes, expected votes, logging, config_version applied; cluster_name and the local address refused"
 }
 
-list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload}
+# ---- quorum device -------------------------------------------------------
+
+declare -a QD_PID
+QD_DEVICE="  device {\n    model: net\n    timeout: 3000\n    sync_timeout: 5000\n"
+
+qd_start() { # node [client options...]
+	local i=$1
+	shift
+	ip netns exec "$(cl_ns "$i")" "$BUILD/tests/cluster/qdevice-client" -i 300 "$@" \
+		>>"$CL_DIR/qdevice$i.out" 2>&1 &
+	QD_PID[$i]=$!
+	wait_out 1 "$T" grep -c '^registered' "$CL_DIR/qdevice$i.out" || return 1
+}
+
+qd_stop_all() {
+	local i
+	for i in "${!QD_PID[@]}"; do
+		[ -n "${QD_PID[$i]}" ] || continue
+		kill -TERM "${QD_PID[$i]}" 2>/dev/null
+		wait "${QD_PID[$i]}" 2>/dev/null
+	done
+	QD_PID=()
+}
+
+# V37: 2 nodes, device votes 1 (automatic), the device on node 1.
+qd_two_node() {
+	cl_setup 2 "" "$QD_DEVICE  }"
+	start_nodes 1 2
+	cl_wait_view "1 2" 30 1 2 >/dev/null || return 1
+	qd_start 1 || return 1
+	wait_qt "Total votes" 3 "$T" 1 || return 1
+	wait_qt "Total votes" 2 "$T" 2 || return 1
+	wait_qt "Expected votes" 3 "$T" 1 2 || return 1
+	wait_out "Quorate Qdevice" "$T" qt_line 1 Flags || return 1
+	wait_out "A,V,NMW" "$T" qt_qdevice 1 1 || return 1
+	wait_out "Qdevice" "$T" qt_qdevice 1 0 || return 1
+	# split: the device keeps node 1 quorate alone
+	cl_bridge br1 2
+	cl_wait_view "1" "$T" 1 >/dev/null || return 1
+	cl_wait_view "2" "$T" 2 >/dev/null || return 1
+	wait_quorate Yes "$T" 1 || return 1
+	wait_quorate No "$T" 2 || return 1
+	wait_qt "Total votes" 2 "$T" 1 || return 1
+	# the device stops polling: its vote goes at quorum.device.timeout
+	kill -USR1 "${QD_PID[1]}"
+	wait_quorate No "$T" 1 || return 1
+	wait_out "NA,NV,NMW" "$T" qt_qdevice 1 1 || return 1
+	wait_qt "Total votes" 1 "$T" 1 || return 1
+	# polling again brings it back
+	kill -USR1 "${QD_PID[1]}"
+	wait_quorate Yes "$T" 1 || return 1
+	cl_bridge br0 2
+	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
+	wait_qt "Total votes" 3 "$T" 1 || return 1
+	wait_quorate Yes "$T" 1 2 || return 1
+	qd_stop_all
+	wait_out "Quorate" "$T" qt_line 1 Flags || return 1
+	echo "device vote counted, keeps node 1 quorate alone, lost at the poll timeout"
+}
+
+# 4 nodes, device votes 3 (automatic: ev 7, quorum 4), a device on every
+# node (a device's vote counts only on its own node); the devices of
+# nodes 3 and 4 stop polling, then a 2+2 split leaves only {1,2} quorate.
+qd_split() {
+	local i
+	cl_setup 4 "" "$QD_DEVICE  }"
+	start_nodes 1 2 3 4
+	cl_wait_view "1 2 3 4" 30 1 2 3 4 >/dev/null || return 1
+	for i in 1 2 3 4; do qd_start "$i" || return 1; done
+	wait_qt "Expected votes" 7 "$T" 1 2 3 4 || return 1
+	wait_qt "Total votes" 7 "$T" 1 2 3 4 || return 1
+	kill -USR1 "${QD_PID[3]}" "${QD_PID[4]}"
+	wait_out "NA,NV,NMW" "$T" qt_qdevice 3 3 || return 1
+	wait_out "NA,NV,NMW" "$T" qt_qdevice 4 4 || return 1
+	wait_qt "Total votes" 4 "$T" 3 4 || return 1
+	wait_quorate Yes "$T" 1 2 3 4 || return 1
+	cl_bridge br1 3 4
+	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
+	cl_wait_view "3 4" "$T" 3 4 >/dev/null || return 1
+	wait_quorate Yes "$T" 1 2 || return 1
+	wait_quorate No "$T" 3 4 || return 1
+	wait_qt "Total votes" 5 "$T" 1 2 || return 1
+	wait_qt "Total votes" 2 "$T" 3 4 || return 1
+	kill -USR1 "${QD_PID[3]}" "${QD_PID[4]}"
+	cl_bridge br0 3 4
+	cl_wait_view "1 2 3 4" "$T" 1 2 3 4 >/dev/null || return 1
+	wait_qt "Total votes" 7 "$T" 1 2 3 4 || return 1
+	wait_quorate Yes "$T" 1 2 3 4 || return 1
+	echo "2+2 split: the side whose devices poll stays quorate (5 of 7 votes), the other not"
+}
+
+# V38: 4 nodes, device votes 1 (ev 5, quorum 3); device on 1 casting with
+# master_wins, on 2 master_wins without casting; {1,2}|{3,4}.
+qd_master_wins() {
+	cl_setup 4 "" "$QD_DEVICE    votes: 1\n  }"
+	start_nodes 1 2 3 4
+	cl_wait_view "1 2 3 4" 30 1 2 3 4 >/dev/null || return 1
+	qd_start 1 -m || return 1
+	qd_start 2 -m -N || return 1
+	wait_qt "Expected votes" 5 "$T" 1 2 3 4 || return 1
+	wait_out "A,V,MW" "$T" qt_qdevice 1 1 || return 1
+	wait_out "A,NV,MW" "$T" qt_qdevice 1 2 || return 1
+	cl_bridge br1 3 4
+	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
+	cl_wait_view "3 4" "$T" 3 4 >/dev/null || return 1
+	wait_quorate Yes "$T" 1 2 || return 1
+	wait_quorate No "$T" 3 4 || return 1
+	wait_qt "Total votes" 3 "$T" 1 || return 1
+	wait_qt "Total votes" 2 "$T" 2 3 4 || return 1
+	wait_cmap runtime.votequorum.qdevice_master_wins 1 "$T" 1 2 || return 1
+	qd_stop_all
+	echo "master_wins: node 2 quorate with 2 of 5 votes beside node 1's casting device"
+}
+
+list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload qdevice_two_node qdevice_split qdevice_master_wins}
+command -v corosync >/dev/null && [ -z "${*:-}" ] &&
+	list="$list corosync:qdevice_two_node corosync:qdevice_split corosync:qdevice_master_wins"
 for s in $list; do
-	scenario "$s" "q_$s"
+	KIND=synod
+	case $s in corosync:*)
+		KIND=corosync
+		s=${s#corosync:}
+		;;
+	esac
+	case $s in
+	qdevice_*) scenario "$KIND:$s" "qd_${s#qdevice_}" ;;
+	*) scenario "$s" "q_$s" ;;
+	esac
 done
 [ $failed -eq 0 ]
