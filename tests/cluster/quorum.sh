@@ -257,12 +257,12 @@ reload_conf_grown() {
 }
 
 q_reload() {
-	local i n
+	local i n want
 	cl_setup 3
 	# node 1 reads its own copy, so one step can give it a change the
 	# others do not see
 	cp "$CL_DIR/synod.conf" "$CL_DIR/node1.conf"
-	cl_start 1 "$CL_DIR/node1.conf"
+	node_start 1 "$CL_DIR/node1.conf"
 	start_nodes 2 3
 	cl_wait_view "1 2 3" 30 1 2 3 >/dev/null || return 1
 	wait_quorate Yes "$T" 1 2 3 || return 1
@@ -326,8 +326,13 @@ q_reload() {
 	wait_cmap config.reload_status 7 "$T" 1 || return 1
 	[ "$(cmap_get 1 nodelist.node.0.ring0_addr)" = 10.231.0.1 ] ||
 		{ echo "node 1: ring0_addr changed"; return 1; }
-	[ "$(cmap_get 1 quorum.expected_votes)" = 6 ] ||
-		{ echo "node 1: the refused reload changed quorum.expected_votes"; return 1; }
+	# corosync has already deleted the keys the file dropped when it finds
+	# the address change (config-and-keys.md section 10, step 6); synod
+	# checks first and leaves the map alone
+	want=6
+	[ "$KIND" = corosync ] && want=""
+	[ "$(cmap_get 1 quorum.expected_votes)" = "$want" ] ||
+		{ echo "node 1: quorum.expected_votes '$(cmap_get 1 quorum.expected_votes)' after the refused reload, want '$want'"; return 1; }
 	n=$(log_count 1 "To reconfigure an interface it must be deleted and recreated")
 	[ "$n" = 1 ] || { echo "node 1: $n refusal lines for its address"; return 1; }
 	wait_qt "Expected votes" 3 "$T" 2 3 || return 1
@@ -345,8 +350,10 @@ qd_start() { # node [client options...]
 	ip netns exec "$(cl_ns "$i")" "$BUILD/tests/cluster/qdevice-client" -i 300 "$@" \
 		>>"$CL_DIR/qdevice$i.out" 2>&1 &
 	QD_PID[$i]=$!
-	wait_out 1 "$T" grep -c '^registered' "$CL_DIR/qdevice$i.out" || return 1
+	wait_out 1 "$T" qd_registered "$i" || return 1
 }
+
+qd_registered() { grep -c '^registered' "$CL_DIR/qdevice$1.out" 2>/dev/null; }
 
 qd_stop_all() {
 	local i
@@ -450,7 +457,7 @@ qd_master_wins() {
 
 list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload qdevice_two_node qdevice_split qdevice_master_wins}
 command -v corosync >/dev/null && [ -z "${*:-}" ] &&
-	list="$list corosync:qdevice_two_node corosync:qdevice_split corosync:qdevice_master_wins"
+	list="$list corosync:reload corosync:qdevice_two_node corosync:qdevice_split corosync:qdevice_master_wins"
 for s in $list; do
 	KIND=synod
 	case $s in corosync:*)
@@ -460,7 +467,7 @@ for s in $list; do
 	esac
 	case $s in
 	qdevice_*) scenario "$KIND:$s" "qd_${s#qdevice_}" ;;
-	*) scenario "$s" "q_$s" ;;
+	*) scenario "$KIND:$s" "q_$s" ;;
 	esac
 done
 [ $failed -eq 0 ]
