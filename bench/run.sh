@@ -233,7 +233,7 @@ median() { # median METRIC NAME
 } >"$out.new"
 # Keep the sections other scripts own (bench/cluster_bench.sh: membership,
 # bench/quorum_bench.sh: quorum), from the first of their markers on.
-first=$(grep -n -m1 -E '^<!-- (membership|quorum):begin -->' "$out" 2>/dev/null | cut -d: -f1)
+first=$(grep -n -m1 -E '^<!-- (membership|quorum):begin -->' "$out" 2>/dev/null | cut -d: -f1 || true)
 if [ -n "$first" ]; then
 	{ echo; tail -n +"$first" "$out"; } >>"$out.new"
 fi
