@@ -339,6 +339,27 @@ q_reload() {
 	echo "reload reached all 3 nodes (synod-cfgtool, corosync-cfgtool); nodelist, votes, expected votes, logging, config_version applied; cluster_name and the local address refused"
 }
 
+# two_node switched on by a reload (corosync allows it at run time): both
+# nodes take it, and the survivor of a kill stays quorate.
+q_reload_two_node() {
+	local flags
+	cl_setup 2
+	start_nodes 1 2
+	cl_wait_view "1 2" 30 1 2 >/dev/null || return 1
+	wait_quorate Yes "$T" 1 2 || return 1
+	cl_write_conf 2 "" "  two_node: 1"
+	in_ns 1 "$BUILD/tools/synod-cfgtool" -R >/dev/null || { echo "synod-cfgtool -R failed"; return 1; }
+	wait_cmap runtime.votequorum.two_node 1 "$T" 1 2 || return 1
+	wait_qt "Quorum" 1 "$T" 1 2 || return 1
+	flags=$(qt_line 1 Flags)
+	case " $flags " in *" 2Node "*) ;; *) echo "node 1 flags '$flags', no 2Node"; return 1 ;; esac
+	cl_stop 2 KILL
+	cl_wait_view "1" "$T" 1 >/dev/null || return 1
+	sleep 1
+	[ "$(quorate 1)" = Yes ] || { echo "survivor not quorate"; return 1; }
+	echo "two_node on by reload on both nodes (flags: $flags); the survivor stays quorate"
+}
+
 # ---- quorum device -------------------------------------------------------
 
 declare -a QD_PID
@@ -455,9 +476,9 @@ qd_master_wins() {
 	echo "master_wins: node 2 quorate with 2 of 5 votes beside node 1's casting device"
 }
 
-list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload qdevice_two_node qdevice_split qdevice_master_wins}
+list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload reload_two_node qdevice_two_node qdevice_split qdevice_master_wins}
 command -v corosync >/dev/null && [ -z "${*:-}" ] &&
-	list="$list corosync:reload corosync:qdevice_two_node corosync:qdevice_split corosync:qdevice_master_wins"
+	list="$list corosync:reload corosync:reload_two_node corosync:qdevice_two_node corosync:qdevice_split corosync:qdevice_master_wins"
 for s in $list; do
 	KIND=synod
 	case $s in corosync:*)
