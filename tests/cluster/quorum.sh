@@ -7,14 +7,15 @@
 # that cannot apply at run time refused),
 # a quorum device (tests/cluster/qdevice_client.c, one per node) counted
 # in the votes, keeping one side of a 2+2 split quorate, losing its vote
-# at the poll timeout, master_wins - each device scenario also run on the
-# distribution's corosync in the same harness for comparison,
-# and the quorum notifications a client sees.  Quorate state is read with
+# at the poll timeout, master_wins.  The reload and device scenarios also
+# run on the distribution's corosync in the same harness (corosync:NAME,
+# test cluster-quorum-corosync), with the same expectations but one.  Quorate state is read with
 # the distribution's corosync-quorumtool (a stock client of the quorum
 # API) inside each node's namespace.  Exit 1 if any scenario failed, 77
 # (skip) when not root or corosync-quorumtool is not installed.
 #
 # usage: BUILD=builddir quorum.sh [scenario...]
+#   a scenario named corosync:NAME runs NAME on the distribution's corosync
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 command -v corosync-quorumtool >/dev/null || { echo "SKIP: no corosync-quorumtool"; exit 77; }
@@ -477,8 +478,9 @@ qd_master_wins() {
 }
 
 list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload reload_two_node qdevice_two_node qdevice_split qdevice_master_wins}
-command -v corosync >/dev/null && [ -z "${*:-}" ] &&
-	list="$list corosync:reload corosync:reload_two_node corosync:qdevice_two_node corosync:qdevice_split corosync:qdevice_master_wins"
+case " $list " in
+*" corosync:"*) command -v corosync >/dev/null || { echo "SKIP: no corosync"; exit 77; } ;;
+esac
 for s in $list; do
 	KIND=synod
 	case $s in corosync:*)
