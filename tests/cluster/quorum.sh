@@ -418,9 +418,17 @@ qd_two_node() {
 	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
 	wait_qt "Total votes" 3 "$T" 1 || return 1
 	wait_quorate Yes "$T" 1 2 || return 1
+	# renamed (votequorum_qdevice_update), it polls on under the new name
+	# past a whole device timeout without losing its vote
+	kill -HUP "${QD_PID[1]}"
+	wait_out 1 "$T" grep -c '^renamed Qdevice-renamed (1)$' "$CL_DIR/qdevice1.out" || return 1
+	sleep 4
+	[ "$(qt_field 1 "Total votes")" = 3 ] || { echo "vote lost after the rename"; return 1; }
+	[ "$(qt_qdevice 1 1)" = "A,V,NMW" ] || { echo "node 1 device '$(qt_qdevice 1 1)' after the rename"; return 1; }
 	qd_stop_all
+	grep -q '^unregistered (1)$' "$CL_DIR/qdevice1.out" || { echo "unregister failed"; return 1; }
 	wait_out "Quorate" "$T" qt_line 1 Flags || return 1
-	echo "device vote counted, keeps node 1 quorate alone, lost at the poll timeout"
+	echo "device vote counted, keeps node 1 quorate alone, lost at the poll timeout, kept across a rename"
 }
 
 # 4 nodes, device votes 3 (automatic: ev 7, quorum 4), a device on every
