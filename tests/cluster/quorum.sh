@@ -4,7 +4,8 @@
 # last_man_standing shrinking 5 -> 2, auto_tie_breaker on a 2+2 split,
 # a cluster-wide config reload (synod-cfgtool -R and the distribution's
 # corosync-cfgtool -R, values checked through cmap on every node, changes
-# that cannot apply at run time refused),
+# that cannot apply at run time refused, two_node switched on, a node left
+# behind on an older config_version shutting itself down),
 # a quorum device (tests/cluster/qdevice_client.c, one per node) counted
 # in the votes, keeping one side of a 2+2 split quorate, losing its vote
 # at the poll timeout, master_wins.  The reload and device scenarios also
@@ -361,6 +362,40 @@ q_reload_two_node() {
 	echo "two_node on by reload on both nodes (flags: $flags); the survivor stays quorate"
 }
 
+# config_version: a reload moves nodes 1 and 2 to version 2 while node 3's
+# file stays at 1; node 3, restarted on its old file, meets the newer
+# version in its first view with others and shuts itself down, the others
+# carry on.
+q_config_version() {
+	local i p
+	cl_setup 3 "  config_version: 1"
+	for i in 1 2 3; do cp "$CL_DIR/synod.conf" "$CL_DIR/node$i.conf"; done
+	for i in 1 2 3; do node_start "$i" "$CL_DIR/node$i.conf"; done
+	cl_wait_view "1 2 3" 30 1 2 3 >/dev/null || return 1
+	wait_cmap totem.config_version 1 "$T" 1 2 3 || return 1
+	cl_write_conf 3 "  config_version: 2"
+	for i in 1 2; do cp "$CL_DIR/synod.conf" "$CL_DIR/node$i.conf"; done
+	in_ns 1 "$BUILD/tools/synod-cfgtool" -R >/dev/null || { echo "reload failed"; return 1; }
+	wait_cmap totem.config_version 2 "$T" 1 2 || return 1
+	wait_cmap totem.config_version 1 "$T" 3 || return 1
+	cl_stop 3 TERM
+	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
+	node_start 3 "$CL_DIR/node3.conf"
+	p=${CL_PID[3]}
+	for _ in $(seq 1 $((T * 10))); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$p" 2>/dev/null; then
+		echo "node 3 runs on with config version 1"
+		return 1
+	fi
+	wait "$p" 2>/dev/null
+	CL_PID[3]=
+	[ "$(log_count 3 'Received config version (2) is different than my config version (1)! Exiting')" -ge 1 ] ||
+		{ echo "node 3 did not log the version mismatch"; return 1; }
+	cl_wait_view "1 2" "$T" 1 2 >/dev/null || return 1
+	wait_quorate Yes "$T" 1 2 || return 1
+	echo "node 3 with config version 1 left a cluster reloaded to version 2; nodes 1 and 2 stay quorate"
+}
+
 # ---- quorum device -------------------------------------------------------
 
 declare -a QD_PID
@@ -485,7 +520,7 @@ qd_master_wins() {
 	echo "master_wins: node 2 quorate with 2 of 5 votes beside node 1's casting device"
 }
 
-list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload reload_two_node qdevice_two_node qdevice_split qdevice_master_wins}
+list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload reload_two_node config_version qdevice_two_node qdevice_split qdevice_master_wins}
 case " $list " in
 *" corosync:"*) command -v corosync >/dev/null || { echo "SKIP: no corosync"; exit 77; } ;;
 esac
