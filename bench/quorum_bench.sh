@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # quorum_bench.sh - votequorum timing: synod against the installed corosync.
 #
-# On the network-namespace harness of tests/cluster (one host per namespace
-# on a bridge), for synod and corosync with the same "token: TOKEN_MS" in
-# totem, alternately (order reversed every repetition), each repetition on
-# a fresh 3-node cluster:
-#   getinfo   votequorum_getinfo round trips per second, one client on
-#             node 1 (bench/quorum_bench getinfo), ROUNDS runs per cluster
-#   loss      SIGKILL node 3 -> the first QUORUM notification without node 3
-#             on a votequorum_trackstart(CS_TRACK_CHANGES) client, on each
-#             survivor (bench/quorum_bench notify); the later of the two
-#             survivors counts, measured from the kill (CLOCK_REALTIME on
-#             both sides)
+#   getinfo   votequorum_getinfo round trips per second, one client
+#             (bench/quorum_bench getinfo): a single-node synod and a
+#             single-node corosync run side by side, each in a network
+#             namespace of its own, and are measured alternately, ROUNDS
+#             runs each, the order flipped every round
+#   loss      SIGKILL node 3 of 3 -> the first QUORUM notification without
+#             node 3 on a votequorum_trackstart(CS_TRACK_CHANGES) client, on
+#             each survivor (bench/quorum_bench notify); the later of the two
+#             survivors counts, timed from the kill (CLOCK_REALTIME on both
+#             sides).  The namespace harness of tests/cluster, a fresh
+#             cluster per repetition, synod and corosync alternately (order
+#             reversed every repetition), the same "token: TOKEN_MS" in totem.
 # Each daemon is driven through its own client library: synod through the
 # libvotequorum built here, corosync through the installed one (the same
 # benchmark binary; only the library search path differs).  Medians go
@@ -19,7 +20,7 @@
 # and quorum:end markers (appended when missing; the rest of the file is
 # left as it is).
 #
-# Needs root.  Environment: REPS (5), ROUNDS (3), CALLS (20000), TOKEN_MS
+# Needs root.  Environment: REPS (5), ROUNDS (9), CALLS (20000), TOKEN_MS
 # (1000), BUILD_DIR (build-bench), COROSYNC (corosync), BENCH_OUT
 # (BENCHMARKS.md), RESULTS (a fresh temporary directory).  Every wait is
 # bounded; only processes started here are killed, by PID; every namespace
@@ -30,7 +31,7 @@ cd "$(dirname "$0")/.."
 top=$PWD
 
 reps=${REPS:-5}
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-9}
 calls=${CALLS:-20000}
 token=${TOKEN_MS:-1000}
 build=${BUILD_DIR:-build-bench}
@@ -53,10 +54,28 @@ CL_DIR=""
 T=30
 kind=synod
 declare -a client_pids
+tag=$$-$RANDOM
+ns_syn=synod-qb-$tag
+ns_cor=coro-qb-$tag
+one_conf=$results/one-node.conf
+syn_pid="" cor_pid=""
+
+stop_pid() {
+	local p=$1
+	[ -n "$p" ] || return 0
+	kill -TERM "$p" 2>/dev/null
+	for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+}
 
 on_exit() {
 	local p
 	for p in "${client_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	stop_pid "$syn_pid"
+	stop_pid "$cor_pid"
+	ip netns del "$ns_syn" 2>/dev/null
+	ip netns del "$ns_cor" 2>/dev/null
 	[ -n "${CL_DIR:-}" ] && [ -d "$CL_DIR" ] && cl_cleanup
 }
 trap on_exit EXIT
@@ -154,25 +173,94 @@ measure_loss() { # rep
 }
 
 run_kind() { # kind rep
-	local r v
 	kind=$1
 	new_cluster
 	for i in 1 2 3; do node_start "$i"; done
 	if ! cl_wait_view "1 2 3" "$T" 1 2 3 >/dev/null; then
-		record getinfo "$2" FAIL
 		record loss "$2" FAIL
 		done_cluster
 		return
 	fi
 	sleep 2
-	for r in $(seq 1 "$rounds"); do
-		v=$(client 1 getinfo -n "$calls" | awk '$1 == "getinfo_ops" {print $2}')
-		record getinfo "$2" "${v:-FAIL}"
-	done
 	measure_loss "$2"
 	cp "$CL_DIR/node1.log" "$results/$kind.$2.node1.log" 2>/dev/null
 	done_cluster
 }
+
+# ---- getinfo: one node each, side by side -----------------------------------
+
+cat >"$one_conf" <<'EOF'
+totem {
+	version: 2
+	cluster_name: bench
+	transport: knet
+	crypto_cipher: none
+	crypto_hash: none
+}
+nodelist {
+	node {
+		nodeid: 1
+		name: node1
+		ring0_addr: 127.0.0.1
+	}
+}
+quorum {
+	provider: corosync_votequorum
+}
+logging {
+	to_stderr: yes
+	to_syslog: no
+}
+EOF
+
+one_start() { # ns log cmd... ; prints the pid once getinfo answers
+	local ns=$1 log=$2 p lib=""
+	shift 2
+	ip netns add "$ns"
+	ip netns exec "$ns" ip link set lo up
+	ip netns exec "$ns" "$@" >"$log" 2>&1 &
+	p=$!
+	[ "$ns" = "$ns_cor" ] && lib=$syslib
+	for _ in $(seq 1 100); do
+		if ip netns exec "$ns" env LD_LIBRARY_PATH="$lib" "$bench" getinfo -n 10 >/dev/null 2>&1; then
+			echo "$p"
+			return 0
+		fi
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "$p"
+	return 1
+}
+
+getinfo_round() { # kind round
+	local ns=$ns_syn lib="" v
+	kind=$1
+	[ "$kind" = corosync ] && ns=$ns_cor lib=$syslib
+	v=$(ip netns exec "$ns" env LD_LIBRARY_PATH="$lib" "$bench" getinfo -n "$calls" |
+		awk '$1 == "getinfo_ops" {print $2}')
+	record getinfo "$2" "${v:-FAIL}"
+}
+
+syn_pid=$(one_start "$ns_syn" "$results/synod-one.log" env -u LD_LIBRARY_PATH \
+	"$BUILD/daemon/synod" -f -c "$one_conf") || echo "single-node synod did not answer" >&2
+cor_pid=$(one_start "$ns_cor" "$results/corosync-one.log" unshare -m sh -c \
+	"mount -t tmpfs none /run && mount -t tmpfs none /var/lib/corosync && exec $corosync -f -c $one_conf") ||
+	echo "single-node corosync did not answer" >&2
+for r in $(seq 1 "$rounds"); do
+	if [ $((r % 2)) -eq 1 ]; then
+		getinfo_round synod "$r"
+		getinfo_round corosync "$r"
+	else
+		getinfo_round corosync "$r"
+		getinfo_round synod "$r"
+	fi
+done
+stop_pid "$syn_pid"
+stop_pid "$cor_pid"
+syn_pid="" cor_pid=""
+
+# ---- node loss: 3-node clusters, one at a time -------------------------------
 
 for rep in $(seq 1 "$reps"); do
 	if [ $((rep % 2)) -eq 1 ]; then
@@ -217,22 +305,27 @@ section=$results/quorum.md
 	echo "<!-- quorum:begin -->"
 	echo "## Quorum"
 	echo
-	echo "\`bench/quorum_bench.sh\`: synod and corosync with \`token: $token\` in totem,"
-	echo "alternately (order reversed every repetition), $reps repetitions, each on a"
-	echo "fresh 3-node cluster of the \`tests/cluster\` namespace harness (knet, no"
-	echo "crypto).  Each daemon is driven through its own libvotequorum (the same"
-	echo "\`bench/quorum_bench\` binary).  Medians; ratio is synod / corosync."
+	echo "\`bench/quorum_bench.sh\`, synod against corosync; medians, ratio is"
+	echo "synod / corosync.  Each daemon is driven through its own libvotequorum"
+	echo "(the same \`bench/quorum_bench\` binary)."
 	echo
 	echo "| metric | better | synod | corosync | ratio | target | met |"
 	echo "|---|---|---:|---:|---:|---|---|"
 	row "votequorum_getinfo, one client (calls/s)" higher "$gs" "$gc" ">=" 1.0
 	row "SIGKILL 1 of 3 -> QUORUM notification on both survivors (ms)" lower "$loss_s" "$loss_c" "<=" 0.5
 	echo
-	echo "getinfo: $rounds runs of $calls calls per cluster, $((reps * rounds)) per daemon;"
-	echo "range synod $(spread synod getinfo), corosync $(spread corosync getinfo) calls/s."
-	echo "Node loss: one kill per cluster, the later of the two survivors' clients"
-	echo "(\`votequorum_trackstart(CS_TRACK_CHANGES)\`), timed from the SIGKILL;"
-	echo "range synod $(spread synod loss) ms, corosync $(spread corosync loss) ms."
+	echo "getinfo: a single-node synod and a single-node corosync side by side, each"
+	echo "in its own network namespace, $rounds runs of $calls calls each, alternating"
+	echo "(order flipped every round); range synod $(spread synod getinfo),"
+	echo "corosync $(spread corosync getinfo) calls/s."
+	echo
+	echo "Node loss: $reps repetitions per daemon, each on a fresh 3-node cluster of the"
+	echo "\`tests/cluster\` namespace harness (knet, no crypto) with \`token: $token\`"
+	echo "in totem, synod and corosync alternately (order reversed every"
+	echo "repetition); node 3 is SIGKILLed and the time runs until the later of the"
+	echo "two survivors' \`votequorum_trackstart(CS_TRACK_CHANGES)\` clients has a"
+	echo "QUORUM notification without node 3.  Range synod $(spread synod loss) ms,"
+	echo "corosync $(spread corosync loss) ms."
 	f=$(( $(nfail synod getinfo) + $(nfail synod loss) + $(nfail corosync getinfo) + $(nfail corosync loss) ))
 	[ "$f" -gt 0 ] && echo "Failed measurements (left out of the medians): $f."
 	echo
@@ -251,7 +344,7 @@ section=$results/quorum.md
 	echo
 	echo '```'
 	echo "bench/quorum_bench.sh"
-	echo "REPS=9 ROUNDS=3 CALLS=40000 TOKEN_MS=1000 bench/quorum_bench.sh"
+	echo "REPS=9 ROUNDS=15 CALLS=40000 TOKEN_MS=1000 bench/quorum_bench.sh"
 	echo '```'
 	echo "<!-- quorum:end -->"
 } >"$section"
