@@ -77,8 +77,8 @@ static int bench_getinfo(long calls)
 	return 0;
 }
 
-static void on_quorum(votequorum_handle_t h, uint64_t context, uint32_t quorate,
-		      uint32_t n_nodes, votequorum_node_t nodes[])
+static void on_quorum(votequorum_handle_t h, uint64_t context, uint32_t quorate, uint32_t n_nodes,
+		      votequorum_node_t nodes[])
 {
 	struct watch *w = NULL;
 	bool member = false;
@@ -181,6 +181,7 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "notify") == 0 && nodeid != 0 && timeout_s > 0)
 		return bench_notify(nodeid, timeout_s);
 usage:
-	fprintf(stderr, "usage: quorum_bench getinfo [-n CALLS] | notify -k NODEID [-t TIMEOUT_S]\n");
+	fprintf(stderr,
+		"usage: quorum_bench getinfo [-n CALLS] | notify -k NODEID [-t TIMEOUT_S]\n");
 	return 2;
 }
