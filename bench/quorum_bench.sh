@@ -317,7 +317,11 @@ section=$results/quorum.md
 	echo "getinfo: a single-node synod and a single-node corosync side by side, each"
 	echo "in its own network namespace, $rounds runs of $calls calls each, alternating"
 	echo "(order flipped every round); range synod $(spread synod getinfo),"
-	echo "corosync $(spread corosync getinfo) calls/s."
+	echo "corosync $(spread corosync getinfo) calls/s.  Both daemons answer through"
+	echo "libqb's shared-memory IPC, two context switches per call; a perf profile of"
+	echo "synod in this loop put most of its time in the kernel's scheduling paths"
+	echo "(futex wake, epoll, socket receive), so the figure follows the machine's"
+	echo "load at least as much as either daemon."
 	echo
 	echo "Node loss: $reps repetitions per daemon, each on a fresh 3-node cluster of the"
 	echo "\`tests/cluster\` namespace harness (knet, no crypto) with \`token: $token\`"
