@@ -48,6 +48,7 @@ BUILD=$top/$build
 bench=$BUILD/bench/quorum_bench
 syslib=$(dirname "$(ldconfig -p | awk '/libvotequorum\.so\.8 /{print $NF; exit}')")
 . "$top/tests/cluster/lib.sh"
+. "$top/bench/bench_lib.sh"
 rm -rf "$CL_DIR"
 CL_N=0
 CL_DIR=""
@@ -80,36 +81,6 @@ on_exit() {
 }
 trap on_exit EXIT
 trap 'exit 130' INT TERM
-
-now_ns() { date +%s%N; }
-
-new_cluster() {
-	CL_ID=$(printf 'v%x' $((RANDOM * 32768 + RANDOM)))
-	CL_HUB="syn-${CL_ID}-hub"
-	CL_DIR=$(mktemp -d)
-	CL_PID=()
-	CL_N=0
-	cl_setup 3 "  token: $token"
-}
-
-done_cluster() {
-	cl_cleanup
-	CL_DIR=""
-}
-
-# corosync gets a private /run and /var/lib/corosync in its own mount
-# namespace; every exec keeps the PID, so CL_PID is corosync's own.
-node_start() { # node
-	local i=$1
-	if [ "$kind" = synod ]; then
-		cl_start "$i"
-		return
-	fi
-	ip netns exec "$(cl_ns "$i")" unshare -m sh -c \
-		"mount -t tmpfs none /run && mount -t tmpfs none /var/lib/corosync && exec $corosync -f -c $CL_DIR/synod.conf" \
-		>>"$CL_DIR/node$i.log" 2>&1 &
-	CL_PID[$i]=$!
-}
 
 cl_members() {
 	if [ "$kind" = synod ]; then
@@ -174,17 +145,17 @@ measure_loss() { # rep
 
 run_kind() { # kind rep
 	kind=$1
-	new_cluster
-	for i in 1 2 3; do node_start "$i"; done
+	bv_new 3 "  token: $token"
+	for i in 1 2 3; do bv_start "$i"; done
 	if ! cl_wait_view "1 2 3" "$T" 1 2 3 >/dev/null; then
 		record loss "$2" FAIL
-		done_cluster
+		bv_done
 		return
 	fi
 	sleep 2
 	measure_loss "$2"
 	cp "$CL_DIR/node1.log" "$results/$kind.$2.node1.log" 2>/dev/null
-	done_cluster
+	bv_done
 }
 
 # ---- getinfo: one node each, side by side -----------------------------------
@@ -353,14 +324,6 @@ section=$results/quorum.md
 	echo "<!-- quorum:end -->"
 } >"$section"
 
-# Replace the section between the markers, or append it.
-if [ -f "$out" ] && grep -q '^<!-- quorum:begin -->' "$out"; then
-	awk -v f="$section" '
-		/^<!-- quorum:begin -->/ { while ((getline l < f) > 0) print l; skip = 1; next }
-		/^<!-- quorum:end -->/ { skip = 0; next }
-		!skip' "$out" >"$out.tmp" && mv "$out.tmp" "$out"
-else
-	{ [ -s "$out" ] && echo; cat "$section"; } >>"$out"
-fi
+bench_write_section quorum "$section" "$out"
 cat "$section"
 echo "wrote $out; raw results in $raw" >&2

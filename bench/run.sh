@@ -231,9 +231,9 @@ median() { # median METRIC NAME
 	echo "\`cmap_bench -p DAEMON_PID\` prints one \`metric value unit\` line per metric."
 	echo "The machine is shared and noisy; compare medians, not single runs."
 } >"$out.new"
-# Keep the sections other scripts own (bench/cluster_bench.sh: membership,
-# bench/quorum_bench.sh: quorum), from the first of their markers on.
-first=$(grep -n -m1 -E '^<!-- (membership|quorum):begin -->' "$out" 2>/dev/null | cut -d: -f1 || true)
+# Keep the sections other scripts own (membership, broadcast, stability,
+# quorum: <!-- name:begin --> ... <!-- name:end -->), from the first on.
+first=$(grep -n -m1 -E '^<!-- [a-z]+:begin -->' "$out" 2>/dev/null | cut -d: -f1 || true)
 if [ -n "$first" ]; then
 	{ echo; tail -n +"$first" "$out"; } >>"$out.new"
 fi

@@ -130,12 +130,12 @@ static bool payload_ok(const struct syn_mem_deliver_event *ev, struct sim_msg *m
 {
 	const uint8_t *d = ev->data;
 
-	if (ev->len < 16)
+	if (ev->len < 20 || get_le(d + 16, 4) != ev->len)
 		return false;
 	m->sender = (uint32_t)get_le(d, 4);
 	m->epoch = (uint32_t)get_le(d + 4, 4);
 	m->counter = get_le(d + 8, 8);
-	for (size_t i = 16; i < ev->len; i++)
+	for (size_t i = 20; i < ev->len; i++)
 		if (d[i] != (uint8_t)(m->counter + i))
 			return false;
 	return m->sender == ev->sender;

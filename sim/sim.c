@@ -387,9 +387,10 @@ static void quiet(struct sim_world *w)
 static void submit(struct sim_node *nd)
 {
 	struct sim_world *w = nd->w;
-	uint8_t buf[128];
+	uint8_t buf[SIM_MAX_MSG];
 	uint64_t c = nd->msg_counter + 1;
-	size_t len = 16 + sim_range(w, 0, 100);
+	/* One message in eight is long enough to travel in many fragments. */
+	size_t len = 20 + sim_range(w, 0, sim_range(w, 0, 7) ? 100 : SIM_MAX_MSG - 20);
 	int rc;
 
 	for (int i = 0; i < 4; i++) {
@@ -398,7 +399,9 @@ static void submit(struct sim_node *nd)
 	}
 	for (int i = 0; i < 8; i++)
 		buf[8 + i] = (uint8_t)(c >> (8 * i));
-	for (size_t i = 16; i < len; i++)
+	for (int i = 0; i < 4; i++)
+		buf[16 + i] = (uint8_t)(len >> (8 * i));
+	for (size_t i = 20; i < len; i++)
 		buf[i] = (uint8_t)(c + i);
 	w->in_core = true;
 	rc = syn_mem_submit(nd->core, local_now(nd), buf, len);
@@ -583,6 +586,8 @@ int syn_sim_run(const struct syn_sim_opts *o, struct syn_sim_result *r)
 	r->nodes = w->n;
 	syn_mem_config_init(&w->cfg);
 	w->cfg.send_queue_max = 64;
+	/* Small fragments, so that view changes often cut a message. */
+	w->cfg.frag_len = (uint32_t)sim_range(w, 24, 400);
 	if (o->trace || o->verbose) {
 		w->trace = calloc(SIM_TRACE_LINES, sizeof(*w->trace));
 		if (w->trace == NULL) {

@@ -9,6 +9,8 @@
 #include "sim.h"
 
 #define SIM_MAX_NODES 16
+/* Longest message the simulated application submits (bytes). */
+#define SIM_MAX_MSG 1500
 #define SIM_NEVER UINT64_MAX
 #define SIM_TRACE_LINES 400
 
