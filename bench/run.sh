@@ -231,9 +231,11 @@ median() { # median METRIC NAME
 	echo "\`cmap_bench -p DAEMON_PID\` prints one \`metric value unit\` line per metric."
 	echo "The machine is shared and noisy; compare medians, not single runs."
 } >"$out.new"
-# Keep the membership section (bench/cluster_bench.sh owns it).
-if [ -f "$out" ] && grep -q '<!-- membership:begin -->' "$out"; then
-	{ echo; sed -n '/<!-- membership:begin -->/,$p' "$out"; } >>"$out.new"
+# Keep the sections other scripts own (membership, broadcast, stability,
+# quorum: <!-- name:begin --> ... <!-- name:end -->), from the first on.
+first=$(grep -n -m1 -E '^<!-- [a-z]+:begin -->' "$out" 2>/dev/null | cut -d: -f1 || true)
+if [ -n "$first" ]; then
+	{ echo; tail -n +"$first" "$out"; } >>"$out.new"
 fi
 mv "$out.new" "$out"
 echo "wrote $out; raw results in $results" >&2

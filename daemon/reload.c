@@ -5,7 +5,12 @@
  * internal_configuration.*, ...) are never touched; runtime.config.totem
  * timers are recomputed from the new totem.* values by the validation
  * step and copied like the rest.  Unlike the reference, a parse error
- * resets config.totemconfig_reload_in_progress and records the status.
+ * resets config.totemconfig_reload_in_progress and records the status,
+ * and a refused change of the local node's link addresses is found before
+ * anything is deleted, so a refused reload leaves the live map as it was.
+ *
+ * Logging is re-applied after a successful reload, except the log file
+ * target: start-up opened it and libqb has no way to swap it in place.
  */
 #include "reload.h"
 
@@ -17,6 +22,7 @@
 #include <qb/qblog.h>
 
 #include "config.h"
+#include "logconfig.h"
 
 static const char *const reload_prefixes[] = {"logging.", "totem.", "nodelist.", "quorum.",
 					      "uidgid.config.", "nozzle."};
@@ -101,6 +107,55 @@ static int copy_all(struct syn_store *live, struct syn_store *scratch)
 	return rc;
 }
 
+/* The local node's ring<L>_addr in a map, via its local_node_pos. */
+static bool local_addr(const struct syn_store *s, unsigned int link, const char **addr)
+{
+	uint32_t pos;
+	char key[96];
+
+	if (syn_store_get_u32(s, "nodelist.local_node_pos", &pos) != 0)
+		return false;
+	snprintf(key, sizeof(key), "nodelist.node.%u.ring%u_addr", pos, link);
+	return syn_store_get_str(s, key, addr) == 0;
+}
+
+/*
+ * Step 6, the link part: the local node's address on a link that stays
+ * may not change, since the link in use would have to be torn down.
+ */
+static int check_local_links(const struct syn_store *live, const struct syn_store *scratch)
+{
+	for (unsigned int l = 0; l < 8; l++) {
+		const char *old_addr, *new_addr;
+
+		if (!local_addr(live, l, &old_addr) || !local_addr(scratch, l, &new_addr) ||
+		    strcmp(old_addr, new_addr) == 0)
+			continue;
+		qb_log(LOG_ERR,
+		       "Cannot configure new interface definitions: To reconfigure an interface "
+		       "it must be deleted and recreated. A working interface needs to be "
+		       "available to corosync at all times (link %u: %s -> %s)",
+		       l, old_addr, new_addr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void reapply_logging(const struct syn_store *icmap)
+{
+	struct syn_logconfig cfg;
+	char err[512];
+
+	if (syn_logconfig_read(icmap, &cfg, err, sizeof(err)) != 0) {
+		qb_log(LOG_ERR, "Logging configuration not re-applied: %s", err);
+		return;
+	}
+	cfg.t.to_logfile = false;
+	for (size_t i = 0; i < cfg.n_subsys; i++)
+		cfg.subsys[i].t.to_logfile = false;
+	syn_logconfig_apply(&cfg);
+}
+
 static int parse_and_validate(struct syn_store *scratch, const char *path)
 {
 	struct syn_config_env env;
@@ -131,6 +186,8 @@ int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t reques
 		return -ENOMEM;
 	syn_store_set_u8(icmap, "config.totemconfig_reload_in_progress", 1);
 	rc = parse_and_validate(scratch, path);
+	if (rc == 0)
+		rc = check_local_links(icmap, scratch);
 	if (rc == 0) {
 		syn_store_set_u8(icmap, "config.reload_in_progress", 1);
 		delete_absent(icmap, scratch);
@@ -141,6 +198,10 @@ int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t reques
 			  rc == 0 ? CS_OK : (rc == -ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_INVALID_PARAM));
 	syn_store_set_u8(icmap, "config.totemconfig_reload_in_progress", 0);
 	syn_store_set_u8(icmap, "config.reload_in_progress", 0);
+	if (rc == 0)
+		reapply_logging(icmap);
+	qb_log(rc == 0 ? LOG_NOTICE : LOG_ERR, "Config reload %s",
+	       rc == 0 ? "applied" : "refused, the previous configuration stays");
 	syn_store_destroy(scratch);
 	return rc;
 }

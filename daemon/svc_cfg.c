@@ -11,6 +11,12 @@
  * than the requester vote through REPLYTOSHUTDOWN; a departing tracker
  * votes yes, a departing requester cancels; missing votes count as no
  * when cfg.shutdown_timeout (default 5000 ms) expires.
+ *
+ * Config reload is cluster-wide, as in corosync: the request travels on
+ * the view source's ordered channel, every member re-reads its own file
+ * when it is delivered, and the requester's client gets the result of
+ * the requesting node only.  The message carries a token naming the
+ * waiting connection; a client gone by then is simply not answered.
  */
 #include "svc_cfg.h"
 #include "transport.h"
@@ -38,7 +44,20 @@ struct cfg_conn {
 	struct syn_conn *conn;
 	bool tracking;
 	bool replied;
+	/* waiting for its reload request to come back through the view */
+	struct cfg_conn *next_reload;
+	uint64_t reload_token;
 };
+
+/* The reload request on the ordered channel (same byte order on all members). */
+struct cfg_reload_msg {
+	uint32_t type;
+	uint32_t requester;
+	uint64_t token;
+};
+_Static_assert(sizeof(struct cfg_reload_msg) == 16, "cfg_reload_msg");
+
+#define CFG_MSG_RELOAD 1
 
 struct syn_svc_cfg {
 	struct syn_store *icmap;
@@ -46,6 +65,9 @@ struct syn_svc_cfg {
 	struct syn_view_source *views;
 	struct syn_cfg_hooks hooks;
 	struct cfg_conn *trackers;
+	int channel;
+	struct cfg_conn *reloads;
+	uint64_t next_token;
 	/* the pending shutdown */
 	struct cfg_conn *requester;
 	uint32_t flags;
@@ -395,6 +417,70 @@ static void track_stop(struct syn_svc_cfg *svc, struct cfg_conn *cc)
 	cc->tracking = false;
 }
 
+/* ---- cluster-wide reload ---------------------------------------------- */
+
+static cs_error_t reload_result(int rc)
+{
+	if (rc == 0)
+		return CS_OK;
+	return rc == -ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_INVALID_PARAM;
+}
+
+static void reload_unwait(struct syn_svc_cfg *svc, struct cfg_conn *cc)
+{
+	for (struct cfg_conn **p = &svc->reloads; *p; p = &(*p)->next_reload)
+		if (*p == cc) {
+			*p = cc->next_reload;
+			break;
+		}
+	cc->reload_token = 0;
+}
+
+static void handle_reload(struct syn_svc_cfg *svc, struct syn_conn *conn, struct cfg_conn *cc)
+{
+	struct cfg_reload_msg msg = {CFG_MSG_RELOAD, syn_view_local_nodeid(svc->views),
+				     ++svc->next_token};
+	int rc;
+
+	if (cc->reload_token) {
+		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG, CS_ERR_TRY_AGAIN);
+		return;
+	}
+	rc = syn_view_send(svc->views, svc->channel, &msg, sizeof(msg));
+	if (rc != 0) {
+		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG, reload_result(rc));
+		return;
+	}
+	cc->conn = conn;
+	cc->reload_token = msg.token;
+	cc->next_reload = svc->reloads;
+	svc->reloads = cc;
+	syn_view_flush(svc->views);
+}
+
+static void cfg_deliver(void *ctx, uint32_t sender, const void *data, size_t len)
+{
+	struct syn_svc_cfg *svc = ctx;
+	struct cfg_reload_msg msg;
+	int rc;
+
+	if (len != sizeof(msg))
+		return;
+	memcpy(&msg, data, sizeof(msg));
+	if (msg.type != CFG_MSG_RELOAD)
+		return;
+	rc = svc->hooks.reload(svc->hooks.ctx, sender);
+	if (sender != syn_view_local_nodeid(svc->views))
+		return;
+	for (struct cfg_conn *cc = svc->reloads; cc; cc = cc->next_reload)
+		if (cc->reload_token == msg.token) {
+			reload_unwait(svc, cc);
+			syn_conn_respond_error(cc->conn, SYN_CFG_RES_RELOAD_CONFIG,
+					       reload_result(rc));
+			break;
+		}
+}
+
 /* ---- requests --------------------------------------------------------- */
 
 static void cfg_request(void *svc_ptr, struct syn_conn *conn, void *priv, int32_t id,
@@ -438,15 +524,9 @@ static void cfg_request(void *svc_ptr, struct syn_conn *conn, void *priv, int32_
 		res.value = syn_view_local_nodeid(svc->views);
 		syn_conn_respond(conn, &res, sizeof(res));
 		break;
-	case SYN_CFG_REQ_RELOAD_CONFIG: {
-		int rc = svc->hooks.reload(svc->hooks.ctx, syn_view_local_nodeid(svc->views));
-
-		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG,
-				       rc == 0 ? CS_OK
-					       : (rc == -ENOMEM ? CS_ERR_NO_MEMORY
-								: CS_ERR_INVALID_PARAM));
+	case SYN_CFG_REQ_RELOAD_CONFIG:
+		handle_reload(svc, conn, cc);
 		break;
-	}
 	case SYN_CFG_REQ_REOPEN_LOG_FILES:
 		syn_conn_respond_error(conn, SYN_CFG_RES_REOPEN_LOG_FILES, CS_OK);
 		break;
@@ -475,6 +555,8 @@ static void cfg_closed(void *svc_ptr, struct syn_conn *conn, void *priv)
 		svc->timer_armed = false;
 		svc->requester = NULL;
 	}
+	if (cc->reload_token)
+		reload_unwait(svc, cc);
 	track_stop(svc, cc);
 }
 
@@ -513,6 +595,7 @@ struct syn_svc_cfg *syn_svc_cfg_create(struct syn_store *icmap, qb_loop_t *loop,
 				       const struct syn_cfg_hooks *hooks)
 {
 	struct syn_svc_cfg *svc = calloc(1, sizeof(*svc));
+	struct syn_view_client client = {.deliver = cfg_deliver};
 
 	if (!svc)
 		return NULL;
@@ -520,6 +603,11 @@ struct syn_svc_cfg *syn_svc_cfg_create(struct syn_store *icmap, qb_loop_t *loop,
 	svc->loop = loop;
 	svc->views = views;
 	svc->hooks = *hooks;
+	client.ctx = svc;
+	if (syn_view_client_add(views, &client, &svc->channel) != 0) {
+		free(svc);
+		return NULL;
+	}
 	return svc;
 }
 
