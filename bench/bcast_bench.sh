@@ -29,14 +29,9 @@ corosync=${COROSYNC:-corosync}
 out=${BENCH_OUT:-BENCHMARKS.md}
 raw=$(mktemp)
 
-[ -d "$build" ] || meson setup "$build" >/dev/null || exit 1
-ninja -C "$build" >/dev/null || exit 1
-BUILD=$top/$build
-. "$top/tests/cluster/lib.sh"
-rm -rf "$CL_DIR"
-CL_N=0
-kind=synod
 . "$top/bench/bench_lib.sh"
+bench_prepare || exit 1
+kind=synod
 declare -a RECV=()
 
 on_exit() {

@@ -1,9 +1,21 @@
-# bench_lib.sh - what the network benchmarks share on top of the test
-# harness (tests/cluster/lib.sh, sourced first): fresh cluster instances
-# and a daemon start that runs synod or corosync, as $kind says.
-# corosync gets a private /run and /var/lib/corosync in its own mount
-# namespace; every exec keeps the PID, so CL_PID is corosync's own.
-# Needs: BUILD, kind (synod | corosync), corosync (its command).
+# bench_lib.sh - what the network benchmarks share: building the tree
+# they measure, the test harness (tests/cluster/lib.sh), fresh cluster
+# instances, a daemon start that runs synod or corosync as $kind says, and
+# the writer of their BENCHMARKS.md sections.  corosync gets a private
+# /run and /var/lib/corosync in its own mount namespace; every exec keeps
+# the PID, so CL_PID is corosync's own.
+# Needs: top (the source tree), build (its build directory), and for
+# bv_start kind (synod | corosync) and corosync (its command).
+
+# Build $build (set up when missing), point BUILD at it, load the harness.
+bench_prepare() {
+	[ -d "$build" ] || meson setup "$build" --buildtype=release >/dev/null || return 1
+	ninja -C "$build" >/dev/null || return 1
+	BUILD=$top/$build
+	. "$top/tests/cluster/lib.sh"
+	rm -rf "$CL_DIR"
+	CL_N=0
+}
 
 now_ns() { date +%s%N; }
 

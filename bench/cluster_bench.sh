@@ -48,12 +48,8 @@ mkdir -p "$results"
 raw=$results/raw.txt
 : >"$raw"
 
-[ -d "$build" ] || meson setup "$build" >/dev/null || exit 1
-ninja -C "$build" >/dev/null || exit 1
-BUILD=$top/$build
-. "$top/tests/cluster/lib.sh"
-rm -rf "$CL_DIR"
-CL_N=0
+. "$top/bench/bench_lib.sh"
+bench_prepare || exit 1
 
 T=${CL_TIMEOUT:-30}
 kind=synod      # synod | corosync, for the current cluster
@@ -65,7 +61,6 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-. "$top/bench/bench_lib.sh"
 
 # The member list node i sees, "1 2 3"; replaces the harness's synod-only one.
 cl_members() {

@@ -42,15 +42,10 @@ mkdir -p "$results"
 raw=$results/quorum-raw.txt
 : >"$raw"
 
-[ -d "$build" ] || meson setup "$build" --buildtype=debugoptimized >/dev/null || exit 1
-ninja -C "$build" >/dev/null || exit 1
-BUILD=$top/$build
+. "$top/bench/bench_lib.sh"
+bench_prepare || exit 1
 bench=$BUILD/bench/quorum_bench
 syslib=$(dirname "$(ldconfig -p | awk '/libvotequorum\.so\.8 /{print $NF; exit}')")
-. "$top/tests/cluster/lib.sh"
-. "$top/bench/bench_lib.sh"
-rm -rf "$CL_DIR"
-CL_N=0
 CL_DIR=""
 T=30
 kind=synod
@@ -160,29 +155,7 @@ run_kind() { # kind rep
 
 # ---- getinfo: one node each, side by side -----------------------------------
 
-cat >"$one_conf" <<'EOF'
-totem {
-	version: 2
-	cluster_name: bench
-	transport: knet
-	crypto_cipher: none
-	crypto_hash: none
-}
-nodelist {
-	node {
-		nodeid: 1
-		name: node1
-		ring0_addr: 127.0.0.1
-	}
-}
-quorum {
-	provider: corosync_votequorum
-}
-logging {
-	to_stderr: yes
-	to_syslog: no
-}
-EOF
+sed 's/cluster_name: synod/cluster_name: bench/' "$top/conf/synod.conf" >"$one_conf"
 
 one_start() { # ns log cmd... ; prints the pid once getinfo answers
 	local ns=$1 log=$2 p lib=""

@@ -69,30 +69,7 @@ cleanup() {
 trap cleanup EXIT
 
 # corosync gets the same single-node knet set-up as conf/synod.conf.
-cat >"$conf" <<'EOF'
-totem {
-	version: 2
-	cluster_name: bench
-	transport: knet
-	crypto_cipher: none
-	crypto_hash: none
-}
-nodelist {
-	node {
-		nodeid: 1
-		name: node1
-		ring0_addr: 127.0.0.1
-	}
-}
-quorum {
-	provider: corosync_votequorum
-}
-logging {
-	to_stderr: yes
-	to_syslog: no
-	to_logfile: no
-}
-EOF
+sed 's/cluster_name: synod/cluster_name: bench/' "$top/conf/synod.conf" >"$conf"
 
 # start_daemon NS LIBPATH LOG CMD... ; prints the daemon's pid.
 start_daemon() {

@@ -9,7 +9,7 @@
 CL_ID="c$$"
 CL_HUB="syn-${CL_ID}-hub"
 CL_DIR=$(mktemp -d)
-declare -a CL_PID
+CL_PID=()
 
 cl_ns() { echo "syn-${CL_ID}-n$1"; }
 cl_addr() { echo "10.231.0.$1"; }
