@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <corosync/corotypes.h>
 #include <qb/qblog.h>
 #include <qb/qbutil.h>
 
@@ -66,6 +67,7 @@ struct syn_cluster {
 	struct core_event **events_tail;
 	bool dispatching;
 	bool dispatch_job_armed;
+	struct syn_store_tracker *reload_tracker;
 };
 
 static uint64_t now_us(void)
@@ -156,14 +158,13 @@ static void log_view(const struct syn_mem_view_event *ev)
 	char line[2048];
 	size_t off;
 
-	off = (size_t)snprintf(line, sizeof(line),
-			       "Members[%zu]: ", ev->n_members);
+	off = (size_t)snprintf(line, sizeof(line), "Members[%zu]: ", ev->n_members);
 	for (size_t i = 0; i < ev->n_members && off < sizeof(line); i++)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%" PRIu32, i ? " " : "",
 					ev->members[i]);
 	if (off < sizeof(line))
-		snprintf(line + off, sizeof(line) - off, " (ring %" PRIx32 ".%" PRIx64 ")", ev->ring.rep,
-			 ev->ring.seq);
+		snprintf(line + off, sizeof(line) - off, " (ring %" PRIx32 ".%" PRIx64 ")",
+			 ev->ring.rep, ev->ring.seq);
 	qb_log(LOG_NOTICE, "%s", line);
 }
 
@@ -211,8 +212,14 @@ static void apply_view(struct syn_cluster *cl, const struct syn_mem_view_event *
 		syn_store_set_str(cl->icmap, key, "left");
 	}
 	publish_ring(cl);
-	view = (struct syn_cluster_view){ev->ring.seq, ev->ring.rep, members, ev->n_members,
-					  ev->joined, ev->n_joined, ev->left, ev->n_left};
+	view = (struct syn_cluster_view){.ring_seq = ev->ring.seq,
+					 .ring_rep = ev->ring.rep,
+					 .members = members,
+					 .n_members = ev->n_members,
+					 .joined = ev->joined,
+					 .n_joined = ev->n_joined,
+					 .left = ev->left,
+					 .n_left = ev->n_left};
 	for (size_t i = 0; i < cl->n_observers; i++)
 		cl->observers[i].fn(cl->observers[i].ctx, &view);
 	if (ev->n_joined > 0 && ev->n_members > 1)
@@ -407,6 +414,42 @@ static void stats_tick(void *data)
 			  stats_tick, &cl->stats_timer);
 }
 
+/*
+ * A finished, successful config reload may have added or removed nodes:
+ * give knet the new nodelist (corosync adds and removes links the same
+ * way).  The membership core needs nothing: it learns peers from packets,
+ * and a removed member falls silent and leaves the view.
+ */
+static void on_reload(void *ctx, struct syn_store_tracker *tracker, int event, const char *key,
+		      const struct syn_value *new_value, const struct syn_value *old_value)
+{
+	struct syn_cluster *cl = ctx;
+	struct syn_transport_config *tc;
+	struct syn_mem_config mc;
+	struct syn_value st;
+	int32_t status = CS_OK;
+	char err[256];
+	uint8_t busy;
+
+	(void)tracker, (void)event, (void)key, (void)new_value, (void)old_value;
+	if (syn_store_get_u8(cl->icmap, "config.totemconfig_reload_in_progress", &busy) != 0 ||
+	    busy)
+		return;
+	if (syn_store_get(cl->icmap, "config.reload_status", &st) == 0 && st.len == 4)
+		memcpy(&status, st.data, 4);
+	if (status != CS_OK)
+		return;
+	tc = malloc(sizeof(*tc));
+	if (!tc) {
+		qb_log(LOG_ERR, "reload: no memory to update the links");
+		return;
+	}
+	if (syn_cluster_config_read(cl->icmap, tc, &mc, err, sizeof(err)) != 0 ||
+	    syn_transport_set_nodes(cl->transport, tc->nodes, tc->n_nodes, err, sizeof(err)) != 0)
+		qb_log(LOG_ERR, "reload: links not updated: %s", err);
+	free(tc);
+}
+
 int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
 		       struct syn_cluster **out, char *err, size_t err_len)
 {
@@ -447,6 +490,13 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	}
 	qb_log(LOG_INFO, "membership: node %" PRIu32 ", failure timeout %" PRIu32 " ms", cl->local,
 	       mc.fail_timeout_ms);
+	rc = syn_store_track_add(icmap, "config.totemconfig_reload_in_progress",
+				 SYN_TRACK_ADD | SYN_TRACK_MODIFY, on_reload, cl,
+				 &cl->reload_tracker);
+	if (rc != 0) {
+		snprintf(err, err_len, "Cannot follow config reloads: %s", strerror(-rc));
+		goto err_free;
+	}
 	after_core(cl);
 	stats_tick(cl);
 	*out = cl;
@@ -460,6 +510,8 @@ void syn_cluster_destroy(struct syn_cluster *cl)
 {
 	if (!cl)
 		return;
+	if (cl->reload_tracker)
+		syn_store_track_delete(cl->icmap, cl->reload_tracker);
 	if (cl->timer_armed)
 		qb_loop_timer_del(cl->loop, cl->timer);
 	if (cl->dispatch_job_armed)
@@ -517,14 +569,24 @@ static void srp_stats_write(struct syn_cluster *cl, struct syn_store *st,
 			    const struct syn_mem_stats *s)
 {
 	static const char *const no_counterpart_u64[] = {
-		"orf_token_tx", "orf_token_rx", "memb_merge_detect_tx", "memb_merge_detect_rx",
-		"memb_join_tx", "memb_join_rx", "token_hold_cancel_tx", "token_hold_cancel_rx",
-		"operational_token_lost", "gather_token_lost", "commit_token_lost",
-		"recovery_token_lost", "time_since_token_last_received",
+	    "orf_token_tx",
+	    "orf_token_rx",
+	    "memb_merge_detect_tx",
+	    "memb_merge_detect_rx",
+	    "memb_join_tx",
+	    "memb_join_rx",
+	    "token_hold_cancel_tx",
+	    "token_hold_cancel_rx",
+	    "operational_token_lost",
+	    "gather_token_lost",
+	    "commit_token_lost",
+	    "recovery_token_lost",
+	    "time_since_token_last_received",
 	};
 	static const char *const no_counterpart_u32[] = {
-		"continuous_gather", "continuous_sendmsg_failures", "mtt_rx_token",
-		"avg_token_workload", "avg_backlog_calc",
+	    "continuous_gather", "continuous_sendmsg_failures",
+	    "mtt_rx_token",	 "avg_token_workload",
+	    "avg_backlog_calc",
 	};
 	char key[64];
 

@@ -133,7 +133,8 @@ static int setup_crypto(struct syn_transport *t, char *err, size_t err_len)
 		return fail(err, err_len, "crypto configuration");
 	if (knet_handle_crypto_use_config(t->knet, 1) != 0)
 		return fail(err, err_len, "crypto activation");
-	if (knet_handle_crypto_rx_clear_traffic(t->knet, KNET_CRYPTO_RX_DISALLOW_CLEAR_TRAFFIC) != 0)
+	if (knet_handle_crypto_rx_clear_traffic(t->knet, KNET_CRYPTO_RX_DISALLOW_CLEAR_TRAFFIC) !=
+	    0)
 		return fail(err, err_len, "refusing clear traffic");
 	return 0;
 }
@@ -171,8 +172,8 @@ static int setup_node(struct syn_transport *t, const struct syn_transport_node *
 	for (unsigned l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
 		const struct sockaddr_storage *src = local_addr(t, l);
 		struct sockaddr_storage s, d;
-		uint8_t transport = n->nodeid == t->local ? KNET_TRANSPORT_LOOPBACK
-							  : KNET_TRANSPORT_UDP;
+		uint8_t transport =
+		    n->nodeid == t->local ? KNET_TRANSPORT_LOOPBACK : KNET_TRANSPORT_UDP;
 		if (n->addr[l].ss_family == 0 || !src || src->ss_family == 0)
 			continue;
 		s = *src;
@@ -227,8 +228,8 @@ static int setup_handle(struct syn_transport *t, char *err, size_t err_len)
 	widen_datafd(t->datafd);
 	if (knet_handle_enable_filter(t->knet, t, filter) != 0)
 		return fail(err, err_len, "installing the packet filter");
-	if (knet_handle_pmtud_setfreq(t->knet, t->cfg.pmtud_interval_s ? t->cfg.pmtud_interval_s
-								 : 30) != 0)
+	if (knet_handle_pmtud_setfreq(t->knet,
+				      t->cfg.pmtud_interval_s ? t->cfg.pmtud_interval_s : 30) != 0)
 		return fail(err, err_len, "PMTU discovery interval");
 	if (t->cfg.mtu && knet_handle_pmtud_set(t->knet, t->cfg.mtu) != 0)
 		return fail(err, err_len, "fixed MTU");
@@ -268,6 +269,70 @@ int syn_transport_create(qb_loop_t *loop, const struct syn_transport_config *cfg
 	return 0;
 }
 
+/* Take host cfg.nodes[i] (a knet host) out of knet and of the table. */
+static void remove_host(struct syn_transport *t, size_t i)
+{
+	const struct syn_transport_node *n = &t->cfg.nodes[i];
+	knet_node_id_t id = (knet_node_id_t)n->nodeid;
+
+	for (uint8_t l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
+		if (n->addr[l].ss_family == 0)
+			continue;
+		knet_link_set_enable(t->knet, id, l, 0);
+		knet_link_clear_config(t->knet, id, l);
+	}
+	knet_host_remove(t->knet, id);
+	t->cfg.nodes[i] = t->cfg.nodes[--t->n_hosts_added];
+	t->cfg.n_nodes = t->n_hosts_added;
+}
+
+static const struct syn_transport_node *find_node(const struct syn_transport_node *nodes, size_t n,
+						  uint32_t nodeid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (nodes[i].nodeid == nodeid)
+			return &nodes[i];
+	return NULL;
+}
+
+int syn_transport_set_nodes(struct syn_transport *t, const struct syn_transport_node *nodes,
+			    size_t n, char *err, size_t err_len)
+{
+	for (size_t i = t->n_hosts_added; i-- > 0;) {
+		const struct syn_transport_node *now = &t->cfg.nodes[i];
+		const struct syn_transport_node *want = find_node(nodes, n, now->nodeid);
+
+		if (now->nodeid == t->local ||
+		    (want && memcmp(want->addr, now->addr, sizeof(want->addr)) == 0))
+			continue;
+		qb_log(LOG_NOTICE, "removing node %" PRIu32 " from the links", now->nodeid);
+		remove_host(t, i);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = t->n_hosts_added;
+		int rc;
+
+		if (find_node(t->cfg.nodes, k, nodes[i].nodeid))
+			continue;
+		if (k >= SYN_TRANSPORT_MAX_NODES) {
+			snprintf(err, err_len, "kronosnet: more than %d nodes",
+				 SYN_TRANSPORT_MAX_NODES);
+			return -ENOSPC;
+		}
+		t->cfg.nodes[k] = nodes[i];
+		t->cfg.n_nodes = k + 1;
+		rc = setup_node(t, &t->cfg.nodes[k], err, err_len);
+		if (rc != 0) {
+			if (t->n_hosts_added > k)
+				remove_host(t, k);
+			t->cfg.n_nodes = t->n_hosts_added;
+			return rc;
+		}
+		qb_log(LOG_NOTICE, "adding node %" PRIu32 " to the links", nodes[i].nodeid);
+	}
+	return 0;
+}
+
 void syn_transport_destroy(struct syn_transport *t)
 {
 	if (!t)
@@ -275,16 +340,8 @@ void syn_transport_destroy(struct syn_transport *t)
 	if (t->knet) {
 		qb_loop_poll_del(t->loop, t->datafd);
 		knet_handle_setfwd(t->knet, 0);
-		for (size_t i = 0; i < t->n_hosts_added; i++) {
-			knet_node_id_t id = (knet_node_id_t)t->cfg.nodes[i].nodeid;
-			for (uint8_t l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
-				if (t->cfg.nodes[i].addr[l].ss_family == 0)
-					continue;
-				knet_link_set_enable(t->knet, id, l, 0);
-				knet_link_clear_config(t->knet, id, l);
-			}
-			knet_host_remove(t->knet, id);
-		}
+		while (t->n_hosts_added > 0)
+			remove_host(t, t->n_hosts_added - 1);
 		knet_handle_free(t->knet);
 	}
 	if (t->log_pipe[0] >= 0) {
@@ -341,17 +398,42 @@ static void link_stats_write(struct syn_store *s, const char *p, const struct kn
 	put_u32(s, p, "mtu", st->mtu);
 #define U64(f) put_u64(s, p, #f, k->f)
 #define U32(f) put_u32(s, p, #f, k->f)
-	U64(tx_data_packets); U64(rx_data_packets); U64(tx_data_bytes); U64(rx_data_bytes);
-	U64(tx_ping_packets); U64(rx_ping_packets); U64(tx_ping_bytes); U64(rx_ping_bytes);
-	U64(tx_pong_packets); U64(rx_pong_packets); U64(tx_pong_bytes); U64(rx_pong_bytes);
-	U64(tx_pmtu_packets); U64(rx_pmtu_packets); U64(tx_pmtu_bytes); U64(rx_pmtu_bytes);
-	U64(tx_total_packets); U64(rx_total_packets); U64(tx_total_bytes); U64(rx_total_bytes);
+	U64(tx_data_packets);
+	U64(rx_data_packets);
+	U64(tx_data_bytes);
+	U64(rx_data_bytes);
+	U64(tx_ping_packets);
+	U64(rx_ping_packets);
+	U64(tx_ping_bytes);
+	U64(rx_ping_bytes);
+	U64(tx_pong_packets);
+	U64(rx_pong_packets);
+	U64(tx_pong_bytes);
+	U64(rx_pong_bytes);
+	U64(tx_pmtu_packets);
+	U64(rx_pmtu_packets);
+	U64(tx_pmtu_bytes);
+	U64(rx_pmtu_bytes);
+	U64(tx_total_packets);
+	U64(rx_total_packets);
+	U64(tx_total_bytes);
+	U64(rx_total_bytes);
 	U64(tx_total_errors);
 	put_u64(s, p, "rx_total_retries", k->tx_total_retries);
-	U32(tx_pmtu_errors); U32(tx_pmtu_retries); U32(tx_ping_errors); U32(tx_ping_retries);
-	U32(tx_pong_errors); U32(tx_pong_retries); U32(tx_data_errors); U32(tx_data_retries);
-	U32(latency_min); U32(latency_max); U32(latency_ave); U32(latency_samples);
-	U32(down_count); U32(up_count);
+	U32(tx_pmtu_errors);
+	U32(tx_pmtu_retries);
+	U32(tx_ping_errors);
+	U32(tx_ping_retries);
+	U32(tx_pong_errors);
+	U32(tx_pong_retries);
+	U32(tx_data_errors);
+	U32(tx_data_retries);
+	U32(latency_min);
+	U32(latency_max);
+	U32(latency_ave);
+	U32(latency_samples);
+	U32(down_count);
+	U32(up_count);
 #undef U64
 #undef U32
 }
@@ -382,13 +464,28 @@ void syn_transport_stats_write(struct syn_transport *t, struct syn_store *stats)
 	/* synod's own: packets the data socket refused (full or failing) */
 	put_u64(stats, "stats.membership.", "transport_send_failures", t->send_failures);
 #define H(f) put_u64(stats, "stats.knet.handle.", #f, hs.f)
-	H(tx_uncompressed_packets); H(tx_compressed_packets); H(tx_compressed_original_bytes);
-	H(tx_compressed_size_bytes); H(tx_compress_time_ave); H(tx_compress_time_min);
-	H(tx_compress_time_max); H(rx_compressed_packets); H(rx_compressed_original_bytes);
-	H(rx_compressed_size_bytes); H(rx_compress_time_ave); H(rx_compress_time_min);
-	H(rx_compress_time_max); H(tx_crypt_packets); H(tx_crypt_byte_overhead);
-	H(tx_crypt_time_ave); H(tx_crypt_time_min); H(tx_crypt_time_max); H(rx_crypt_packets);
-	H(rx_crypt_time_ave); H(rx_crypt_time_min); H(rx_crypt_time_max);
+	H(tx_uncompressed_packets);
+	H(tx_compressed_packets);
+	H(tx_compressed_original_bytes);
+	H(tx_compressed_size_bytes);
+	H(tx_compress_time_ave);
+	H(tx_compress_time_min);
+	H(tx_compress_time_max);
+	H(rx_compressed_packets);
+	H(rx_compressed_original_bytes);
+	H(rx_compressed_size_bytes);
+	H(rx_compress_time_ave);
+	H(rx_compress_time_min);
+	H(rx_compress_time_max);
+	H(tx_crypt_packets);
+	H(tx_crypt_byte_overhead);
+	H(tx_crypt_time_ave);
+	H(tx_crypt_time_min);
+	H(tx_crypt_time_max);
+	H(rx_crypt_packets);
+	H(rx_crypt_time_ave);
+	H(rx_crypt_time_min);
+	H(rx_crypt_time_max);
 #undef H
 }
 
@@ -397,8 +494,7 @@ void syn_transport_stats_clear(struct syn_transport *t)
 	knet_handle_clear_stats(t->knet, KNET_CLEARSTATS_HANDLE_AND_LINK);
 }
 
-void syn_transport_member_ip(const struct syn_transport *t, uint32_t nodeid, char *buf,
-			     size_t len)
+void syn_transport_member_ip(const struct syn_transport *t, uint32_t nodeid, char *buf, size_t len)
 {
 	size_t off = 0;
 
@@ -428,7 +524,8 @@ int syn_transport_node_connected(struct syn_transport *t, uint32_t nodeid)
 	for (uint8_t l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
 		struct knet_link_status st;
 		memset(&st, 0, sizeof(st));
-		if (knet_link_get_status(t->knet, (knet_node_id_t)nodeid, l, &st, sizeof(st)) == 0 &&
+		if (knet_link_get_status(t->knet, (knet_node_id_t)nodeid, l, &st, sizeof(st)) ==
+			0 &&
 		    st.enabled && st.connected)
 			return 1;
 	}
@@ -442,8 +539,8 @@ int syn_transport_link_status(struct syn_transport *t, uint32_t nodeid, unsigned
 
 	memset(&st, 0, sizeof(st));
 	if (link >= SYN_TRANSPORT_MAX_LINKS ||
-	    knet_link_get_status(t->knet, (knet_node_id_t)nodeid, (uint8_t)link, &st,
-				 sizeof(st)) != 0)
+	    knet_link_get_status(t->knet, (knet_node_id_t)nodeid, (uint8_t)link, &st, sizeof(st)) !=
+		0)
 		return -ENOENT;
 	out->enabled = st.enabled;
 	out->connected = st.connected;

@@ -61,6 +61,15 @@ int syn_transport_create(qb_loop_t *loop, const struct syn_transport_config *cfg
 			 syn_transport_recv_fn recv, void *ctx, struct syn_transport **out,
 			 char *err, size_t err_len);
 void syn_transport_destroy(struct syn_transport *t);
+/*
+ * Make the knet hosts match nodes (a new nodelist after a reload): hosts
+ * not listed, or listed with other addresses, are removed; new ones are
+ * added with the links of the create-time configuration.  The local node
+ * is never touched.  0, or -errno with err set (the hosts done so far
+ * stay).
+ */
+int syn_transport_set_nodes(struct syn_transport *t, const struct syn_transport_node *nodes,
+			    size_t n, char *err, size_t err_len);
 
 /* Send a packet to dest (a node id, or 0 for every other node). */
 int syn_transport_send(struct syn_transport *t, uint32_t dest, const void *pkt, size_t len);

@@ -210,7 +210,28 @@ s_broadcast() {
 		"a flood of 400 x 70 kB survived a kill -9"
 }
 
-list=${*:-form3 kill9 sigstop linkdown partition rolling crypto broadcast form5 form8}
+# A node added to the nodelist by a reload gets links and joins; removed
+# by another reload, it loses them and is left alone.
+s_reload_nodes() {
+	local ms1 ms2
+	cl_setup 4
+	cp "$CL_DIR/synod.conf" "$CL_DIR/four.conf"
+	cl_write_conf 3
+	cp "$CL_DIR/synod.conf" "$CL_DIR/three.conf"
+	start_all 3
+	cl_wait_view "1 2 3" 30 1 2 3 >/dev/null || return 1
+	cp "$CL_DIR/four.conf" "$CL_DIR/synod.conf"
+	ip netns exec "$(cl_ns 1)" "$BUILD/tools/synod-cfgtool" -R >/dev/null || return 1
+	cl_start 4 "$CL_DIR/four.conf"
+	ms1=$(cl_wait_view "1 2 3 4" "$T" 1 2 3 4) || return 1
+	cp "$CL_DIR/three.conf" "$CL_DIR/synod.conf"
+	ip netns exec "$(cl_ns 1)" "$BUILD/tools/synod-cfgtool" -R >/dev/null || return 1
+	ms2=$(cl_wait_view "1 2 3" "$T" 1 2 3) || return 1
+	cl_wait_view "4" "$T" 4 >/dev/null || return 1
+	echo "node added by a reload joined in ${ms1} ms; removed by a reload, left in ${ms2} ms"
+}
+
+list=${*:-form3 kill9 sigstop linkdown partition rolling crypto broadcast reload_nodes form5 form8}
 for s in $list; do
 	scenario "$s" "s_$s"
 done
