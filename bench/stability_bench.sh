@@ -21,14 +21,9 @@ build=${BUILD_DIR:-build-bench}
 out=${BENCH_OUT:-BENCHMARKS.md}
 corosync=corosync
 
-[ -d "$build" ] || meson setup "$build" >/dev/null || exit 1
-ninja -C "$build" >/dev/null || exit 1
-BUILD=$top/$build
-. "$top/tests/cluster/lib.sh"
-rm -rf "$CL_DIR"
-CL_N=0
-kind=synod
 . "$top/bench/bench_lib.sh"
+bench_prepare || exit 1
+kind=synod
 busy_pids=()
 rows=$(mktemp)
 
