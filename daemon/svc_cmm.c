@@ -303,18 +303,62 @@ static void stale_timer_update(struct syn_svc_cmm *svc)
 	}
 }
 
+/*
+ * One notice line per change of the state local clients see, after the
+ * notifications that describe it:
+ *   cmm: state epoch E master M vice V nodes id:status:incarnation ...
+ * (status 0 out, 1 in, 2 vice, 3 master), so an operator, or a test,
+ * can follow each node's states and check its notifications against them.
+ */
+static void state_log(struct syn_svc_cmm *svc)
+{
+	const struct syn_cmm_state *st = syn_cmm_local(svc->core);
+	char *line = malloc(SYN_CMM_STATE_LINE_MAX);
+	size_t off;
+
+	if (!line)
+		return;
+	off = (size_t)snprintf(line, SYN_CMM_STATE_LINE_MAX, "%s epoch %llu master %u vice %u nodes",
+			       st->valid ? "valid" : "none", (unsigned long long)st->epoch,
+			       st->master, st->vice);
+	for (size_t i = 0; i < st->n && off < SYN_CMM_STATE_LINE_MAX; i++)
+		off += (size_t)snprintf(line + off, SYN_CMM_STATE_LINE_MAX - off, " %u:%u:%u",
+					st->e[i].nodeid, st->e[i].status, st->e[i].incarnation);
+	if (!svc->state_line || strcmp(svc->state_line, line) != 0) {
+		qb_log(LOG_NOTICE, "cmm: state %s", line);
+		free(svc->state_line);
+		svc->state_line = line;
+	} else {
+		free(line);
+	}
+}
+
+static void view_log(const struct syn_svc_cmm *svc, bool quorate)
+{
+	char members[256];
+	size_t off = 0;
+
+	members[0] = '\0';
+	for (size_t i = 0; i < svc->view.n_members && off < sizeof(members); i++)
+		off += (size_t)snprintf(members + off, sizeof(members) - off, "%s%u", i ? "," : "",
+					svc->view_members[i]);
+	qb_log(LOG_NOTICE, "cmm: view %llu members %s is %squorate",
+	       (unsigned long long)svc->view.ring_seq, members, quorate ? "" : "not ");
+}
+
 static void apply_view(struct syn_svc_cmm *svc, bool quorate)
 {
 	size_t len = 0;
-	int rc = syn_cmm_view(svc->core, svc->view.ring_seq, svc->view_members,
-			      svc->view.n_members, quorate, svc->msg, sizeof(svc->msg), &len);
+	int rc;
 
-	qb_log(LOG_NOTICE, "cmm: view %llu with %zu members is %squorate",
-	       (unsigned long long)svc->view.ring_seq, svc->view.n_members, quorate ? "" : "not ");
+	view_log(svc, quorate);
+	rc = syn_cmm_view(svc->core, svc->view.ring_seq, svc->view_members, svc->view.n_members,
+			  quorate, svc->msg, sizeof(svc->msg), &len);
 	if (rc == 0 && len)
 		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CMM, svc->msg, len);
 	if (rc != 0)
 		qb_log(LOG_ERR, "cmm: cannot start the sync phase: %s", strerror(-rc));
+	state_log(svc);
 	stale_timer_update(svc);
 }
 
@@ -410,6 +454,7 @@ static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 		if (!svc->awaiting_verdict)
 			apply_view(svc, syn_cmm_quorate(svc->core));
 	}
+	state_log(svc);
 	stale_timer_update(svc);
 }
 
@@ -645,6 +690,8 @@ struct syn_svc_cmm *syn_svc_cmm_create(qb_loop_t *loop, struct syn_store *icmap,
 		syn_svc_cmm_destroy(svc);
 		return NULL;
 	}
+	qb_log(LOG_NOTICE, "cmm: service started, %zu nodes in the table, quorum from %s",
+	       svc->n_nodes, follow_votequorum ? "votequorum" : "the node table majority");
 	return svc;
 }
 
@@ -657,5 +704,6 @@ void syn_svc_cmm_destroy(struct syn_svc_cmm *svc)
 	while (svc->pending)
 		pending_unlink(svc, svc->pending);
 	syn_cmm_destroy(svc->core);
+	free(svc->state_line);
 	free(svc);
 }

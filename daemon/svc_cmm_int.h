@@ -17,6 +17,9 @@ struct syn_svc_cmm_node {
 	char addr[CMM_MAX_ADDR_SIZE];
 };
 
+/* Room for one "cmm: state" log line (about 16 bytes per node). */
+#define SYN_CMM_STATE_LINE_MAX (64 + 24 * SYN_CMM_NODES_MAX)
+
 struct cmm_pending;
 struct cmm_conn;
 
@@ -53,6 +56,7 @@ struct syn_svc_cmm {
 	uint64_t sent_ring;
 	struct syn_cmm_verdicts verdicts;
 	bool resync; /* a reload admitted a member of the current view */
+	char *state_line; /* the last state logged (state_log) */
 	struct syn_cluster_view view; /* members copied below */
 	uint32_t view_members[SYN_CMM_NODES_MAX];
 	uint8_t msg[SYN_CMM_MSG_MAX];
