@@ -31,6 +31,8 @@
 #include <stdint.h>
 
 #define SYN_CMM_NODES_MAX 1024
+/* First byte of a RELOAD request carrying a node table (layout in cmm_int.h). */
+#define SYN_CMM_MSG_TABLE 3
 /* Largest message syn_cmm produces (a SYNC with a full table). */
 #define SYN_CMM_MSG_MAX (64 + 10 * SYN_CMM_NODES_MAX)
 

@@ -238,9 +238,7 @@ static void core_settled(void *ctx)
 
 /*
  * A reload replaced the core's table (on every member, same point of the
- * order): names and addresses come from this node's configuration.  A
- * member of the current view that the old table did not admit needs a new
- * sync phase to enter; on_message starts it once the delivery returns.
+ * order): names and addresses come from this node's configuration.
  */
 static void core_table_changed(void *ctx)
 {
@@ -255,10 +253,6 @@ static void core_table_changed(void *ctx)
 		goto out_free;
 	}
 	syn_svc_cmm_table_load(svc->icmap, loaded, &n_loaded, &domain);
-	for (size_t k = 0; k < svc->view.n_members; k++)
-		if (!syn_svc_cmm_node(svc, svc->view_members[k]) &&
-		    syn_cmm_conf(svc->core, svc->view_members[k]))
-			svc->resync = true;
 	for (size_t i = 0; i < n_loaded + svc->n_nodes; i++) {
 		const struct syn_svc_cmm_node *src = i < n_loaded ? &loaded[i] : &svc->nodes[i - n_loaded];
 		const struct syn_cmm_node_conf *conf = syn_cmm_conf(svc->core, src->conf.nodeid);
@@ -444,11 +438,24 @@ static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 {
 	struct syn_svc_cmm *svc = ctx;
 
-	if (len >= 1 && *(const uint8_t *)data == SYN_CMM_MSG_VERDICT) {
+	uint8_t type = len >= 1 ? *(const uint8_t *)data : 0;
+	/*
+	 * After a reload, every member runs the sync phase of the view again,
+	 * so that a member the old table did not admit enters.  The decision
+	 * depends only on the delivered message and the agreed state, never
+	 * on the result, which a node started with another table may see
+	 * differently.
+	 */
+	bool resync = type == SYN_CMM_MSG_TABLE && !svc->awaiting_verdict &&
+		      syn_cmm_quorate(svc->core) && !syn_cmm_syncing(svc->core);
+
+	if (type == SYN_CMM_MSG_VERDICT) {
 		on_verdict(svc, sender, data, len);
 	} else if (syn_cmm_deliver(svc->core, sender, data, len) != 0) {
 		qb_log(LOG_WARNING, "cmm: malformed message from node %u ignored", sender);
+		resync = false;
 	}
+	svc->resync |= resync;
 	if (svc->resync) {
 		svc->resync = false;
 		if (!svc->awaiting_verdict)

@@ -56,7 +56,7 @@ write_conf() { # votes_of_node_1 extra_node(0: none) eligible_3(yes/no)
 		done
 		echo "}"
 		echo "quorum {"; echo "  provider: corosync_votequorum"; echo "}"
-		echo "cmm {"; echo "  stale_timeout_ms: 3000"; echo "}"
+		echo "cmm {"; echo "  stale_timeout_ms: 2000"; echo "}"
 		echo "logging {"; echo "  to_stderr: yes"; echo "  to_syslog: no"; echo "}"
 		echo "system {"; echo "  state_dir: $CL_DIR"; echo "}"
 	} >"$CL_DIR/synod.conf.new"
@@ -124,12 +124,13 @@ watch_start() { # key node filter...
 	WKINDS[$key]="$*"
 }
 
-# The notifications a watcher printed since the last call, on one line.
+# The notifications a watcher printed since the last call, on one line
+# (peek: without moving the mark).
 seen() {
 	local f="$CL_DIR/w-$1" m="$CL_DIR/w-$1.mark" from=1
 	[ -f "$m" ] && from=$(($(cat "$m") + 1))
 	sed -n "${from},\$p" "$f" | grep -E '^[A-Z]+\([0-9]+\)$' | tr '\n' ' ' | sed 's/ $//'
-	wc -l <"$f" >"$m"
+	[ "${2:-}" = peek ] || wc -l <"$f" >"$m"
 }
 
 step() { # start a step: remember where every running node's log stands
@@ -144,8 +145,14 @@ changes_in_step() {
 }
 
 expect() { # step key want
-	local got n=${WNODE[$2]} changes
-	sleep 0.5
+	local got n=${WNODE[$2]} changes end=$((SECONDS + 3))
+	# Notifications reach the application a little after the daemon's
+	# state; wait for the expected ones (bounded), or a moment for none.
+	if [ -z "$3" ]; then
+		sleep 0.5
+	else
+		while [ "$(seen "$2" peek)" != "$3" ] && [ $SECONDS -lt $end ]; do sleep 0.1; done
+	fi
 	got=$(seen "$2")
 	changes=$(changes_in_step "$n")
 	if [ "$got" = "$3" ]; then
@@ -365,7 +372,7 @@ for k in A4 V4 N4; do seen $k >/dev/null; done
 cl_bridge br1 4 5
 cl_wait_view "1 2 3" 20 1 2 3 >/dev/null
 cl_wait_view "4 5" 20 4 5 >/dev/null
-sleep 4
+sleep 3
 expect partition A3 "L(4) L(5)"
 expect partition M3 "L(4) L(5)"
 expect partition A4 "STALE(0)"
@@ -390,7 +397,7 @@ watch_start R1 1 ME MD VE VD
 seen A1 >/dev/null; seen R1 >/dev/null
 cl_bridge br1 1 2
 cl_wait_view "3 4 5" 20 3 4 5 >/dev/null
-sleep 4
+sleep 3
 expect no-quorum A3 "L(1) L(2)"
 expect no-quorum R3 ""
 expect no-quorum A1 "MD(2) VD(1) STALE(0)"
@@ -476,7 +483,7 @@ step
 cl_bridge br1 3 4 5
 cl_wait_view "1 2" 20 1 2 >/dev/null
 cl_wait_view "3 4 5" 20 3 4 5 >/dev/null
-sleep 4
+sleep 3
 expect votes-partition B1 "L(3) L(4) L(5)"
 expect votes-partition B3 "STALE(0)"
 expect_roles votes-partition 1 "M=1 V=2 IN=1,2"
