@@ -8,7 +8,8 @@
  * attributes differ (eligibility, frozen, excluded and the initial D/S
  * levels), when it removes a member of the current view or a node that
  * is not OUT in the primary state, or when the table itself is invalid.
- * Only the master of the installed primary state may reload (-EPERM).
+ * Only the master of the installed primary state may reload (-EPERM; a
+ * node that never was in a primary view gets -ENOTCONN, "no cluster").
  * Added nodes enter both states OUT with their initial levels; removed
  * nodes disappear.  Neither produces a notification: OUT to absent and
  * absent to OUT are no change a client can observe.
@@ -78,8 +79,8 @@ static int check_change(const struct syn_cmm *c, const struct syn_cmm_node_conf 
 
 		if (now && !same_attributes(old, now))
 			return -EINVAL;
-		if (!now && (in_view(c, old->nodeid) || (c->primary->valid &&
-							 c->primary->e[i].status != SYN_CMM_OUT)))
+		if (!now && (in_view(c, old->nodeid) ||
+			     (c->primary->valid && c->primary->e[i].status != SYN_CMM_OUT)))
 			return -EINVAL;
 	}
 	return 0;
@@ -114,8 +115,9 @@ int syn_cmm_table_apply(struct syn_cmm *c, uint32_t sender, const struct syn_cmm
 	struct syn_cmm_node_conf *t = c->table_in;
 	int rc;
 
-	if (!c->quorate || !c->primary->valid || !c->primary->master ||
-	    sender != c->primary->master)
+	if (!c->primary->valid)
+		return -ENOTCONN; /* never in a primary view: no cluster */
+	if (!c->quorate || !c->primary->master || sender != c->primary->master)
 		return -EPERM;
 	if (t != table)
 		memcpy(t, table, n * sizeof(*t));

@@ -243,7 +243,7 @@ static void core_settled(void *ctx)
 static void core_table_changed(void *ctx)
 {
 	struct syn_svc_cmm *svc = ctx;
-	struct syn_svc_cmm_node *loaded = malloc(SYN_CMM_NODES_MAX * sizeof(*loaded));
+	struct syn_svc_cmm_node *loaded = malloc(2 * SYN_CMM_NODES_MAX * sizeof(*loaded));
 	struct syn_svc_cmm_node *next = malloc(SYN_CMM_NODES_MAX * sizeof(*next));
 	size_t n_loaded = 0, n = 0;
 	uint32_t domain;
@@ -253,15 +253,17 @@ static void core_table_changed(void *ctx)
 		goto out_free;
 	}
 	syn_svc_cmm_table_load(svc->icmap, loaded, &n_loaded, &domain);
-	for (size_t i = 0; i < n_loaded + svc->n_nodes; i++) {
-		const struct syn_svc_cmm_node *src = i < n_loaded ? &loaded[i] : &svc->nodes[i - n_loaded];
-		const struct syn_cmm_node_conf *conf = syn_cmm_conf(svc->core, src->conf.nodeid);
+	/* The core's table, named from the configuration, else as before (room for both). */
+	memcpy(loaded + n_loaded, svc->nodes, svc->n_nodes * sizeof(*loaded));
+	n_loaded += svc->n_nodes;
+	for (size_t i = 0; i < n_loaded; i++) {
+		const struct syn_cmm_node_conf *conf = syn_cmm_conf(svc->core, loaded[i].conf.nodeid);
 		bool dup = false;
 
 		for (size_t j = 0; j < n && !dup; j++)
-			dup = next[j].conf.nodeid == src->conf.nodeid;
+			dup = next[j].conf.nodeid == loaded[i].conf.nodeid;
 		if (conf && !dup) {
-			next[n] = *src;
+			next[n] = loaded[i];
 			next[n++].conf = *conf;
 		}
 	}
@@ -437,7 +439,6 @@ static void on_verdict(struct syn_svc_cmm *svc, uint32_t sender, const void *dat
 static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 {
 	struct syn_svc_cmm *svc = ctx;
-
 	uint8_t type = len >= 1 ? *(const uint8_t *)data : 0;
 	/*
 	 * After a reload, every member runs the sync phase of the view again,
@@ -455,12 +456,8 @@ static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 		qb_log(LOG_WARNING, "cmm: malformed message from node %u ignored", sender);
 		resync = false;
 	}
-	svc->resync |= resync;
-	if (svc->resync) {
-		svc->resync = false;
-		if (!svc->awaiting_verdict)
-			apply_view(svc, syn_cmm_quorate(svc->core));
-	}
+	if (resync)
+		apply_view(svc, true);
 	state_log(svc);
 	stale_timer_update(svc);
 }

@@ -55,7 +55,6 @@ struct syn_svc_cmm {
 	bool sent_quorate;
 	uint64_t sent_ring;
 	struct syn_cmm_verdicts verdicts;
-	bool resync; /* run the current view's sync phase again (after a reload) */
 	char *state_line; /* the last state logged (state_log) */
 	struct syn_cluster_view view; /* members copied below */
 	uint32_t view_members[SYN_CMM_NODES_MAX];

@@ -18,6 +18,9 @@ views that node actually installed, as its daemon logged them:
       the notifications the daemon generated after log line FROM, through
       the filter KIND... (none: all), are exactly what the application
       printed (WATCHFILE, lines "KIND(node)").
+  cmm_check.py notes LOG FROM [KIND...]
+      print the notifications generated after log line FROM, through the
+      filter, on one line.
 Exit status 0 when everything holds; each violation is printed.
 """
 import re
@@ -171,6 +174,10 @@ def main(argv):
     if len(argv) >= 3 and argv[1] == "states":
         eligible = {int(x) for x in argv[3].split(",")} if len(argv) > 3 else None
         errors = check_states(argv[2], eligible)
+    elif len(argv) >= 4 and argv[1] == "notes":
+        gen = [d for k, d in events(argv[2], int(argv[3])) if k == "note"]
+        print(" ".join(d for d in gen if not argv[4:] or d.split("(")[0] in argv[4:]))
+        return 0
     elif len(argv) >= 5 and argv[1] == "stream":
         errors = check_stream(argv[2], int(argv[3]), argv[4], set(argv[5:]))
     else:

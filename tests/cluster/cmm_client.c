@@ -23,9 +23,9 @@ static const struct {
 	const char *name;
 	cmm_cmchanges_t kind;
 } kinds[] = {
-	{"ME", CMM_MASTER_ELECTED},   {"MD", CMM_MASTER_DEMOTED}, {"VE", CMM_VICEMASTER_ELECTED},
-	{"VD", CMM_VICEMASTER_DEMOTED}, {"J", CMM_MEMBER_JOINED},   {"L", CMM_MEMBER_LEFT},
-	{"STALE", CMM_STALE_CLUSTER}, {"INV", CMM_INVALID_CLUSTER}, {"VAL", CMM_VALID_CLUSTER},
+    {"ME", CMM_MASTER_ELECTED},	    {"MD", CMM_MASTER_DEMOTED},	  {"VE", CMM_VICEMASTER_ELECTED},
+    {"VD", CMM_VICEMASTER_DEMOTED}, {"J", CMM_MEMBER_JOINED},	  {"L", CMM_MEMBER_LEFT},
+    {"STALE", CMM_STALE_CLUSTER},   {"INV", CMM_INVALID_CLUSTER}, {"VAL", CMM_VALID_CLUSTER},
 };
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -52,8 +52,10 @@ static void do_filter(char *args)
 	static const struct {
 		const char *name;
 		cmm_cmcfilter_t action;
-	} actions[] = {{"all", CMM_CMC_NOTIFY_ALL}, {"none", CMM_CMC_NOTIFY_NONE},
-		       {"set", CMM_CMC_NOTIFY_SET}, {"add", CMM_CMC_NOTIFY_ADD},
+	} actions[] = {{"all", CMM_CMC_NOTIFY_ALL},
+		       {"none", CMM_CMC_NOTIFY_NONE},
+		       {"set", CMM_CMC_NOTIFY_SET},
+		       {"add", CMM_CMC_NOTIFY_ADD},
 		       {"rem", CMM_CMC_NOTIFY_REM}};
 	cmm_cmchanges_t list[N_KINDS];
 	uint32_t n = 0;

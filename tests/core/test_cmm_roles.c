@@ -694,6 +694,15 @@ static void t23_reload_table(void **state)
 	msg[24] = 0xff; /* flags of the first entry: unknown bits */
 	assert_int_equal(syn_cmm_deliver(s->nodes[1].c, 1, msg, len), -EBADMSG);
 	assert_int_equal(syn_cmm_reload_encode(s->nodes[1].c, 1, t, 4, msg, 10, &len), -ENOBUFS);
+	/* In a non-quorate view nobody is master; before any primary view, no cluster. */
+	view_q(s, "1 3", 0);
+	assert_int_equal(reload(s, "1 3", 1, t, 4), -EPERM);
+	sim_free(s);
+	s = sim_new(4, 2);
+	node_start(s, 1);
+	node_start(s, 2);
+	view(s, "1 2");
+	assert_int_equal(reload(s, "1 2", 1, s->table, 4), -ENOTCONN);
 	sim_free(s);
 }
 

@@ -111,9 +111,12 @@ static void op_table(struct syn_cmm **c, struct reader *r, uint8_t *msg)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t f = take(r);
 
-		t[i] = (struct syn_cmm_node_conf){.nodeid = take(r) % 6, .eligible = f & 1,
-						  .frozen = f & 2, .excluded = f & 4,
-						  .disqualified = f & 8, .synchro_needed = f & 16};
+		t[i] = (struct syn_cmm_node_conf){.nodeid = take(r) % 6,
+						  .eligible = f & 1,
+						  .frozen = f & 2,
+						  .excluded = f & 4,
+						  .disqualified = f & 8,
+						  .synchro_needed = f & 16};
 	}
 	if (syn_cmm_reload_encode(c[sender - 1], take(r), t, n, msg, SYN_CMM_MSG_MAX, &len) == 0)
 		deliver_all(c, sender, msg, len);
@@ -137,11 +140,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct syn_cmm_node_conf table[NODES] = {{.nodeid = 1, .eligible = true},
-						 {.nodeid = 2, .eligible = true},
-						 {.nodeid = 3}};
-	struct syn_cmm_env env = {.alloc = f_alloc, .free = f_free, .emit = f_emit,
-				  .record = f_record, .request_done = f_done};
+	struct syn_cmm_node_conf table[NODES] = {
+	    {.nodeid = 1, .eligible = true}, {.nodeid = 2, .eligible = true}, {.nodeid = 3}};
+	struct syn_cmm_env env = {.alloc = f_alloc,
+				  .free = f_free,
+				  .emit = f_emit,
+				  .record = f_record,
+				  .request_done = f_done};
 	struct syn_cmm *c[NODES] = {0};
 	struct syn_cmm_verdicts *v = calloc(1, sizeof(*v));
 	uint8_t *msg = malloc(SYN_CMM_MSG_MAX);
