@@ -4,9 +4,13 @@
  * (core/cmm_roles.h), notifications queued to subscribed connections,
  * and the stale timer.
  *
- * A modifying request becomes an ordered REQUEST message; the client gets
- * its answer when the message is applied here (the same point of the
- * total order on every node).  A request that reaches the order during a
+ * A view reaches the role logic once its quorate flag is agreed: every
+ * member broadcasts votequorum's verdict for the ring and the flag is
+ * decided from those messages in total order (core/cmm_verdict.h).
+ * A modifying request becomes an ordered REQUEST message (a reload, a
+ * TABLE message with this node's node table); the client gets its answer
+ * when the message is applied here (the same point of the total order on
+ * every node).  A request that reaches the order during a
  * sync phase is sent again once the phase ends.  Queries are answered
  * from the local state at once.  Notifications go to every connection
  * that sent SUBSCRIBE, in generation order; a client that does not read
