@@ -337,6 +337,7 @@ static void install(struct syn_cmm *c, struct syn_cmm_state *next)
 	c->stale_signalled = false;
 	c->inv_signalled = false;
 	c->non_primary = false;
+	c->skipped = false;
 }
 
 /* ---- views and sync ------------------------------------------------- */
@@ -686,6 +687,11 @@ int syn_cmm_deliver(struct syn_cmm *c, uint32_t sender, const void *msg, size_t 
 	if (b[0] == SYN_CMM_MSG_TABLE)
 		return deliver_table(c, sender, msg, len);
 	return -EBADMSG;
+}
+
+void syn_cmm_view_skipped(struct syn_cmm *c)
+{
+	c->skipped = true;
 }
 
 void syn_cmm_stale_expired(struct syn_cmm *c)

@@ -167,6 +167,16 @@ int syn_cmm_request_encode(const struct syn_cmm *c, enum syn_cmm_op op, uint32_t
 int syn_cmm_reload_encode(const struct syn_cmm *c, uint32_t req_id,
 			  const struct syn_cmm_node_conf *table, size_t n, void *msg, size_t cap,
 			  size_t *len);
+/*
+ * An agreed view went by before the caller could tell whether it was
+ * quorate (its flag is agreed through messages, cmm_verdict.h).  Nothing
+ * changes for local clients, but until the next primary state is
+ * installed this node no longer claims in its SYNC that it holds the
+ * master role: it cannot know whether it was master of a primary
+ * partition through that view, and a false claim would be reported as a
+ * split brain at the next merge.
+ */
+void syn_cmm_view_skipped(struct syn_cmm *c);
 /* The stale timeout expired: STALE(0) once per episode. */
 void syn_cmm_stale_expired(struct syn_cmm *c);
 

@@ -44,10 +44,14 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-/* True when this node holds the master role in its local state. */
+/*
+ * True when this node has held the master role in a primary state up to
+ * this view: not after a non-quorate view, nor after a view whose flag was
+ * never agreed (syn_cmm_view_skipped).
+ */
 static bool holds_master(const struct syn_cmm *c)
 {
-	return c->local->valid && c->local->master == c->self && !c->non_primary;
+	return c->local->valid && c->local->master == c->self && !c->non_primary && !c->skipped;
 }
 
 int syn_cmm_sync_encode(const struct syn_cmm *c, void *msg, size_t cap, size_t *len)

@@ -410,6 +410,8 @@ void syn_svc_cmm_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *vi
 		apply_view(svc, majority_quorate(svc, &svc->view));
 		return;
 	}
+	if (svc->awaiting_verdict)
+		syn_cmm_view_skipped(svc->core);
 	syn_cmm_verdicts_view(&svc->verdicts, svc->view.ring_seq, svc->view_members, n);
 	svc->awaiting_verdict = true;
 	verdict_send(svc);
