@@ -15,18 +15,19 @@
 # membership:begin/end markers (appended when the markers are missing; the
 # rest of the file is left as it is).
 #
-# The view is read by polling: synod-cmapctl -g runtime.totem.members for
-# synod; for corosync, the runtime.members.<id>.status keys that say
-# "joined" (corosync rewrites them on every membership change).  Each check
-# spawns a process in the node's namespace; its cost is measured and
-# reported, since it bounds the resolution.
+# The time of a view is read from the daemons' own logs: both log one
+# notice "Members[N]: ids..." when a membership reaches their clients, with
+# a millisecond timestamp (timestamp: hires).  The figure is the latest
+# such line over the expected nodes minus the moment the fault was
+# injected.  Polling tells when to look: synod-cmapctl -g
+# runtime.totem.members for synod; for corosync, the runtime.members.<id>
+# .status keys that say "joined".  The polled times are kept too, with
+# the cost of one check, since the polling adds up to one sweep of delay.
 #
-# Optionally (STABILITY_S > 0) runs 8 synod nodes with both CPUs kept busy
-# by two shell loops and counts the membership notices each node logs.
+# Stability runs are bench/stability_bench.sh.
 #
 # Needs root.  Environment: REPS (3), TOKEN_MS (1000), KILL_SIZES ("3 5 8"),
-# BIG_N (16; 0 skips the synod-defaults run at that size), STABILITY_S (300;
-# 0 skips), BUILD_DIR (build-bench), COROSYNC (corosync), BENCH_OUT
+# BIG_N (16; 0 skips the synod-defaults run at that size), BUILD_DIR (build-bench), COROSYNC (corosync), BENCH_OUT
 # (BENCHMARKS.md), RESULTS (a fresh temporary directory).  Every wait is
 # bounded; only processes started here are killed, by PID; every namespace
 # created here is deleted.
@@ -39,7 +40,6 @@ reps=${REPS:-3}
 token=${TOKEN_MS:-1000}
 kill_sizes=${KILL_SIZES:-3 5 8}
 big_n=${BIG_N:-16}
-stability_s=${STABILITY_S:-300}
 build=${BUILD_DIR:-build-bench}
 corosync=${COROSYNC:-corosync}
 out=${BENCH_OUT:-BENCHMARKS.md}
@@ -58,46 +58,14 @@ CL_N=0
 T=${CL_TIMEOUT:-30}
 kind=synod      # synod | corosync, for the current cluster
 cfg=""          # label of the current configuration
-busy_pids=()
 
 on_exit() {
-	local p
-	for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	[ -d "${CL_DIR:-}" ] && cl_cleanup
 }
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-now_ns() { date +%s%N; }
-
-# A fresh harness instance (own namespaces, directory and daemons).
-bv_new() { # n extra_totem
-	CL_ID=$(printf 'b%x' $((RANDOM * 32768 + RANDOM)))
-	CL_HUB="syn-${CL_ID}-hub"
-	CL_DIR=$(mktemp -d)
-	CL_PID=()
-	CL_N=0
-	cl_setup "$1" "$2"
-}
-
-bv_done() {
-	cl_cleanup
-	CL_DIR=""
-}
-
-# corosync gets a private /run and /var/lib/corosync in its own mount
-# namespace; every exec keeps the PID, so CL_PID is corosync's own.
-bv_start() { # node
-	local i=$1
-	if [ "$kind" = synod ]; then
-		cl_start "$i"
-		return
-	fi
-	ip netns exec "$(cl_ns "$i")" unshare -m sh -c \
-		"mount -t tmpfs none /run && mount -t tmpfs none /var/lib/corosync && exec $corosync -f -c $CL_DIR/synod.conf" \
-		>>"$CL_DIR/node$i.log" 2>&1 &
-	CL_PID[$i]=$!
-}
+. "$top/bench/bench_lib.sh"
 
 # The member list node i sees, "1 2 3"; replaces the harness's synod-only one.
 cl_members() {
@@ -141,17 +109,53 @@ bv_wait() { # start_ns timeout_s group...
 	done
 }
 
+# Seconds since midnight, with ms, of a log timestamp or of now.
+sod_now() { date +%H:%M:%S.%N | awk -F: '{ printf "%.3f\n", $1 * 3600 + $2 * 60 + $3 }'; }
+
+# ms from start (seconds since midnight) until the last of the nodes logged
+# "Members[N]: want" at or after it; empty if a node has no such line.
+log_view_ms() { # start_sod group...
+	local start=$1 g want nodes i t worst=""
+	shift
+	for g in "$@"; do
+		want=${g%%|*}
+		nodes=${g#*|}
+		for i in $nodes; do
+			t=$(awk -v w="$want" -v s="$start" '
+				{
+					split($3, hms, ":")
+					t = hms[1] * 3600 + hms[2] * 60 + hms[3]
+					if (t + 0.0005 < s) next
+					line = $0
+					if (match(line, /Members\[[0-9]+\]: /) == 0) next
+					rest = substr(line, RSTART + RLENGTH)
+					sub(/ \(ring.*$/, "", rest)
+					sub(/[ \t]+$/, "", rest)
+					if (rest == w) { printf "%.3f\n", t; exit }
+				}' "$CL_DIR/node$i.log")
+			[ -n "$t" ] || return 1
+			if [ -z "$worst" ] || awk -v a="$t" -v b="$worst" 'BEGIN { exit !(a > b) }'; then
+				worst=$t
+			fi
+		done
+	done
+	awk -v a="$worst" -v b="$start" 'BEGIN { d = (a - b) * 1000; printf "%d\n", d < 0 ? 0 : d + 0.5 }'
+}
+
 record() { # scenario rep ms-or-FAIL
 	echo "$cfg $1 $2 $3" >>"$raw"
 	echo "$cfg $1 rep$2: $3" >&2
 }
 
-# Measure one step; on failure record FAIL and return 1.
+# Measure one step; on failure record FAIL and return 1.  The caller
+# takes t0_sod=$(sod_now) next to start_ns.
 step() { # scenario rep start_ns group...
-	local sc=$1 rep=$2 start=$3 ms
+	local sc=$1 rep=$2 start=$3 ms lms
 	shift 3
 	if ms=$(bv_wait "$start" "$T" "$@"); then
-		record "$sc" "$rep" "$ms"
+		echo "$cfg $sc-poll $rep $ms" >>"$raw"
+		lms=$(log_view_ms "$t0_sod" "$@") || lms=FAIL
+		record "$sc" "$rep" "$lms"
 	else
 		record "$sc" "$rep" FAIL
 		return 1
@@ -162,7 +166,7 @@ seq_s() { seq -s ' ' "$@"; }
 
 form() { # n rep -> start-n
 	local n=$1 rep=$2 i t0
-	t0=$(now_ns)
+	t0=$(now_ns) t0_sod=$(sod_now)
 	for i in $(seq 1 "$n"); do bv_start "$i"; done
 	step "start-$n" "$rep" "$t0" "$(seq_s 1 "$n")|$(seq_s 1 "$n")" || return 1
 	sleep 2
@@ -171,7 +175,7 @@ form() { # n rep -> start-n
 kill_last() { # n rep -> kill-n
 	local n=$1 rep=$2 t0 rest
 	rest=$(seq_s 1 $((n - 1)))
-	t0=$(now_ns)
+	t0=$(now_ns) t0_sod=$(sod_now)
 	kill -KILL "${CL_PID[$n]}"
 	step "kill-$n" "$rep" "$t0" "$rest|$rest"
 	cl_stop "$n" KILL
@@ -196,13 +200,13 @@ run3() { # rep
 	bv_new 3 "$extra"
 	form 3 "$rep" || { bv_done; return; }
 	[ "$rep" = 1 ] && echo "$cfg poll 1 $(poll_cost)" >>"$raw"
-	t0=$(now_ns)
+	t0=$(now_ns) t0_sod=$(sod_now)
 	kill -STOP "${CL_PID[2]}"
 	step sigstop-3 "$rep" "$t0" "1 3|1 3"
 	kill -CONT "${CL_PID[2]}"
 	bv_wait "$(now_ns)" "$T" "1 2 3|1 2 3" >/dev/null || { bv_done; return; }
 	sleep 2
-	t0=$(now_ns)
+	t0=$(now_ns) t0_sod=$(sod_now)
 	cl_link 1 down
 	step linkdown-3 "$rep" "$t0" "2 3|2 3"
 	cl_link 1 up
@@ -217,14 +221,12 @@ run5() { # rep
 	local rep=$1 t0
 	bv_new 5 "$extra"
 	form 5 "$rep" || { bv_done; return; }
-	t0=$(now_ns)
-	cl_bridge 1 br1
-	cl_bridge 2 br1
+	t0=$(now_ns) t0_sod=$(sod_now)
+	cl_bridge br1 1 2
 	step partition-5 "$rep" "$t0" "3 4 5|3 4 5" "1 2|1 2"
 	sleep 1
-	t0=$(now_ns)
-	cl_bridge 1 br0
-	cl_bridge 2 br0
+	t0=$(now_ns) t0_sod=$(sod_now)
+	cl_bridge br0 1 2
 	step heal-5 "$rep" "$t0" "1 2 3 4 5|1 2 3 4 5" || { bv_done; return; }
 	sleep 2
 	case " $kill_sizes " in *" 5 "*) kill_last 5 "$rep" ;; esac
@@ -263,35 +265,6 @@ for rep in $(seq 1 "$reps"); do
 		run_cfg synod-default synod "" "$rep"
 	fi
 done
-
-# Stability: 8 synod nodes (defaults), both CPUs busy, count view notices.
-stab=""
-if [ "$stability_s" -gt 0 ]; then
-	cfg=stability kind=synod
-	bv_new 8 ""
-	for i in $(seq 1 8); do bv_start "$i"; done
-	if bv_wait "$(now_ns)" 60 "$(seq_s 1 8)|$(seq_s 1 8)" >/dev/null; then
-		sleep 2
-		before=$(for i in $(seq 1 8); do grep -c 'Members\[' "$CL_DIR/node$i.log"; done | paste -sd ' ')
-		timeout "$stability_s" sh -c 'while :; do :; done' &
-		busy_pids+=($!)
-		timeout "$stability_s" sh -c 'while :; do :; done' &
-		busy_pids+=($!)
-		for p in "${busy_pids[@]}"; do wait "$p" 2>/dev/null; done
-		busy_pids=()
-		after=$(for i in $(seq 1 8); do grep -c 'Members\[' "$CL_DIR/node$i.log"; done | paste -sd ' ')
-		final=$(bv_wait "$(now_ns)" 5 "$(seq_s 1 8)|$(seq_s 1 8)" >/dev/null && echo yes || echo no)
-		changes=$(paste <(tr ' ' '\n' <<<"$after") <(tr ' ' '\n' <<<"$before") |
-			awk '{ printf "%s%d", (NR > 1 ? " " : ""), $1 - $2 }')
-		stab="8 synod nodes (defaults), ${stability_s} s with two busy loops on $(nproc) CPUs:"
-		stab="$stab view changes per node during the load: $changes; full view at the end: $final."
-		cp "$CL_DIR"/node*.log "$results/" 2>/dev/null
-	else
-		stab="stability run: the 8-node cluster did not form within 60 s."
-	fi
-	echo "$stab" >&2
-	bv_done
-fi
 
 # ---- report ----------------------------------------------------------------
 
@@ -373,18 +346,16 @@ section=$results/membership.md
 	echo
 	ps=$(awk '$1 == "synod-default" && $2 == "poll" { print $4 }' "$raw")
 	pc=$(awk '$1 == "corosync-token" && $2 == "poll" { print $4 }' "$raw")
-	echo "Polling overhead: one view check (a process spawned in the node's"
-	echo "namespace that reads cmap) takes ${ps:--} ms for synod and ${pc:--} ms for"
-	echo "corosync (median of 15, on one node); a wait checks every expected node"
-	echo "in turn, then sleeps 10 ms.  So each figure carries up to one sweep of"
-	echo "checks (about the check time times the node count) of detection delay,"
-	echo "which weighs more on the short synod times than on corosync's."
+	echo "The times come from the daemons' own logs (the \"Members[N]: ...\" notice"
+	echo "each logs when a membership reaches its clients, millisecond timestamps),"
+	echo "not from polling: a poll (a process spawned in the node's namespace that"
+	echo "reads cmap) takes ${ps:--} ms for synod and ${pc:--} ms for corosync, which"
+	echo "would add up to one sweep over the nodes to every figure."
 	echo
 	echo "corosync adds token_coefficient (650 ms) per node beyond two to the"
 	echo "configured token; synod uses the configured token as its failure timeout"
 	echo "at every size."
 	echo
-	[ -n "$stab" ] && { echo "Stability: $stab"; echo; }
 	echo "Machine: $(nproc) CPUs, $(uname -r), $($corosync -v 2>/dev/null | head -1)," \
 		"synod commit $(git rev-parse --short HEAD 2>/dev/null), $(date -u '+%Y-%m-%d %H:%M') UTC."
 	echo "The machine is shared and noisy; compare medians, not single runs."
@@ -393,19 +364,11 @@ section=$results/membership.md
 	echo
 	echo '```'
 	echo "bench/cluster_bench.sh"
-	echo "REPS=5 TOKEN_MS=1000 KILL_SIZES=\"3 5 8\" BIG_N=16 STABILITY_S=0 bench/cluster_bench.sh"
+	echo "REPS=5 TOKEN_MS=1000 KILL_SIZES=\"3 5 8\" BIG_N=16 bench/cluster_bench.sh"
 	echo '```'
 	echo "<!-- membership:end -->"
 } >"$section"
 
-# Replace the section between the markers, or append it.
-if [ -f "$out" ] && grep -q '^<!-- membership:begin -->' "$out"; then
-	awk -v f="$section" '
-		/^<!-- membership:begin -->/ { while ((getline l < f) > 0) print l; skip = 1; next }
-		/^<!-- membership:end -->/ { skip = 0; next }
-		!skip' "$out" >"$out.tmp" && mv "$out.tmp" "$out"
-else
-	{ [ -s "$out" ] && echo; cat "$section"; } >>"$out"
-fi
+bench_write_section membership "$section" "$out"
 cat "$section"
 echo "wrote $out; raw results in $raw" >&2

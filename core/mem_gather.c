@@ -477,6 +477,8 @@ static void install(struct syn_mem *m, uint64_t now)
 	ev.ring = m->acc_ring;
 	/* Members already hold these: resending them would deliver them twice. */
 	syn_mem__pending_pop_upto(m, m->commit[m->commit_self].delivered_id);
+	/* Partial messages die with the old view; a cut one is sent again. */
+	syn_mem__frag_view_change(m, m->commit[m->commit_self].delivered_id);
 	syn_mem__log_fini(m, &m->prev);
 	m->prev = m->log;
 	syn_mem__log_init(&m->log, &m->acc_ring);

@@ -20,6 +20,7 @@ struct syn_mem_entry {
 	uint64_t msg_id;
 	uint32_t sender;
 	uint32_t sender_epoch;
+	uint32_t frag; /* wire fragment field, 0 for a whole message */
 	uint32_t len;
 	unsigned char data[];
 };
@@ -35,6 +36,7 @@ struct syn_mem_log {
 	uint64_t have;
 	uint64_t high;
 	uint64_t delivered;
+	uint64_t msgs_delivered; /* whole messages, the seq of deliver events */
 	uint32_t cap;
 	struct syn_mem_entry **slot;
 };
@@ -75,9 +77,23 @@ struct syn_mem_prop {
 	bool heard[SYN_MEM_MAX_NODES]; /* JOIN or ACCEPT since the proposal */
 };
 
+/* A queued message; it uses ids first_id .. first_id + n_frags - 1. */
 struct syn_mem_pending {
-	uint64_t msg_id;
+	uint64_t first_id;
+	uint32_t n_frags;
 	uint32_t len;
+	unsigned char *data;
+};
+
+/* A message being reassembled from one sender's fragments. */
+struct syn_mem_reasm {
+	uint32_t sender;
+	uint32_t epoch;
+	uint64_t first_id;
+	uint32_t count;
+	uint32_t next; /* index of the next fragment expected */
+	uint32_t len;
+	uint32_t cap;
 	unsigned char *data;
 };
 
@@ -129,7 +145,13 @@ struct syn_mem {
 	uint32_t pend_head;
 	uint32_t pend_len;
 	uint64_t next_msg_id;
-	uint64_t sent_upto; /* highest msg id sent to the leader in this view */
+	uint64_t sent_upto;	   /* highest msg id sent to the leader in this view */
+	uint64_t own_delivered_id; /* own msg ids up to here need no sending (mem_frag.c) */
+	uint64_t acked_have;	   /* member: the have of its last ACK in this view */
+
+	/* partly reassembled messages, at most one per sender */
+	uint32_t n_reasm;
+	struct syn_mem_reasm reasm[SYN_MEM_MAX_NODES];
 
 	/* per sender, the highest message id held in order (sorted by id) */
 	uint32_t n_seen;
@@ -176,5 +198,14 @@ void syn_mem__pending_pop_upto(struct syn_mem *m, uint64_t msg_id);
 void syn_mem__order_flush_pending(struct syn_mem *m, uint64_t now);
 void syn_mem__order_foreign(struct syn_mem *m, uint64_t now, const struct syn_mem_pkt *p);
 void syn_mem__order_retrans_serve(struct syn_mem *m, const struct syn_mem_pkt *p);
+
+/* mem_frag.c */
+uint32_t syn_mem__frag_count(const struct syn_mem *m, size_t len);
+void syn_mem__frag_piece(const struct syn_mem *m, const struct syn_mem_pending *p, uint32_t i,
+			 const unsigned char **data, uint32_t *len, uint32_t *frag);
+int syn_mem__frag_deliver(struct syn_mem *m, const struct syn_mem_deliver_event *ev, uint32_t frag,
+			  uint32_t sender_epoch);
+void syn_mem__frag_view_change(struct syn_mem *m, uint64_t delivered_id);
+void syn_mem__frag_fini(struct syn_mem *m);
 
 #endif

@@ -7,7 +7,9 @@
  * seq before it, so each member delivers a prefix of one sequence.  Gaps
  * are filled by RETRANS requests to the leader.  Every heartbeat_ms the
  * leader broadcasts HEARTBEAT (highest seq, stable seq) and members send
- * ACK (contiguous seq held); "stable" is the lowest ACK, and entries at
+ * ACK (contiguous seq held; also every half window under load, which
+ * lets the leader, bounded by 2 x send_window unacknowledged messages of
+ * its own, resume); "stable" is the lowest ACK, and entries at
  * or below it and delivered are freed everywhere.  An entry above stable
  * is kept, because a member that lacks it may need it during the next
  * view change (mem_gather.c).
@@ -106,7 +108,8 @@ static void seen_update(struct syn_mem *m, uint32_t sender, uint32_t epoch, uint
 }
 
 static struct syn_mem_entry *entry_new(struct syn_mem *m, uint64_t msg_id, uint32_t sender,
-				       uint32_t sender_epoch, const void *data, uint32_t len)
+				       uint32_t sender_epoch, uint32_t frag, const void *data,
+				       uint32_t len)
 {
 	struct syn_mem_entry *e = syn_mem__alloc(m, sizeof(*e) + len);
 
@@ -115,6 +118,7 @@ static struct syn_mem_entry *entry_new(struct syn_mem *m, uint64_t msg_id, uint3
 	e->msg_id = msg_id;
 	e->sender = sender;
 	e->sender_epoch = sender_epoch;
+	e->frag = frag;
 	e->len = len;
 	memcpy(e->data, data, len);
 	return e;
@@ -145,8 +149,8 @@ static int log_put(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq, struc
 }
 
 /* Store one ordered message.  1 if already held, 0 stored, -errno. */
-static int log_insert(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq, uint64_t msg_id,
-		      uint32_t sender, uint32_t sender_epoch, const void *data, uint32_t len)
+static int log_insert(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq,
+		      const struct syn_mem_pkt *p)
 {
 	struct syn_mem_entry *e;
 	int rc;
@@ -155,7 +159,7 @@ static int log_insert(struct syn_mem *m, struct syn_mem_log *l, uint64_t seq, ui
 		return 1;
 	if (seq - l->base >= m->cfg.log_max)
 		return -ENOSPC;
-	e = entry_new(m, msg_id, sender, sender_epoch, data, len);
+	e = entry_new(m, p->b, p->u32, p->u32b, p->frag, p->data, p->len);
 	if (e == NULL)
 		return -ENOMEM;
 	rc = log_put(m, l, seq, e);
@@ -188,7 +192,7 @@ void syn_mem__pending_pop_upto(struct syn_mem *m, uint64_t msg_id)
 {
 	while (m->pend_len > 0) {
 		struct syn_mem_pending *p = &m->pend[m->pend_head];
-		if (p->msg_id > msg_id)
+		if (p->first_id + p->n_frags - 1 > msg_id)
 			break;
 		syn_mem__free(m, p->data);
 		p->data = NULL;
@@ -206,24 +210,35 @@ void syn_mem__log_deliver_upto(struct syn_mem *m, uint64_t upto)
 		const struct syn_mem_entry *e = syn_mem__log_get(l, seq);
 		struct syn_mem_deliver_event ev = {
 		    .ring = l->ring,
-		    .seq = seq,
 		    .sender = e->sender,
 		    .msg_id = e->msg_id,
 		    .data = e->data,
 		    .len = e->len,
 		};
+
+		if (syn_mem__frag_deliver(m, &ev, e->frag, e->sender_epoch) != 0)
+			break; /* no memory to reassemble: retried on the next progress */
 		l->delivered = seq;
 		m->stats.msgs_delivered++;
-		if (e->sender == m->self && e->sender_epoch == m->epoch)
+		if (e->sender == m->self && e->sender_epoch == m->epoch) {
+			m->own_delivered_id = e->msg_id;
 			syn_mem__pending_pop_upto(m, e->msg_id);
-		if (m->env.on_deliver)
-			m->env.on_deliver(m->env.ctx, &ev);
+		}
 	}
 }
 
 static bool is_leader(const struct syn_mem *m)
 {
 	return m->ring.rep == m->self;
+}
+
+static void send_ack(struct syn_mem *m)
+{
+	size_t n =
+	    syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_ACK, &m->ring, m->log.have, 0);
+
+	syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
+	m->acked_have = m->log.have;
 }
 
 static uint64_t stable_seq(const struct syn_mem *m)
@@ -257,7 +272,7 @@ static bool leader_append(struct syn_mem *m, struct syn_mem_peer *pr, struct syn
 	if (m->n_peers > 1) {
 		size_t n = syn_mem_wire_ordered(m->tx, syn_mem__src(m), &m->ring, seq, e->msg_id,
 						stable < seq ? stable : seq - 1, e->sender,
-						e->sender_epoch, e->data, e->len);
+						e->sender_epoch, e->frag, e->data, e->len);
 		syn_mem__send(m, SYN_MEM_BROADCAST, n);
 	}
 	return true;
@@ -268,7 +283,7 @@ static bool leader_append(struct syn_mem *m, struct syn_mem_peer *pr, struct syn
  * any early ones it unblocks; buffer it if it came early.  0 or -ENOMEM.
  */
 static int leader_order(struct syn_mem *m, uint32_t sender, uint32_t epoch, uint64_t msg_id,
-			uint64_t base, const void *data, uint32_t len)
+			uint64_t base, uint32_t frag, const void *data, uint32_t len)
 {
 	int k = syn_mem__peer_find(m, sender);
 	struct syn_mem_peer *pr;
@@ -283,7 +298,7 @@ static int leader_order(struct syn_mem *m, uint32_t sender, uint32_t epoch, uint
 		return 0; /* a duplicate, or too far ahead: the sender retries */
 	slot = &pr->early[msg_id % SYN_MEM_MAX_WINDOW];
 	if (*slot == NULL) {
-		e = entry_new(m, msg_id, sender, epoch, data, len);
+		e = entry_new(m, msg_id, sender, epoch, frag, data, len);
 		if (e == NULL)
 			return -ENOMEM;
 		*slot = e;
@@ -301,30 +316,66 @@ static int leader_order(struct syn_mem *m, uint32_t sender, uint32_t epoch, uint
 	return 0;
 }
 
+/*
+ * The queued piece with the lowest id above sent_upto and not delivered,
+ * or false when none is queued.  Ids run consecutively through the queue, one per fragment.
+ */
+static bool next_piece(const struct syn_mem *m, uint64_t *id, const struct syn_mem_pending **pp)
+{
+	uint64_t want = m->sent_upto + 1;
+
+	if (want <= m->own_delivered_id)
+		want = m->own_delivered_id + 1; /* delivered fragments of the head */
+	for (uint32_t i = 0; i < m->pend_len; i++) {
+		const struct syn_mem_pending *p =
+		    &m->pend[(m->pend_head + i) % m->cfg.send_queue_max];
+
+		if (want < p->first_id)
+			want = p->first_id;
+		if (want < p->first_id + p->n_frags) {
+			*id = want;
+			*pp = p;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Send (leader: order) queued messages not yet sent in this view. */
 void syn_mem__order_flush_pending(struct syn_mem *m, uint64_t now)
 {
 	while (m->pend_len > 0 && m->state == SYN_MEM_OPERATIONAL) {
-		uint64_t head = m->pend[m->pend_head].msg_id;
-		uint64_t next = m->sent_upto + 1 > head ? m->sent_upto + 1 : head;
-		uint64_t idx = next - head;
+		uint64_t head = m->pend[m->pend_head].first_id;
+		uint64_t floor = m->own_delivered_id + 1 > head ? m->own_delivered_id + 1 : head;
 		const struct syn_mem_pending *p;
+		const unsigned char *data;
+		uint32_t len, frag;
+		uint64_t id;
 
-		if (idx >= m->pend_len || idx >= m->cfg.send_window)
+		if (!next_piece(m, &id, &p) || id - floor >= m->cfg.send_window)
 			break;
-		p = &m->pend[(m->pend_head + idx) % m->cfg.send_queue_max];
-		m->sent_upto = p->msg_id;
+		/*
+		 * The leader delivers its own messages at once, so its window
+		 * never closes: bound instead what the members have not
+		 * acknowledged, or a burst would flood the links.
+		 */
+		if (is_leader(m) && m->n_peers > 1 &&
+		    m->log.high - stable_seq(m) >= 2 * (uint64_t)m->cfg.send_window)
+			break;
+		syn_mem__frag_piece(m, p, (uint32_t)(id - p->first_id), &data, &len, &frag);
+		m->sent_upto = id;
 		if (is_leader(m)) {
 			uint64_t before = m->stats.msgs_ordered;
-			if (leader_order(m, m->self, m->epoch, p->msg_id, head, p->data, p->len) !=
-				0 ||
+
+			if (leader_order(m, m->self, m->epoch, id, head, frag, data, len) != 0 ||
 			    m->stats.msgs_ordered == before) {
-				m->sent_upto = p->msg_id - 1;
+				m->sent_upto = id - 1;
 				break;
 			}
 		} else {
-			size_t n = syn_mem_wire_submit(m->tx, syn_mem__src(m), &m->ring, p->msg_id,
-						       head, p->data, p->len);
+			size_t n = syn_mem_wire_submit(m->tx, syn_mem__src(m), &m->ring, id, head,
+						       frag, data, len);
+
 			syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
 		}
 	}
@@ -342,6 +393,7 @@ void syn_mem__order_installed(struct syn_mem *m, uint64_t now)
 	m->t_consensus = SYN_MEM_NEVER;
 	m->t_join = SYN_MEM_NEVER;
 	m->sent_upto = 0;
+	m->acked_have = 0;
 	syn_mem__order_flush_pending(m, now);
 	syn_mem__order_timeout(m, now);
 }
@@ -372,6 +424,9 @@ static void member_progress(struct syn_mem *m, uint64_t now, uint64_t stable)
 		return;
 	syn_mem__log_deliver_upto(m, m->log.have);
 	log_trim(m, &m->log, stable);
+	/* Under load, acknowledge every half window, not only on heartbeats. */
+	if (!is_leader(m) && m->log.have >= m->acked_have + (m->cfg.send_window + 1) / 2)
+		send_ack(m);
 	if (m->log.have < m->log.high) {
 		if (m->t_retrans == SYN_MEM_NEVER || m->t_retrans <= now)
 			send_nack(m, now);
@@ -391,7 +446,7 @@ static int on_ordered(struct syn_mem *m, uint64_t now, const struct syn_mem_pkt 
 		m->stats.pkts_dropped++; /* only members' messages are ordered */
 		return 0;
 	}
-	rc = log_insert(m, &m->log, p->a, p->b, p->u32, p->u32b, p->data, p->len);
+	rc = log_insert(m, &m->log, p->a, p);
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc != 0)
@@ -420,8 +475,9 @@ void syn_mem__order_retrans_serve(struct syn_mem *m, const struct syn_mem_pkt *p
 		const struct syn_mem_entry *e = syn_mem__log_get(l, seq);
 		if (e == NULL)
 			continue;
-		size_t n = syn_mem_wire_ordered(m->tx, syn_mem__src(m), &l->ring, seq, e->msg_id, 0,
-						e->sender, e->sender_epoch, e->data, e->len);
+		size_t n =
+		    syn_mem_wire_ordered(m->tx, syn_mem__src(m), &l->ring, seq, e->msg_id, 0,
+					 e->sender, e->sender_epoch, e->frag, e->data, e->len);
 		syn_mem__send(m, p->sender, n);
 		m->stats.retransmits_sent++;
 	}
@@ -465,13 +521,16 @@ static int on_current(struct syn_mem *m, uint64_t now, const struct syn_mem_pkt 
 		member_progress(m, now, p->b);
 		return 0;
 	case SYN_MEM_PKT_ACK:
-		if (p->a > pr->have && p->a <= m->log.high)
+		if (p->a > pr->have && p->a <= m->log.high) {
 			pr->have = p->a;
+			if (m->pend_len > 0 && is_leader(m))
+				syn_mem__order_flush_pending(m, now);
+		}
 		return 0;
 	case SYN_MEM_PKT_SUBMIT:
 		if (!is_leader(m) || m->state != SYN_MEM_OPERATIONAL)
 			return 0;
-		return leader_order(m, p->sender, p->epoch, p->a, p->b, p->data, p->len);
+		return leader_order(m, p->sender, p->epoch, p->a, p->b, p->frag, p->data, p->len);
 	default:
 		return on_ordered(m, now, p);
 	}
@@ -508,15 +567,16 @@ static void heartbeat(struct syn_mem *m, uint64_t now)
 
 	if (is_leader(m)) {
 		uint64_t stable = stable_seq(m);
+
+		/* A delivery stopped for memory (reassembly) resumes here. */
+		syn_mem__log_deliver_upto(m, m->log.have);
 		log_trim(m, &m->log, stable);
 		/* Even alone: heartbeats are how separated views find each other. */
 		n = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_HEARTBEAT, &m->ring,
 				       m->log.high, stable);
 		syn_mem__send(m, SYN_MEM_BROADCAST, n);
 	} else {
-		n = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_ACK, &m->ring,
-				       m->log.have, 0);
-		syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
+		send_ack(m);
 	}
 	m->t_hb = now + MS(m->cfg.heartbeat_ms);
 }

@@ -174,20 +174,20 @@ size_t syn_mem_wire_ring3(uint8_t *buf, struct syn_mem_wire_src s, uint8_t type,
 
 size_t syn_mem_wire_submit(uint8_t *buf, struct syn_mem_wire_src s,
 			   const struct syn_mem_ring_id *ring, uint64_t msg_id, uint64_t base,
-			   const void *data, uint32_t len)
+			   uint32_t frag, const void *data, uint32_t len)
 {
 	put_ring(buf + 24, ring);
 	put64(buf + 40, msg_id);
 	put64(buf + 48, base);
 	put32(buf + 56, len);
-	put32(buf + 60, 0);
+	put32(buf + 60, frag);
 	memcpy(buf + 64, data, len);
 	return finish(buf, s, SYN_MEM_PKT_SUBMIT, 64 + (size_t)len);
 }
 
 size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
 			    const struct syn_mem_ring_id *ring, uint64_t seq, uint64_t msg_id,
-			    uint64_t stable, uint32_t sender, uint32_t sender_epoch,
+			    uint64_t stable, uint32_t sender, uint32_t sender_epoch, uint32_t frag,
 			    const void *data, uint32_t len)
 {
 	put_ring(buf + 24, ring);
@@ -197,7 +197,7 @@ size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
 	put32(buf + 64, sender);
 	put32(buf + 68, sender_epoch);
 	put32(buf + 72, len);
-	put32(buf + 76, 0);
+	put32(buf + 76, frag);
 	memcpy(buf + 80, data, len);
 	return finish(buf, s, SYN_MEM_PKT_ORDERED, 80 + (size_t)len);
 }
@@ -272,7 +272,8 @@ static int decode_payload(const uint8_t *b, size_t len, size_t fixed, size_t len
 	if (len < fixed)
 		return -EBADMSG;
 	out->len = get32(b + len_off);
-	if (get32(b + len_off + 4) != 0 || out->len == 0 || out->len > SYN_MEM_MAX_MSG_LEN ||
+	out->frag = get32(b + len_off + 4);
+	if (!syn_mem_frag_valid(out->frag) || out->len == 0 || out->len > SYN_MEM_MAX_MSG_LEN ||
 	    len != fixed + out->len)
 		return -EBADMSG;
 	out->data = b + fixed;

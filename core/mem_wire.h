@@ -26,9 +26,9 @@
  * COMMIT (4)  ring@24 n@40 pad@44 n x commit entry (48 bytes)@48     48+48n
  * HEARTBEAT(5)ring@24 high@40 stable@48                              56
  * ACK (6)     ring@24 have@40                                        48
- * SUBMIT (7)  ring@24 msg_id@40 base@48 len@56 pad@60 data@64        64+len
+ * SUBMIT (7)  ring@24 msg_id@40 base@48 len@56 frag@60 data@64       64+len
  * ORDERED (8) ring@24 seq@40 msg_id@48 stable@56 sender@64
- *             sender_epoch@68 len@72 pad@76 data@80                  80+len
+ *             sender_epoch@68 len@72 frag@76 data@80                 80+len
  * RETRANS (9) ring@24 from@40 to@48                                  56
  *
  * Commit entry: nodeid@0 epoch@4 old_ring@8 target@24 source@32
@@ -38,6 +38,10 @@
  * in order (delivered or below its reported have); COMMIT's delivered_id
  * is the maximum over all acceptors, so a sender never resends a message
  * some member already has.
+ *
+ * frag is 0 for a message carried whole.  A message split in k > 1
+ * fragments (k <= SYN_MEM_MAX_FRAGS) uses k consecutive message ids; its
+ * fragment i carries frag = k << 16 | i.
  *
  * Validation (syn_mem_wire_decode) rejects: short or long packets, wrong
  * magic, version, type, length or crc, a sender that is zero or differs
@@ -162,7 +166,7 @@ struct syn_mem_wire_submit {
 	uint64_t msg_id;
 	uint64_t base;
 	uint32_t len;
-	uint32_t pad;
+	uint32_t frag;
 	/* len bytes of data follow */
 };
 
@@ -175,7 +179,7 @@ struct syn_mem_wire_ordered {
 	uint32_t sender;
 	uint32_t sender_epoch;
 	uint32_t len;
-	uint32_t pad;
+	uint32_t frag;
 	/* len bytes of data follow */
 };
 
@@ -232,6 +236,7 @@ _Static_assert(sizeof(struct syn_mem_wire_submit) == 64, "submit size");
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_submit, msg_id, 40);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_submit, base, 48);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_submit, len, 56);
+SYN_MEM_WIRE_ASSERT(syn_mem_wire_submit, frag, 60);
 _Static_assert(sizeof(struct syn_mem_wire_ordered) == 80, "ordered size");
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, seq, 40);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, msg_id, 48);
@@ -239,6 +244,7 @@ SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, stable, 56);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, sender, 64);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, sender_epoch, 68);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, len, 72);
+SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, frag, 76);
 _Static_assert(sizeof(struct syn_mem_wire_retrans) == 56, "retrans size");
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_retrans, from, 40);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_retrans, to, 48);
@@ -251,6 +257,25 @@ SYN_MEM_WIRE_ASSERT(syn_mem_wire_retrans, to, 48);
 	     ? sizeof(struct syn_mem_wire_ordered) + SYN_MEM_MAX_MSG_LEN                           \
 	     : sizeof(struct syn_mem_wire_commit) +                                                \
 		   SYN_MEM_MAX_NODES * sizeof(struct syn_mem_wire_commit_entry))
+
+/* The frag field: fragment count (0 for a whole message) and index. */
+static inline uint32_t syn_mem_frag_make(uint32_t count, uint32_t index)
+{
+	return count > 1 ? count << 16 | index : 0;
+}
+static inline uint32_t syn_mem_frag_count(uint32_t frag)
+{
+	return frag >> 16;
+}
+static inline uint32_t syn_mem_frag_index(uint32_t frag)
+{
+	return frag & 0xffffu;
+}
+static inline int syn_mem_frag_valid(uint32_t frag)
+{
+	return frag == 0 || (syn_mem_frag_count(frag) >= 2 &&
+			     syn_mem_frag_index(frag) < syn_mem_frag_count(frag));
+}
 
 /* One decoded commit entry. */
 struct syn_mem_commit_entry {
@@ -288,6 +313,7 @@ struct syn_mem_pkt {
 	uint32_t n;			 /* members (PROPOSE, COMMIT), seen entries (ACCEPT) */
 	const uint8_t *data;		 /* payload or member/entry array */
 	uint32_t len;			 /* payload length */
+	uint32_t frag;			 /* SUBMIT, ORDERED: fragment field */
 };
 
 /* Validate pkt from src and decode it.  Returns 0 or -EBADMSG. */
@@ -323,10 +349,10 @@ size_t syn_mem_wire_ring3(uint8_t *buf, struct syn_mem_wire_src s, uint8_t type,
 			  const struct syn_mem_ring_id *ring, uint64_t a, uint64_t b);
 size_t syn_mem_wire_submit(uint8_t *buf, struct syn_mem_wire_src s,
 			   const struct syn_mem_ring_id *ring, uint64_t msg_id, uint64_t base,
-			   const void *data, uint32_t len);
+			   uint32_t frag, const void *data, uint32_t len);
 size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
 			    const struct syn_mem_ring_id *ring, uint64_t seq, uint64_t msg_id,
-			    uint64_t stable, uint32_t sender, uint32_t sender_epoch,
+			    uint64_t stable, uint32_t sender, uint32_t sender_epoch, uint32_t frag,
 			    const void *data, uint32_t len);
 
 #endif

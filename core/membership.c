@@ -42,7 +42,8 @@ void syn_mem_config_init(struct syn_mem_config *cfg)
 	cfg->send_queue_max = 1024;
 	cfg->send_window = 32;
 	cfg->log_max = 8192;
-	cfg->max_msg_len = 16384;
+	cfg->max_msg_len = 1024 * 1024;
+	cfg->frag_len = 16384;
 	cfg->retransmit_batch = 64;
 }
 
@@ -53,7 +54,9 @@ static bool config_valid(const struct syn_mem_config *c)
 	       c->consensus_timeout_ms >= 2 * c->retransmit_ms && c->retransmit_ms > 0 &&
 	       c->send_queue_max > 0 && c->send_window > 0 &&
 	       c->send_window <= SYN_MEM_MAX_WINDOW && c->log_max >= 16 && c->max_msg_len > 0 &&
-	       c->max_msg_len <= SYN_MEM_MAX_MSG_LEN && c->retransmit_batch > 0;
+	       c->frag_len > 0 && c->frag_len <= SYN_MEM_MAX_MSG_LEN &&
+	       (uint64_t)c->max_msg_len <= (uint64_t)c->frag_len * SYN_MEM_MAX_FRAGS &&
+	       c->retransmit_batch > 0;
 }
 
 void *syn_mem__alloc(struct syn_mem *m, size_t size)
@@ -176,6 +179,7 @@ void syn_mem_destroy(struct syn_mem *m)
 	syn_mem__log_fini(m, &m->log);
 	syn_mem__log_fini(m, &m->prev);
 	syn_mem__order_reset_peers(m);
+	syn_mem__frag_fini(m);
 	for (uint32_t i = 0; i < m->pend_len; i++)
 		syn_mem__free(m, m->pend[(m->pend_head + i) % m->cfg.send_queue_max].data);
 	syn_mem__free(m, m->pend);
@@ -276,7 +280,9 @@ int syn_mem_submit(struct syn_mem *m, uint64_t now_us, const void *data, size_t 
 		return -ENOMEM;
 	memcpy(p->data, data, len);
 	p->len = (uint32_t)len;
-	p->msg_id = m->next_msg_id++;
+	p->n_frags = syn_mem__frag_count(m, len);
+	p->first_id = m->next_msg_id;
+	m->next_msg_id += p->n_frags;
 	m->pend_len++;
 	m->stats.msgs_submitted++;
 	if (m->state == SYN_MEM_OPERATIONAL)

@@ -42,8 +42,10 @@
 #define SYN_MEM_MAX_NODES 256
 /* Destination node id meaning "every other node". */
 #define SYN_MEM_BROADCAST 0u
-/* Largest application message the packet format carries unfragmented. */
+/* Largest fragment: the most application data one packet carries. */
 #define SYN_MEM_MAX_MSG_LEN 65000u
+/* Most fragments one message is split into. */
+#define SYN_MEM_MAX_FRAGS 65535u
 /* Largest send_window: the leader buffers this many early SUBMITs per sender. */
 #define SYN_MEM_MAX_WINDOW 32u
 /* No deadline pending. */
@@ -72,7 +74,8 @@ struct syn_mem_config {
 	uint32_t send_queue_max;       /* 1024: submitted, not yet delivered messages */
 	uint32_t send_window;	       /* 32: submitted messages in flight, <= SYN_MEM_MAX_WINDOW */
 	uint32_t log_max;	       /* 8192: ordered messages kept until stable */
-	uint32_t max_msg_len;	       /* 16384: largest message syn_mem_submit() takes */
+	uint32_t max_msg_len;	       /* 1 MiB: largest message syn_mem_submit() takes */
+	uint32_t frag_len;	       /* 16384: larger messages travel in fragments of this size */
 	uint32_t retransmit_batch;     /* 64: messages resent per RETRANS request */
 };
 
@@ -88,9 +91,9 @@ struct syn_mem_view_event {
 
 struct syn_mem_deliver_event {
 	struct syn_mem_ring_id ring; /* the view the message was ordered in */
-	uint64_t seq;		     /* its position in that view, from 1 */
+	uint64_t seq;		     /* its position among the view's messages, from 1 */
 	uint32_t sender;
-	uint64_t msg_id; /* the sender's own counter, for diagnostics */
+	uint64_t msg_id; /* the sender's own counter (first fragment), for diagnostics */
 	const void *data;
 	size_t len;
 };
@@ -170,6 +173,9 @@ uint64_t syn_mem_next_deadline(const struct syn_mem *m);
 /*
  * Queue one message for totally ordered delivery to the view.  It is
  * delivered to the local node too, exactly once, unless the node crashes.
+ * A message longer than frag_len travels in fragments that are ordered in
+ * one view and delivered as one message: if a view change cuts it, every
+ * member drops the fragments it got and the sender sends it again whole.
  * Returns 0, -EMSGSIZE (len 0 or above max_msg_len), -EAGAIN (send queue
  * full; retry after deliveries) or -ENOMEM.
  */

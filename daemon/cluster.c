@@ -339,9 +339,23 @@ static void after_core(struct syn_cluster *cl)
 int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, const void *data,
 		     size_t len)
 {
-	unsigned char *buf = malloc(len + 1);
+	unsigned char *buf;
 	int rc;
 
+	/*
+	 * Bulk traffic (the broadcast load service) may fill only half of
+	 * the send queue: the other half stays free for the services, whose
+	 * few messages per view change (votequorum's node information, CMM)
+	 * must never be refused because a load run is going.
+	 */
+	if (type == SYN_CLUSTER_MSG_BENCH) {
+		struct syn_mem_stats st;
+
+		syn_mem_get_stats(cl->core, &st);
+		if (st.send_queue_len >= cl->send_queue_max / 2)
+			return -EAGAIN;
+	}
+	buf = malloc(len + 1);
 	if (!buf)
 		return -ENOMEM;
 	buf[0] = (unsigned char)type;

@@ -118,6 +118,13 @@ static uint8_t link_policy(const char *mode)
 	return KNET_LINK_POLICY_PASSIVE;
 }
 
+static uint32_t ping_interval_ms(uint32_t fail_ms)
+{
+	uint32_t quarter = fail_ms / 4 ? fail_ms / 4 : 1;
+
+	return quarter < 100 ? quarter : 100;
+}
+
 static void read_links(const struct syn_store *icmap, struct syn_transport_config *tc,
 		       uint32_t fail_ms)
 {
@@ -136,11 +143,16 @@ static void read_links(const struct syn_store *icmap, struct syn_transport_confi
 		tc->pong_count[l] = (uint8_t)get_u32_or(icmap, key, 2);
 		snprintf(key, sizeof(key), "totem.interface.%u.knet_ping_precision", l);
 		tc->ping_precision[l] = get_u32_or(icmap, key, 2048);
-		/* knet's link liveness follows the failure timeout unless set explicitly */
+		/*
+		 * knet's link liveness follows the failure timeout unless set
+		 * explicitly.  Pings go at least every 100 ms whatever the
+		 * timeout, so that a link comes up (pong_count replies) soon
+		 * after the peer starts or a partition heals.
+		 */
 		snprintf(key, sizeof(key), "totem.interface.%u.knet_ping_timeout", l);
 		tc->ping_timeout_ms[l] = get_u32_or(icmap, key, fail_ms);
 		snprintf(key, sizeof(key), "totem.interface.%u.knet_ping_interval", l);
-		tc->ping_interval_ms[l] = get_u32_or(icmap, key, fail_ms / 4 ? fail_ms / 4 : 1);
+		tc->ping_interval_ms[l] = get_u32_or(icmap, key, ping_interval_ms(fail_ms));
 	}
 }
 

@@ -373,7 +373,7 @@ static int store_typed(struct parser *p, const char *key, const char *key_for_ms
 			rc = store_result(p, key, syn_store_set_u64(p->store, key, v64));
 		return rc;
 	}
-	long long v;
+	long long v = 0;
 	rc = parse_int(p, key_for_msg, value, type, &v);
 	if (rc)
 		return rc;

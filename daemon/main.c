@@ -33,6 +33,7 @@
 #include "svc_quorum.h"
 #include "svc_votequorum.h"
 #include "view.h"
+#include "svc_bcast.h"
 #include "svc_cmm.h"
 
 #define SYN_DEFAULT_CONFIG "/etc/corosync/corosync.conf"
@@ -60,6 +61,7 @@ struct daemon {
 	struct syn_ipc *ipc;
 	struct syn_svc_cmap *cmap;
 	struct syn_svc_cmm *cmm;
+	struct syn_svc_bcast *bcast;
 	struct syn_cluster *cluster;
 	const char *config_path;
 	struct syn_view_source *views;
@@ -324,6 +326,9 @@ static int start_services(struct daemon *d)
 	publish_services(d->icmap, votequorum);
 	if (start_cmm(d) != 0)
 		return SYN_EXIT_SERVICE;
+	d->bcast = syn_svc_bcast_create(d->loop, d->cluster);
+	if (!d->bcast || add_service(d, syn_svc_bcast_def(), d->bcast) != 0)
+		return SYN_EXIT_SERVICE;
 	/* services see views from now on, starting with the current one */
 	if (syn_view_source_attach(d->views, d->cluster, d->loop) != 0)
 		return SYN_EXIT_SERVICE;
@@ -339,6 +344,7 @@ static void daemon_fini(struct daemon *d)
 	syn_svc_cfg_destroy(d->cfg);
 	syn_view_source_destroy(d->views);
 	syn_svc_cmm_destroy(d->cmm);
+	syn_svc_bcast_destroy(d->bcast);
 	syn_cluster_destroy(d->cluster);
 	if (d->loop)
 		qb_loop_destroy(d->loop);

@@ -23,6 +23,7 @@
 #include <qb/qbutil.h>
 
 #include "core/quorum.h"
+#include "core/quorum_drive.h"
 #include "proto/ipc_votequorum.h"
 
 struct vq_conn {
@@ -38,11 +39,11 @@ struct syn_svc_votequorum {
 	struct syn_view_source *views;
 	int channel;
 	struct syn_quorum *q;
+	struct syn_quorum_drive drive;
 	char evt_path[512];
 	qb_loop_timer_handle timer;
 	bool timer_armed;
 	uint64_t timer_deadline;
-	bool sync_pending;
 	struct vq_conn *trackers;
 	struct syn_conn *register_conn;
 	struct syn_store_tracker *cfg_trackers[3];
@@ -299,8 +300,10 @@ static void on_core_send(void *ctx, const struct syn_quorum_msg *msg)
 {
 	struct syn_svc_votequorum *svc = ctx;
 
-	if (syn_view_send(svc->views, svc->channel, msg, sizeof(*msg)) != 0)
-		qb_log(LOG_ERR, "votequorum: cannot queue a message (out of memory)");
+	int rc = syn_view_send(svc->views, svc->channel, msg, sizeof(*msg));
+
+	if (rc != 0)
+		qb_log(LOG_ERR, "votequorum: cannot queue a message: %s", strerror(-rc));
 }
 
 static void on_core_log(void *ctx, int level, const char *text)
@@ -313,16 +316,15 @@ static void on_core_log(void *ctx, int level, const char *text)
 
 static void arm_timer(struct syn_svc_votequorum *svc);
 
+static void flush_views(void *ctx)
+{
+	syn_view_flush(ctx);
+}
+
 /* Finish a pending sync when the core is ready; flush, publish, re-arm. */
 static void settle(struct syn_svc_votequorum *svc)
 {
-	syn_view_flush(svc->views);
-	while (svc->sync_pending && syn_quorum_sync_process(svc->q)) {
-		syn_view_flush(svc->views);
-		syn_quorum_sync_activate(svc->q);
-		svc->sync_pending = false;
-		syn_view_flush(svc->views);
-	}
+	syn_quorum_drive_settle(&svc->drive);
 	publish(svc);
 	arm_timer(svc);
 }
@@ -361,24 +363,19 @@ static void on_view(void *ctx, const struct syn_view *view, const struct syn_vie
 	struct syn_quorum_ring ring = {view->ring_nodeid, view->ring_seq};
 
 	(void)prev;
-	if (syn_quorum_sync_init(svc->q, ring, view->members, view->n_members, now_ms()) != 0) {
+	if (syn_quorum_drive_view(&svc->drive, ring, view->members, view->n_members, now_ms()) !=
+	    0) {
 		qb_log(LOG_ERR, "votequorum: out of memory on a view change");
 		return;
 	}
-	svc->sync_pending = true;
 	settle(svc);
 }
 
 static void on_deliver(void *ctx, uint32_t sender, const void *msg, size_t len)
 {
 	struct syn_svc_votequorum *svc = ctx;
-	struct syn_quorum_msg m;
 
-	if (len != sizeof(m))
-		return;
-	memcpy(&m, msg, sizeof(m));
-	m.name[SYN_QUORUM_NAME_MAX] = m.oldname[SYN_QUORUM_NAME_MAX] = '\0';
-	if (syn_quorum_deliver(svc->q, sender, &m) != 0)
+	if (syn_quorum_drive_deliver(&svc->drive, sender, msg, len) == -ENOMEM)
 		qb_log(LOG_ERR, "votequorum: out of memory delivering a message");
 }
 
@@ -661,6 +658,8 @@ static int core_create(struct syn_svc_votequorum *svc, char *reason, size_t reas
 		cfg.evt_barrier = evt_load(svc->evt_path);
 		rc = syn_quorum_create(&cfg, &env, &svc->q, reason, reason_len);
 	}
+	if (rc == 0)
+		syn_quorum_drive_init(&svc->drive, svc->q, flush_views, svc->views);
 	free(nodes);
 	return rc;
 }

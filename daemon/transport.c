@@ -16,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <qb/qblog.h>
 
 #include "proto/knet_frame.h"
+
+#define SYN_TRANSPORT_SOCKET_BYTES (8 * 1024 * 1024)
 
 #define RECV_BURST 64
 
@@ -188,6 +191,25 @@ static int setup_node(struct syn_transport *t, const struct syn_transport_node *
 	return 0;
 }
 
+/*
+ * The socket pair to knet holds what knet's threads have not sent yet.
+ * Its default size (a few hundred kB) is less than one send window of
+ * large messages plus their rebroadcast by the leader; a full socket
+ * drops packets, heartbeats among them, and a busy node would look dead.
+ * Ask for room for several windows (the FORCE form works as root and
+ * ignores the system maximum); without it the protocol still recovers by
+ * retransmission.
+ */
+static void widen_datafd(int fd)
+{
+	int bytes = SYN_TRANSPORT_SOCKET_BYTES;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof(bytes)) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
 static int setup_handle(struct syn_transport *t, char *err, size_t err_len)
 {
 	int8_t channel = 0;
@@ -202,6 +224,7 @@ static int setup_handle(struct syn_transport *t, char *err, size_t err_len)
 	t->datafd = 0;
 	if (knet_handle_add_datafd(t->knet, &t->datafd, &channel) != 0)
 		return fail(err, err_len, "adding the data socket");
+	widen_datafd(t->datafd);
 	if (knet_handle_enable_filter(t->knet, t, filter) != 0)
 		return fail(err, err_len, "installing the packet filter");
 	if (knet_handle_pmtud_setfreq(t->knet, t->cfg.pmtud_interval_s ? t->cfg.pmtud_interval_s
@@ -356,6 +379,8 @@ void syn_transport_stats_write(struct syn_transport *t, struct syn_store *stats)
 	memset(&hs, 0, sizeof(hs));
 	if (knet_handle_get_stats(t->knet, &hs, sizeof(hs)) != 0)
 		return;
+	/* synod's own: packets the data socket refused (full or failing) */
+	put_u64(stats, "stats.membership.", "transport_send_failures", t->send_failures);
 #define H(f) put_u64(stats, "stats.knet.handle.", #f, hs.f)
 	H(tx_uncompressed_packets); H(tx_compressed_packets); H(tx_compressed_original_bytes);
 	H(tx_compressed_size_bytes); H(tx_compress_time_ave); H(tx_compress_time_min);

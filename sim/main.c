@@ -6,8 +6,11 @@
  *   synod-sim --soak SECONDS                     random seeds until time is up
  *   synod-sim --failover                         failover latency, 3 and 16 nodes
  *
- * --fault-ms and --quiet-ms change the scenario length.  The exit status
- * is 0 when every seed held every invariant, 1 otherwise.
+ * --fault-ms and --quiet-ms change the scenario length.  The seed also
+ * chooses the quorum option combination (seed modulo the number of
+ * combinations, details from the seed), printed with the result, so
+ * --seed N replays it.  The exit status is 0 when every seed held every
+ * invariant, 1 otherwise.
  */
 #include "sim.h"
 
@@ -42,15 +45,16 @@ static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converg
 	if (r.ok && max_converge && r.converge_ms > *max_converge)
 		*max_converge = r.converge_ms;
 	if (!r.ok)
-		printf("seed %" PRIu64 " FAILED (%u nodes): %s\n  replay: synod-sim --seed %" PRIu64
+		printf("seed %" PRIu64 " FAILED (%u nodes, %s): %s\n  replay: synod-sim --seed %" PRIu64
 		       "\n",
-		       o->seed, r.nodes, r.failure, o->seed);
+		       o->seed, r.nodes, r.quorum, r.failure, o->seed);
 	else if (report_ok)
 		printf("seed %" PRIu64 " ok: %u nodes, %" PRIu64 " events, %" PRIu64
 		       " views, %" PRIu64 "/%" PRIu64 " delivered/submitted, converged %" PRIu64
-		       " ms after faults stopped\n",
+		       " ms after faults stopped\n  %s; %" PRIu64 " quorum messages, %" PRIu64
+		       " quorate changes\n",
 		       o->seed, r.nodes, r.events, r.views, r.delivered, r.submitted,
-		       r.converge_ms);
+		       r.converge_ms, r.quorum, r.q_delivered, r.q_flips);
 	return r.ok ? 0 : 1;
 }
 

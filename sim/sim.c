@@ -12,6 +12,10 @@
  * 100..600 ms while nodes submit messages; then faults stop (links heal,
  * loss and duplication stop, crashed nodes restart, pauses end) and the
  * cluster must converge within the bound (L1 in check.c) and stay so.
+ * Each node also runs the quorum service (quorum_node.c); some quorum
+ * options restrict the faults to the model they promise safety under
+ * (docs/quorum.md), and the application leaves room in the send queue
+ * for the quorum's messages, as a daemon's queue is far from full.
  */
 #include "sim_int.h"
 
@@ -146,11 +150,31 @@ static void push_simple(struct sim_world *w, uint64_t t, uint8_t type, uint32_t 
 	push(w, ev);
 }
 
+void sim_schedule(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, uint64_t gen)
+{
+	struct sim_ev ev = {.t = t, .type = type, .node = node, .gen = gen};
+	push(w, ev);
+}
+
 /* ---- clocks and timers ----------------------------------------------- */
 
 static uint64_t local_now(const struct sim_node *nd)
 {
 	return nd->clock_off + nd->w->now * nd->rate_ppm / 1000000;
+}
+
+uint64_t sim_local_now(const struct sim_node *nd)
+{
+	return local_now(nd);
+}
+
+/* The first virtual instant at which nd's clock reads local_us or more. */
+uint64_t sim_global_at(const struct sim_node *nd, uint64_t local_us)
+{
+	uint64_t l = local_now(nd), now = nd->w->now;
+
+	return local_us <= l ? now
+			     : now + ((local_us - l) * 1000000 + nd->rate_ppm - 1) / nd->rate_ppm;
 }
 
 static void arm_timer(struct sim_node *nd)
@@ -161,13 +185,7 @@ static void arm_timer(struct sim_node *nd)
 	if (nd->core == NULL)
 		return;
 	d = syn_mem_next_deadline(nd->core);
-	if (d == SYN_MEM_NO_DEADLINE) {
-		t = SIM_NEVER;
-	} else {
-		uint64_t l = local_now(nd);
-		t = d <= l ? w->now
-			   : w->now + ((d - l) * 1000000 + nd->rate_ppm - 1) / nd->rate_ppm;
-	}
+	t = d == SYN_MEM_NO_DEADLINE ? SIM_NEVER : sim_global_at(nd, d);
 	if (t == nd->timer_at)
 		return;
 	nd->timer_at = t;
@@ -219,11 +237,13 @@ static void env_view(void *ctx, const struct syn_mem_view_event *ev)
 		  (unsigned long long)ev->ring.seq, ev->ring.rep, buf);
 	nd->w->r->views++;
 	sim_check_view(nd, ev);
+	sim_quorum_on_view(nd, ev);
 }
 
 static void env_deliver(void *ctx, const struct syn_mem_deliver_event *ev)
 {
 	sim_check_deliver(ctx, ev);
+	sim_quorum_on_deliver(ctx, ev);
 }
 
 static void env_log(void *ctx, int level, const char *line)
@@ -278,17 +298,24 @@ static void node_start(struct sim_node *nd)
 		return;
 	}
 	sim_trace(w, "n%u START epoch %u", nd->id, nd->epoch);
-	arm_timer(nd);
+	if (sim_quorum_start(nd) == 0)
+		arm_timer(nd);
 }
 
 static void node_crash(struct sim_node *nd)
 {
 	sim_trace(nd->w, "n%u CRASH", nd->id);
+	sim_quorum_stop(nd);
 	syn_mem_destroy(nd->core);
 	nd->core = NULL;
 	nd->timer_gen++;
 	nd->timer_at = SIM_NEVER;
 	nd->paused_until = 0;
+}
+
+void sim_node_crash(struct sim_node *nd)
+{
+	node_crash(nd);
 }
 
 /* ---- faults ---------------------------------------------------------- */
@@ -305,17 +332,25 @@ static void fault(struct sim_world *w)
 	uint32_t a = (uint32_t)sim_range(w, 1, w->n), b = (uint32_t)sim_range(w, 1, w->n);
 	struct sim_node *nd = &w->node[a];
 	uint64_t kind = sim_range(w, 0, 99);
+	bool may_cut = w->qcfg.partitions && (!w->qcfg.cut_when_settled || sim_quorum_settled(w));
 
 	if (kind < 20 && nd->core) {
+		/* with allow_downscale, some stops are clean: LEAVING first */
+		if (kind % 2 && w->now + 300000 < w->quiet_at && sim_quorum_leave(nd)) {
+			sim_schedule(w, w->now + sim_range(w, 0, 200) * 1000, SIM_EV_LEAVE_DONE, a,
+				     nd->epoch);
+			arm_timer(nd);
+			return;
+		}
 		node_crash(nd);
 		push_simple(w, w->now + sim_range(w, 100, 1500) * 1000, EV_RESTART, a);
-	} else if (kind < 35) {
+	} else if (kind < 35 && may_cut) {
 		uint64_t mask = sim_rand(w);
 		sim_trace(w, "PARTITION mask %llx", (unsigned long long)(mask & 0xffff));
 		for (uint32_t x = 1; x <= w->n; x++)
 			for (uint32_t y = 1; y <= w->n; y++)
 				w->link_up[x][y] = ((mask >> x) & 1) == ((mask >> y) & 1);
-	} else if (kind < 45 && a != b) {
+	} else if (kind < 45 && a != b && may_cut) {
 		sim_trace(w, "LINK n%u->n%u DOWN", a, b);
 		w->link_up[a][b] = false;
 	} else if (kind < 60) {
@@ -387,18 +422,26 @@ static void quiet(struct sim_world *w)
 static void submit(struct sim_node *nd)
 {
 	struct sim_world *w = nd->w;
-	uint8_t buf[128];
+	uint8_t buf[SIM_MAX_MSG];
 	uint64_t c = nd->msg_counter + 1;
-	size_t len = 16 + sim_range(w, 0, 100);
+	/* One message in eight is long enough to travel in many fragments. */
+	size_t len = 20 + sim_range(w, 0, sim_range(w, 0, 7) ? 100 : SIM_MAX_MSG - 20);
+	struct syn_mem_stats st;
 	int rc;
 
+	/* leave half the send queue to the quorum service: a view adds two messages */
+	syn_mem_get_stats(nd->core, &st);
+	if (st.send_queue_len >= w->cfg.send_queue_max / 2)
+		return;
 	for (int i = 0; i < 4; i++) {
 		buf[i] = (uint8_t)(nd->id >> (8 * i));
 		buf[4 + i] = (uint8_t)(nd->epoch >> (8 * i));
 	}
 	for (int i = 0; i < 8; i++)
 		buf[8 + i] = (uint8_t)(c >> (8 * i));
-	for (size_t i = 16; i < len; i++)
+	for (int i = 0; i < 4; i++)
+		buf[16 + i] = (uint8_t)(len >> (8 * i));
+	for (size_t i = 20; i < len; i++)
 		buf[i] = (uint8_t)(c + i);
 	w->in_core = true;
 	rc = syn_mem_submit(nd->core, local_now(nd), buf, len);
@@ -434,6 +477,7 @@ static void deliver_to_node(struct sim_world *w, struct sim_ev *ev)
 		syn_mem_receive(nd->core, local_now(nd), ev->src, ev->pkt, ev->len);
 	}
 	w->in_core = false;
+	sim_quorum_after_core(nd);
 	arm_timer(nd);
 }
 
@@ -442,7 +486,8 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 	struct sim_node *nd = &w->node[ev->node];
 
 	if (ev->node && nd->paused_until > ev->t &&
-	    (ev->type == EV_PACKET || ev->type == EV_TIMER || ev->type == EV_SUBMIT)) {
+	    (ev->type == EV_PACKET || ev->type == EV_TIMER || ev->type == EV_SUBMIT ||
+	     ev->type == SIM_EV_QTIMER)) {
 		struct sim_ev again = *ev;
 		again.t = nd->paused_until;
 		push(w, again);
@@ -468,6 +513,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 	case EV_SUBMIT:
 		if (nd->core && w->now + 50000 < w->quiet_at) {
 			submit(nd);
+			sim_quorum_after_core(nd);
 			arm_timer(nd);
 		}
 		if (w->now + 50000 < w->quiet_at)
@@ -480,17 +526,31 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 	case EV_QUIET:
 		quiet(w);
 		break;
+	case SIM_EV_QTIMER:
+		sim_quorum_timer(nd, ev->gen);
+		arm_timer(nd);
+		break;
+	case SIM_EV_LEAVE_DONE:
+		if (nd->core && nd->epoch == ev->gen) {
+			node_crash(nd);
+			push_simple(w, w->now + sim_range(w, 100, 1500) * 1000, EV_RESTART,
+				    ev->node);
+		}
+		break;
 	case EV_CHECK:
 		sim_check_converged(w, false);
+		sim_quorum_check_converged(w, false);
 		w->r->converge_ms =
 		    w->last_view_at > w->quiet_at ? (w->last_view_at - w->quiet_at) / 1000 : 0;
 		break;
 	case EV_END:
 		sim_check_converged(w, true);
+		sim_quorum_check_converged(w, true);
 		if (w->last_view_at > w->check_at)
 			sim_fail(w, "L1: view change after convergence");
 		break;
 	}
+	sim_quorum_check_step(w);
 }
 
 static void world_setup(struct sim_world *w)
@@ -531,8 +591,10 @@ static void world_free(struct sim_world *w)
 	for (size_t i = 0; i < w->n_heap; i++)
 		free(w->heap[i].pkt);
 	free(w->heap);
-	for (uint32_t i = 1; i <= w->n; i++)
+	for (uint32_t i = 1; i <= w->n; i++) {
+		sim_quorum_stop(&w->node[i]);
 		syn_mem_destroy(w->node[i].core);
+	}
 	sim_check_free(w);
 	free(w->trace);
 }
@@ -580,9 +642,13 @@ int syn_sim_run(const struct syn_sim_opts *o, struct syn_sim_result *r)
 	w->n = o->nodes ? o->nodes : (uint32_t)sim_range(w, 3, SIM_MAX_NODES);
 	if (w->n > SIM_MAX_NODES)
 		w->n = SIM_MAX_NODES;
+	sim_quorum_choose(w, o->seed, -1);
 	r->nodes = w->n;
+	sim_quorum_describe(&w->qcfg, w->n, r->quorum, sizeof(r->quorum));
 	syn_mem_config_init(&w->cfg);
 	w->cfg.send_queue_max = 64;
+	/* Small fragments, so that view changes often cut a message. */
+	w->cfg.frag_len = (uint32_t)sim_range(w, 24, 400);
 	if (o->trace || o->verbose) {
 		w->trace = calloc(SIM_TRACE_LINES, sizeof(*w->trace));
 		if (w->trace == NULL) {
@@ -679,6 +745,7 @@ int syn_sim_failover(uint64_t seed, uint32_t n, bool victim_leader, uint32_t pau
 	w->r = &r;
 	seed_rng(w, seed);
 	w->n = n > SIM_MAX_NODES ? SIM_MAX_NODES : n;
+	sim_quorum_choose(w, seed, 0);
 	syn_mem_config_init(&w->cfg);
 	w->now = 1000000;
 	heal(w);

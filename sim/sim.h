@@ -5,7 +5,10 @@
  * clock.  Everything random comes from one seeded generator, so a seed
  * replays exactly.  The invariants of docs/membership.md are checked after
  * every step; the first violation stops the run and is reported with the
- * seed and, when tracing, the last events that led to it.
+ * seed and, when tracing, the last events that led to it.  Every node also
+ * runs the votequorum core on its views and ordered broadcast, with an
+ * option combination drawn from the seed, and the quorum's promises
+ * (docs/quorum.md) are checked the same way.
  */
 #ifndef SYN_SIM_H
 #define SYN_SIM_H
@@ -33,6 +36,10 @@ struct syn_sim_result {
 	uint64_t delivered;
 	uint64_t submitted;
 	uint64_t converge_ms; /* from faults stopping to the final view */
+	char quorum[200];     /* the quorum option combination of the run */
+	uint64_t q_delivered; /* quorum messages delivered */
+	uint64_t q_flips;     /* quorate changes seen by the checker */
+	uint64_t fenced;      /* nodes fenced by a quorate partition */
 };
 
 void syn_sim_opts_init(struct syn_sim_opts *o, uint64_t seed);

@@ -6,11 +6,46 @@
 #define SYN_SIM_INT_H
 
 #include "membership.h"
+#include "quorum.h"
+#include "quorum_drive.h"
 #include "sim.h"
 
 #define SIM_MAX_NODES 16
+/* Longest message the simulated application submits (bytes). */
+#define SIM_MAX_MSG 1500
 #define SIM_NEVER UINT64_MAX
 #define SIM_TRACE_LINES 400
+/* First byte of a quorum message on the broadcast; app messages start with a node id. */
+#define SIM_QUORUM_TAG 0xa5
+
+/*
+ * The quorum option combination of a run, drawn from the seed, and which
+ * promises it makes (docs/quorum.md): Q1 no two quorate nodes in disjoint
+ * views, Q2 agreement once views converged, Q3 quorate once every node is
+ * back, W1 (two_node) quorate only after seeing the peer.
+ */
+struct sim_qcfg {
+	const char *name;
+	uint32_t votes[SIM_MAX_NODES + 1];
+	uint32_t expected_votes; /* 0: from the nodelist */
+	bool two_node, wfa_set, wfa, lms, atb, ad, evt;
+	uint32_t lms_window_ms;
+	char atb_node[96];
+	bool partitions;       /* faults may cut the network (else crashes, pauses, loss) */
+	bool cut_when_settled; /* ... only from one view every node agrees on */
+	bool check_split, check_agree, check_live, check_two_node;
+};
+
+/* A membership event waiting for the node's quorum service. */
+struct sim_qev {
+	struct sim_qev *next;
+	bool is_view;
+	struct syn_quorum_ring ring;
+	uint32_t sender;
+	size_t n; /* members, or message length */
+	uint32_t members[SIM_MAX_NODES];
+	uint8_t data[];
+};
 
 struct sim_world;
 
@@ -55,6 +90,16 @@ struct sim_node {
 	uint32_t last_from_epoch[SIM_MAX_NODES + 1];
 	uint8_t *any; /* any[c]: own message c delivered by some node */
 	uint64_t cap_any;
+	/* the node's quorum service (quorum_node.c) */
+	struct syn_quorum *q;
+	struct syn_quorum_drive qd;
+	bool q_attached; /* else its messages are delivered locally, as before attach */
+	bool q_draining;
+	struct sim_qev *qev_head, **qev_tail;
+	uint64_t qtimer_at, qtimer_gen;
+	uint32_t evt_barrier; /* persisted across restarts, like the state file */
+	bool saw_all;	      /* this incarnation's quorum had a view of every node */
+	bool q_quorate;	      /* as the checker last saw it */
 };
 
 struct sim_ev {
@@ -89,6 +134,9 @@ struct sim_world {
 	uint64_t last_view_at;
 	bool failed;
 	struct syn_mem_config cfg;
+	struct sim_qcfg qcfg;
+	bool q_dirty; /* a quorum core ran since the last check */
+	uint64_t qrng; /* the quorum options' own stream: the network's stays as it was */
 	/* checker */
 	struct sim_ring_rec *rings;
 	uint64_t n_rings, cap_rings;
@@ -112,5 +160,29 @@ void sim_check_view(struct sim_node *nd, const struct syn_mem_view_event *ev);
 void sim_check_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev);
 void sim_check_converged(struct sim_world *w, bool final);
 void sim_check_free(struct sim_world *w);
+
+/* sim.c, for quorum_node.c */
+uint64_t sim_local_now(const struct sim_node *nd);
+uint64_t sim_global_at(const struct sim_node *nd, uint64_t local_us);
+void sim_schedule(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, uint64_t gen);
+void sim_node_crash(struct sim_node *nd);
+enum { SIM_EV_QTIMER = 100, SIM_EV_LEAVE_DONE };
+
+/* quorum_node.c: the quorum service of each node, driven like the daemon's */
+/* mode < 0: drawn from the seed; may set w->n (two_node runs on two nodes) */
+void sim_quorum_choose(struct sim_world *w, uint64_t seed, int mode);
+int sim_quorum_start(struct sim_node *nd);
+void sim_quorum_stop(struct sim_node *nd);
+void sim_quorum_on_view(struct sim_node *nd, const struct syn_mem_view_event *ev);
+void sim_quorum_on_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev);
+void sim_quorum_after_core(struct sim_node *nd);
+void sim_quorum_timer(struct sim_node *nd, uint64_t gen);
+bool sim_quorum_leave(struct sim_node *nd);
+void sim_quorum_describe(const struct sim_qcfg *c, uint32_t n, char *buf, size_t len);
+
+/* quorum_check.c */
+void sim_quorum_check_step(struct sim_world *w);
+void sim_quorum_check_converged(struct sim_world *w, bool final);
+bool sim_quorum_settled(struct sim_world *w);
 
 #endif

@@ -35,7 +35,13 @@ struct net {
 	struct syn_mem_ring_id ring[MAXN + 1];
 	size_t members[MAXN + 1];
 	uint32_t delivered[MAXN + 1];
-	long fail_alloc_at; /* fail the Nth allocation from now, -1 never */
+	size_t last_len[MAXN + 1];	  /* length of the last message delivered */
+	uint64_t last_sum[MAXN + 1];	  /* and a hash of its bytes */
+	size_t want_len;		  /* a message to look for: its length, */
+	uint64_t want_sum;		  /* hash */
+	uint32_t got_want[MAXN + 1];	  /* and how often each node got it */
+	const struct syn_mem_config *cfg; /* NULL: defaults */
+	long fail_alloc_at;		  /* fail the Nth allocation from now, -1 never */
 	long n_alloc;
 	struct pkt last_join[MAXN + 1];
 };
@@ -91,8 +97,15 @@ static void t_view(void *ctx, const struct syn_mem_view_event *ev)
 static void t_deliver(void *ctx, const struct syn_mem_deliver_event *ev)
 {
 	struct node_ctx *c = ctx;
-	(void)ev;
-	c->net->delivered[c->id]++;
+	struct net *n = c->net;
+
+	n->delivered[c->id]++;
+	n->last_len[c->id] = ev->len;
+	n->last_sum[c->id] = 0;
+	for (size_t i = 0; i < ev->len; i++)
+		n->last_sum[c->id] = n->last_sum[c->id] * 31 + ((const uint8_t *)ev->data)[i];
+	if (n->want_len && ev->len == n->want_len && n->last_sum[c->id] == n->want_sum)
+		n->got_want[c->id]++;
 }
 
 static struct syn_mem_env env_for(struct net *n, uint32_t id)
@@ -108,17 +121,23 @@ static struct syn_mem_env env_for(struct net *n, uint32_t id)
 	return env;
 }
 
-static void net_init(struct net *n, uint32_t nodes)
+static void net_init_cfg(struct net *n, uint32_t nodes, const struct syn_mem_config *cfg)
 {
 	memset(n, 0, sizeof(*n));
+	n->cfg = cfg;
 	n->q = calloc(MAXQ, sizeof(*n->q));
 	assert_non_null(n->q);
 	n->now = 1000000;
 	n->fail_alloc_at = -1;
 	for (uint32_t i = 1; i <= nodes; i++) {
 		struct syn_mem_env env = env_for(n, i);
-		assert_int_equal(syn_mem_create(NULL, &env, i, 7, n->now, &n->m[i]), 0);
+		assert_int_equal(syn_mem_create(cfg, &env, i, 7, n->now, &n->m[i]), 0);
 	}
+}
+
+static void net_init(struct net *n, uint32_t nodes)
+{
+	net_init_cfg(n, nodes, NULL);
 }
 
 static void net_fini(struct net *n)
@@ -179,7 +198,14 @@ static void test_config_and_create_errors(void **state)
 	cfg.send_window = SYN_MEM_MAX_WINDOW + 1;
 	assert_int_equal(syn_mem_create(&cfg, NULL, 1, 1, 0, &m), -EINVAL);
 	syn_mem_config_init(&cfg);
-	cfg.max_msg_len = SYN_MEM_MAX_MSG_LEN + 1;
+	cfg.frag_len = SYN_MEM_MAX_MSG_LEN + 1;
+	assert_int_equal(syn_mem_create(&cfg, NULL, 1, 1, 0, &m), -EINVAL);
+	syn_mem_config_init(&cfg);
+	cfg.frag_len = 0;
+	assert_int_equal(syn_mem_create(&cfg, NULL, 1, 1, 0, &m), -EINVAL);
+	syn_mem_config_init(&cfg);
+	cfg.frag_len = 16;
+	cfg.max_msg_len = 16 * SYN_MEM_MAX_FRAGS + 1;
 	assert_int_equal(syn_mem_create(&cfg, NULL, 1, 1, 0, &m), -EINVAL);
 	assert_int_equal(syn_mem_create(NULL, NULL, 1, 1, 0, &m), 0);
 	syn_mem_destroy(m);
@@ -274,6 +300,42 @@ static void test_three_nodes_agree_then_fail(void **state)
 	net_fini(&n);
 }
 
+/* A message of 25 fragments reaches every member whole, as one delivery. */
+static void test_fragmented_message(void **state)
+{
+	struct syn_mem_config cfg;
+	static uint8_t big[2500];
+	uint64_t sum = 0;
+	struct net n;
+	(void)state;
+
+	syn_mem_config_init(&cfg);
+	cfg.frag_len = 100;
+	for (size_t i = 0; i < sizeof(big); i++) {
+		big[i] = (uint8_t)(i * 7 + i / 251);
+		sum = sum * 31 + big[i];
+	}
+	net_init_cfg(&n, 3, &cfg);
+	n.want_len = sizeof(big);
+	n.want_sum = sum;
+	net_run_ms(&n, 200);
+	assert_int_equal(syn_mem_submit(n.m[2], n.now, big, sizeof(big)), 0);
+	assert_int_equal(syn_mem_submit(n.m[3], n.now, "tail", 4), 0);
+	net_run_ms(&n, 200);
+	for (uint32_t i = 1; i <= 3; i++) {
+		struct syn_mem_stats st;
+
+		assert_int_equal(n.delivered[i], 2);
+		assert_int_equal(n.got_want[i], 1);
+		syn_mem_get_stats(n.m[i], &st);
+		assert_int_equal(st.send_queue_len, 0);
+	}
+	/* Node 3's short message went behind or ahead, the same on every node. */
+	assert_int_equal(n.last_len[1], n.last_len[2]);
+	assert_int_equal(n.last_len[1], n.last_len[3]);
+	net_fini(&n);
+}
+
 static void test_stale_join_ignored(void **state)
 {
 	struct net n;
@@ -346,10 +408,20 @@ static void test_wire_validation(void **state)
 	assert_int_equal(buf[1], 0x53);
 	assert_int_equal(buf[8], 5);
 	assert_int_equal(buf[24], 3);
-	len = syn_mem_wire_ordered(buf, s, &r, 1, 1, 0, 5, 1, "abc", 3);
+	len = syn_mem_wire_ordered(buf, s, &r, 1, 1, 0, 5, 1, 0, "abc", 3);
 	assert_int_equal(syn_mem_wire_decode(buf, len, 5, &p), 0);
 	assert_int_equal(p.len, 3);
+	assert_int_equal(p.frag, 0);
 	assert_memory_equal(p.data, "abc", 3);
+	len = syn_mem_wire_ordered(buf, s, &r, 1, 1, 0, 5, 1, syn_mem_frag_make(4, 3), "abc", 3);
+	assert_int_equal(syn_mem_wire_decode(buf, len, 5, &p), 0);
+	assert_int_equal(syn_mem_frag_count(p.frag), 4);
+	assert_int_equal(syn_mem_frag_index(p.frag), 3);
+	/* index beyond the count, or a "count" of one: rejected */
+	len = syn_mem_wire_ordered(buf, s, &r, 1, 1, 0, 5, 1, 4u << 16 | 4u, "abc", 3);
+	assert_int_equal(syn_mem_wire_decode(buf, len, 5, &p), -EBADMSG);
+	len = syn_mem_wire_ordered(buf, s, &r, 1, 1, 0, 5, 1, 1u << 16, "abc", 3);
+	assert_int_equal(syn_mem_wire_decode(buf, len, 5, &p), -EBADMSG);
 	assert_int_equal(syn_mem_wire_decode(NULL, 0, 5, &p), -EBADMSG);
 }
 
@@ -366,7 +438,7 @@ static void test_receive_enomem_keeps_state(void **state)
 	net_run_ms(&n, 200);
 	assert_int_equal(syn_mem_get_view(n.m[2], &ring, members, 2), 2);
 	/* An ORDERED for seq 2 (a gap) from the leader, with allocation failing. */
-	size_t len = syn_mem_wire_ordered(buf, s, &ring, 2, 9, 0, 1, 7, "zz", 2);
+	size_t len = syn_mem_wire_ordered(buf, s, &ring, 2, 9, 0, 1, 7, 0, "zz", 2);
 	n.fail_alloc_at = 0;
 	n.n_alloc = 0;
 	assert_int_equal(syn_mem_receive(n.m[2], n.now, 1, buf, len), -ENOMEM);
@@ -413,6 +485,7 @@ int main(void)
 	    cmocka_unit_test(test_singleton_view_and_delivery),
 	    cmocka_unit_test(test_submit_errors),
 	    cmocka_unit_test(test_three_nodes_agree_then_fail),
+	    cmocka_unit_test(test_fragmented_message),
 	    cmocka_unit_test(test_stale_join_ignored),
 	    cmocka_unit_test(test_garbled_packets_dropped),
 	    cmocka_unit_test(test_wire_validation),

@@ -1,0 +1,297 @@
+/*
+ * svc_bcast.c - the broadcast load service (svc_bcast.h).
+ *
+ * One run at a time per daemon.  FLOOD keeps the membership's send queue
+ * full: when syn_cluster_send() answers -EAGAIN the pump retries from a
+ * 1 ms timer.  SERIAL sends the next message from the delivery of the
+ * previous one.  Counters and latency samples live until RESET; the
+ * latency of a message is its own delivery time minus the send time it
+ * carries, both read from this daemon's monotonic clock.
+ */
+#include "svc_bcast.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <corosync/corotypes.h>
+#include <qb/qblog.h>
+#include <qb/qbutil.h>
+
+#include "proto/ipc_bcast.h"
+
+#define BCAST_MAX_SAMPLES (1u << 20)
+
+struct syn_svc_bcast {
+	qb_loop_t *loop;
+	struct syn_cluster *cluster;
+	uint32_t self;
+	qb_loop_timer_handle retry;
+	bool retry_armed;
+	/* the run */
+	bool running;
+	uint32_t mode;
+	uint32_t size;
+	uint64_t target; /* sent when the run ends */
+	unsigned char *msg;
+	/* counters */
+	uint64_t next_seq;
+	uint64_t sent;
+	uint64_t own_delivered;
+	uint64_t delivered;
+	uint64_t bytes;
+	uint64_t bad;
+	uint64_t first_send_us;
+	uint64_t last_own_us;
+	uint32_t *lat_us;
+	size_t n_lat;
+};
+
+static uint64_t now_us(void)
+{
+	return qb_util_nano_current_get() / 1000;
+}
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void pump(struct syn_svc_bcast *svc);
+
+static void retry_timer(void *data)
+{
+	struct syn_svc_bcast *svc = data;
+
+	svc->retry_armed = false;
+	pump(svc);
+}
+
+/* Queue messages until the run's target or a full queue. */
+static void pump(struct syn_svc_bcast *svc)
+{
+	while (svc->running && svc->sent < svc->target) {
+		uint64_t seq = svc->next_seq;
+		int rc;
+
+		if (svc->mode == SYN_BCAST_SERIAL && svc->sent > svc->own_delivered)
+			return; /* one in flight: the delivery calls us again */
+		put_le(svc->msg, svc->self, 4);
+		put_le(svc->msg + 4, 0, 4);
+		put_le(svc->msg + 8, seq, 8);
+		put_le(svc->msg + 16, now_us(), 8);
+		for (uint32_t i = SYN_BCAST_MIN_SIZE; i < svc->size; i++)
+			svc->msg[i] = (unsigned char)(seq * 131 + i);
+		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_BENCH, svc->msg, svc->size);
+		if (rc == -EAGAIN) {
+			if (!svc->retry_armed &&
+			    qb_loop_timer_add(svc->loop, QB_LOOP_LOW, 1000000, svc, retry_timer,
+					      &svc->retry) == 0)
+				svc->retry_armed = true;
+			return;
+		}
+		if (rc != 0) {
+			qb_log(LOG_WARNING, "bcast: run stopped: %s", strerror(-rc));
+			svc->running = false;
+			return;
+		}
+		if (svc->sent == 0 || svc->first_send_us == 0)
+			svc->first_send_us = now_us();
+		svc->next_seq++;
+		svc->sent++;
+	}
+	if (svc->sent >= svc->target)
+		svc->running = false;
+}
+
+static bool content_ok(uint32_t sender, const unsigned char *d, size_t len)
+{
+	uint64_t seq;
+
+	if (len < SYN_BCAST_MIN_SIZE || get_le(d, 4) != sender || get_le(d + 4, 4) != 0)
+		return false;
+	seq = get_le(d + 8, 8);
+	for (size_t i = SYN_BCAST_MIN_SIZE; i < len; i++)
+		if (d[i] != (unsigned char)(seq * 131 + i))
+			return false;
+	return true;
+}
+
+static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
+{
+	struct syn_svc_bcast *svc = ctx;
+	const unsigned char *d = data;
+
+	if (!content_ok(sender, d, len)) {
+		svc->bad++;
+		return;
+	}
+	svc->delivered++;
+	svc->bytes += len;
+	if (sender != svc->self)
+		return;
+	uint64_t now = now_us(), sent_us = get_le(d + 16, 8);
+	svc->own_delivered++;
+	svc->last_own_us = now;
+	if (svc->n_lat < BCAST_MAX_SAMPLES && svc->lat_us && now >= sent_us)
+		svc->lat_us[svc->n_lat++] = (uint32_t)(now - sent_us);
+	if (svc->mode == SYN_BCAST_SERIAL)
+		pump(svc);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void fill_latency(const struct syn_svc_bcast *svc, struct syn_bcast_res_stats *res)
+{
+	uint32_t *sorted;
+
+	if (svc->n_lat == 0)
+		return;
+	sorted = malloc(svc->n_lat * sizeof(*sorted));
+	if (sorted == NULL)
+		return;
+	memcpy(sorted, svc->lat_us, svc->n_lat * sizeof(*sorted));
+	qsort(sorted, svc->n_lat, sizeof(*sorted), cmp_u32);
+	res->lat_p50_us = sorted[svc->n_lat / 2];
+	res->lat_p99_us = sorted[svc->n_lat * 99 / 100];
+	res->lat_max_us = sorted[svc->n_lat - 1];
+	free(sorted);
+}
+
+static void reset(struct syn_svc_bcast *svc)
+{
+	svc->running = false;
+	svc->sent = svc->own_delivered = svc->delivered = svc->bytes = svc->bad = 0;
+	svc->first_send_us = svc->last_own_us = 0;
+	svc->n_lat = 0;
+	svc->target = 0;
+}
+
+static int start(struct syn_svc_bcast *svc, const struct syn_bcast_req_start *req)
+{
+	unsigned char *msg;
+
+	if (svc->running)
+		return CS_ERR_TRY_AGAIN;
+	if (req->size < SYN_BCAST_MIN_SIZE || req->size > SYN_BCAST_MAX_SIZE || req->count == 0 ||
+	    req->count > SYN_BCAST_MAX_COUNT ||
+	    (req->mode != SYN_BCAST_FLOOD && req->mode != SYN_BCAST_SERIAL))
+		return CS_ERR_INVALID_PARAM;
+	if (svc->lat_us == NULL) {
+		svc->lat_us = malloc(BCAST_MAX_SAMPLES * sizeof(*svc->lat_us));
+		if (svc->lat_us == NULL)
+			return CS_ERR_NO_MEMORY;
+	}
+	msg = realloc(svc->msg, req->size);
+	if (msg == NULL)
+		return CS_ERR_NO_MEMORY;
+	svc->msg = msg;
+	svc->size = req->size;
+	svc->mode = req->mode;
+	/* Counters keep running across STARTs; the send window restarts. */
+	svc->target = svc->sent + req->count;
+	svc->first_send_us = 0;
+	svc->running = true;
+	qb_log(LOG_INFO, "bcast: %u messages of %u bytes (%s)", req->count, req->size,
+	       req->mode == SYN_BCAST_SERIAL ? "serial" : "flood");
+	pump(svc);
+	return CS_OK;
+}
+
+static void request(void *svc_ptr, struct syn_conn *conn, void *priv, int32_t id, const void *msg,
+		    size_t len)
+{
+	struct syn_svc_bcast *svc = svc_ptr;
+	(void)priv;
+	(void)len;
+
+	switch (id) {
+	case SYN_BCAST_REQ_START:
+		syn_conn_respond_error(conn, id, start(svc, msg));
+		return;
+	case SYN_BCAST_REQ_STATS: {
+		struct syn_bcast_res_stats res;
+
+		memset(&res, 0, sizeof(res));
+		res.header.id = id;
+		res.header.size = sizeof(res);
+		res.header.error = CS_OK;
+		res.sent = svc->sent;
+		res.own_delivered = svc->own_delivered;
+		res.delivered = svc->delivered;
+		res.bytes = svc->bytes;
+		res.bad = svc->bad;
+		res.first_send_us = svc->first_send_us;
+		res.last_own_us = svc->last_own_us;
+		fill_latency(svc, &res);
+		syn_conn_respond(conn, &res, sizeof(res));
+		return;
+	}
+	default:
+		reset(svc);
+		syn_conn_respond_error(conn, id, CS_OK);
+		return;
+	}
+}
+
+static const size_t min_request_size[SYN_BCAST_REQ_COUNT] = {
+    [SYN_BCAST_REQ_START] = sizeof(struct syn_bcast_req_start),
+    [SYN_BCAST_REQ_STATS] = sizeof(struct qb_ipc_request_header),
+    [SYN_BCAST_REQ_RESET] = sizeof(struct qb_ipc_request_header),
+};
+
+static const struct syn_service_def bcast_def = {
+    .name = "synod_bcast",
+    .id = SYN_BCAST_SERVICE_ID,
+    .n_requests = SYN_BCAST_REQ_COUNT,
+    .min_request_size = min_request_size,
+    .request = request,
+};
+
+const struct syn_service_def *syn_svc_bcast_def(void)
+{
+	return &bcast_def;
+}
+
+struct syn_svc_bcast *syn_svc_bcast_create(qb_loop_t *loop, struct syn_cluster *cluster)
+{
+	struct syn_svc_bcast *svc = calloc(1, sizeof(*svc));
+
+	if (svc == NULL)
+		return NULL;
+	svc->loop = loop;
+	svc->cluster = cluster;
+	svc->self = syn_cluster_local_nodeid(cluster);
+	svc->next_seq = 1;
+	if (syn_cluster_set_handler(cluster, SYN_CLUSTER_MSG_BENCH, on_message, svc) != 0) {
+		free(svc);
+		return NULL;
+	}
+	return svc;
+}
+
+void syn_svc_bcast_destroy(struct syn_svc_bcast *svc)
+{
+	if (svc == NULL)
+		return;
+	if (svc->retry_armed)
+		qb_loop_timer_del(svc->loop, svc->retry);
+	syn_cluster_set_handler(svc->cluster, SYN_CLUSTER_MSG_BENCH, NULL, NULL);
+	free(svc->lat_us);
+	free(svc->msg);
+	free(svc);
+}
