@@ -27,6 +27,7 @@ TOOL=$BUILD/tools/synod-cmmtool
 CLIENT=${CMM_CLIENT:-$BUILD/tests/cluster/cmm_client}
 CHECK=$here/cmm_check.py
 fails=0
+MASTER=2 VICE=1 # the roles from the switchover on (T07 moves them back and forth)
 declare -a WPID=() CPID=()
 declare -A CFD=() WFROM=() WNODE=() WKINDS=() STEPMARK=()
 
@@ -440,7 +441,16 @@ step # heal: 2 is master again (latest epoch, last role master), 1 vice.
 cl_bridge br0 1 2
 view_all
 wait_master 3 2 10
-expect_roles no-quorum-heal 3 "M=2 V=1 IN=1,2,3,4,5"
+# 2 is master again, 1 vice (the reference's result).  With an
+# intermediate primary view that holds 1 but not 2 (e.g. {1,3,4,5}), 1 is
+# elected there and stays master (no pre-emption): also right, and what
+# follows uses whichever the cluster chose.
+if [ "$(roles 3)" = "M=1 V=2 IN=1,2,3,4,5" ] && why=$(intermediate 3); then
+	pass "no-quorum-heal node 3 roles M=1 V=2 IN=1,2,3,4,5 (intermediate views, $why)"
+	MASTER=1 VICE=2
+else
+	expect_roles no-quorum-heal 3 "M=2 V=1 IN=1,2,3,4,5"
+fi
 expect no-quorum-heal A3 "ME(2) VE(1)"
 expect no-quorum-heal R3 "ME(2) VE(1)"
 expect no-quorum-heal A1 "L(1) L(2) ME(2) VE(1) VAL(2)"
@@ -450,18 +460,18 @@ step # T23: cmm_config_reload distributes the master's node table.
 write_conf 1 6
 reload_all
 expect_tool reload 3 2 "CMM_EPERM" reload
-expect_tool reload 2 0 "" reload
+expect_tool reload "$MASTER" 0 "" reload
 for i in 1 2 3 4 5; do
 	expect_tool reload "$i" 0 "OUT_OF_CLUSTER" potential 6
 	expect_tool reload "$i" 2 "CMM_ESRCH" info 6
 done
 write_conf 1 6 yes # an attribute of an existing node changes: refused
 reload_all
-expect_tool reload-attr 2 2 "CMM_EINVAL" reload
+expect_tool reload-attr "$MASTER" 2 "CMM_EINVAL" reload
 expect_tool reload-attr 4 0 '"eligible":false' --json potential 3
 write_conf 1 # node 6 (powered off) removed again
 reload_all
-expect_tool reload-remove 2 0 "" reload
+expect_tool reload-remove "$MASTER" 0 "" reload
 for i in 1 3 5; do expect_tool reload-remove "$i" 2 "CMM_ESRCH" potential 6; done
 expect reload A3 ""
 expect reload A1 ""
@@ -475,7 +485,7 @@ cl_wait_view "1 2 4 5" 20 1 2 4 5 >/dev/null
 expect_client T27 X28 dispatch "dispatch CMM_EBADF"
 cl_start 3
 view_all
-expect_roles T27 3 "M=2 V=1 IN=1,2,3,4,5"
+expect_roles T27 3 "M=$MASTER V=$VICE IN=1,2,3,4,5"
 expect T27 A4 "L(3) J(3)"
 inc3b=$(tool 4 --json info 3 | sed -n 's/.*"incarnation":\([0-9]*\).*/\1/p')
 [ "${inc3b:-0}" -gt "${inc3:-0}" ] && pass "T27 incarnation of 3: $inc3 -> $inc3b" ||
@@ -507,7 +517,7 @@ cl_wait_view "3 4 5" 20 3 4 5 >/dev/null
 sleep 3
 expect votes-partition B1 "L(3) L(4) L(5)"
 expect votes-partition B3 "STALE(0)"
-expect_roles votes-partition 1 "M=2 V=1 IN=1,2"
+expect_roles votes-partition 1 "M=$MASTER V=$VICE IN=1,2"
 expect_tool votes-partition 3 0 '"stale":true' --json members
 grep -q "cmm: view [0-9]* members 3,4,5 is not quorate" "$CL_DIR/node3.log" &&
 	pass "votes-partition: {3,4,5} not quorate for CMM" ||
@@ -516,9 +526,9 @@ grep -q "cmm: view [0-9]* members 3,4,5 is not quorate" "$CL_DIR/node3.log" &&
 step
 cl_bridge br0 3 4 5
 view_all
-expect_roles votes-heal 3 "M=2 V=1 IN=1,2,3,4,5"
+expect_roles votes-heal 3 "M=$MASTER V=$VICE IN=1,2,3,4,5"
 expect votes-heal B1 "J(3) J(4) J(5)"
-expect votes-heal B3 "L(3) L(4) L(5) J(3) J(4) J(5) VAL(2)"
+expect votes-heal B3 "L(3) L(4) L(5) J(3) J(4) J(5) VAL($MASTER)"
 check_streams B1 B3
 check_states 1 2 3 4 5
 
