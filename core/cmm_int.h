@@ -25,6 +25,14 @@
  *
  * REQUEST (type 2): type(1)=2 version(1)=1 op(1) reserved(1) ring_seq(8)
  *   req_id(4) target(4) arg(4, signed) = 24 bytes.
+ *
+ * TABLE (type 3, the RELOAD request with the master's node table):
+ *   type(1)=3 version(1)=1 reserved(2) ring_seq(8) req_id(4) n(4), then
+ *   5*n entries: nodeid(4) flags(1: 1 eligible, 2 frozen, 4 excluded,
+ *   8 disqualified, 16 synchro needed) = 20 + 5*n bytes.
+ *
+ * VERDICT (type 4, cmm_verdict.h): type(1)=4 version(1)=1 quorate(1)
+ *   reserved(1) ring_seq(8) = 12 bytes.
  */
 #ifndef SYN_CORE_CMM_INT_H
 #define SYN_CORE_CMM_INT_H
@@ -37,6 +45,8 @@
 #define SYN_CMM_SYNC_HDR 60
 #define SYN_CMM_SYNC_ENTRY 10
 #define SYN_CMM_REQ_LEN 24
+#define SYN_CMM_TABLE_HDR 20
+#define SYN_CMM_TABLE_ENTRY 5
 
 /* What the sync phase knows of one member of the current view. */
 struct syn_cmm_member {
@@ -80,6 +90,7 @@ struct syn_cmm {
 	bool quorate;
 	bool syncing;
 	bool non_primary; /* in a non-quorate view after having a cluster */
+	bool skipped;     /* a view went by undecided since the last install */
 	bool stale_signalled;
 	bool inv_signalled;
 	size_t n_members;
@@ -87,10 +98,19 @@ struct syn_cmm {
 	struct syn_cmm_member members[SYN_CMM_NODES_MAX];
 	uint32_t masters_active[SYN_CMM_NODES_MAX];
 	size_t n_masters_active;
+	struct syn_cmm_node_conf table_in[SYN_CMM_NODES_MAX]; /* a decoded TABLE */
 };
 
 int syn_cmm_sync_encode(const struct syn_cmm *c, void *msg, size_t cap, size_t *len);
 int syn_cmm_sync_decode(const void *msg, size_t len, struct syn_cmm_sync_msg *out);
 int syn_cmm_req_decode(const void *msg, size_t len, struct syn_cmm_req_msg *out);
+/* A TABLE message: header into *out, entries into table (capacity SYN_CMM_NODES_MAX). */
+int syn_cmm_table_decode(const void *msg, size_t len, struct syn_cmm_req_msg *out,
+			 struct syn_cmm_node_conf *table, size_t *n);
+/* cmm_table.c: apply a delivered TABLE message (reference 5.4, reload). */
+int syn_cmm_table_apply(struct syn_cmm *c, uint32_t sender, const struct syn_cmm_node_conf *table,
+			size_t n);
+int syn_cmm_table_check(const struct syn_cmm_node_conf *table, size_t n, uint32_t self);
+void syn_cmm_table_sort(struct syn_cmm_node_conf *t, size_t n);
 
 #endif /* SYN_CORE_CMM_INT_H */

@@ -337,6 +337,7 @@ static void install(struct syn_cmm *c, struct syn_cmm_state *next)
 	c->stale_signalled = false;
 	c->inv_signalled = false;
 	c->non_primary = false;
+	c->skipped = false;
 }
 
 /* ---- views and sync ------------------------------------------------- */
@@ -634,6 +635,7 @@ static int apply_request(struct syn_cmm *c, uint32_t sender, const struct syn_cm
 	case SYN_CMM_OP_SEIZE:
 		return req_seize(c, sender);
 	case SYN_CMM_OP_RELOAD:
+		/* A reload without a table (the TABLE message carries one). */
 		return sender == c->primary->master ? 0 : -EPERM;
 	default:
 		return -EINVAL;
@@ -655,6 +657,23 @@ static int deliver_request(struct syn_cmm *c, uint32_t sender, const void *msg, 
 	return 0;
 }
 
+/* RELOAD carries the master's table; same ring and permission rules as a request. */
+static int deliver_table(struct syn_cmm *c, uint32_t sender, const void *msg, size_t len)
+{
+	struct syn_cmm_req_msg r;
+	size_t n;
+	int rc = syn_cmm_table_decode(msg, len, &r, c->table_in, &n);
+
+	if (rc != 0)
+		return rc;
+	if (r.ring_seq != c->ring_seq || c->syncing || !member_find(c, sender))
+		rc = -EAGAIN;
+	else
+		rc = syn_cmm_table_apply(c, sender, c->table_in, n);
+	c->env.request_done(c->env.ctx, sender, r.req_id, rc);
+	return 0;
+}
+
 int syn_cmm_deliver(struct syn_cmm *c, uint32_t sender, const void *msg, size_t len)
 {
 	const uint8_t *b = msg;
@@ -665,7 +684,14 @@ int syn_cmm_deliver(struct syn_cmm *c, uint32_t sender, const void *msg, size_t 
 		return deliver_sync(c, sender, msg, len);
 	if (b[0] == SYN_CMM_MSG_REQUEST)
 		return deliver_request(c, sender, msg, len);
+	if (b[0] == SYN_CMM_MSG_TABLE)
+		return deliver_table(c, sender, msg, len);
 	return -EBADMSG;
+}
+
+void syn_cmm_view_skipped(struct syn_cmm *c)
+{
+	c->skipped = true;
 }
 
 void syn_cmm_stale_expired(struct syn_cmm *c)
@@ -678,42 +704,13 @@ void syn_cmm_stale_expired(struct syn_cmm *c)
 
 /* ---- life cycle and queries ------------------------------------------ */
 
-static int check_table(const struct syn_cmm_node_conf *table, size_t n, uint32_t self)
-{
-	bool found = false;
-
-	if (n == 0 || n > SYN_CMM_NODES_MAX)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (table[i].nodeid == 0 || table[i].nodeid == UINT32_MAX)
-			return -EINVAL;
-		for (size_t j = i + 1; j < n; j++)
-			if (table[j].nodeid == table[i].nodeid)
-				return -EINVAL;
-		found |= table[i].nodeid == self;
-	}
-	return found ? 0 : -EINVAL;
-}
-
-static void sort_table(struct syn_cmm_node_conf *t, size_t n)
-{
-	for (size_t i = 1; i < n; i++) {
-		struct syn_cmm_node_conf x = t[i];
-		size_t j = i;
-
-		for (; j > 0 && t[j - 1].nodeid > x.nodeid; j--)
-			t[j] = t[j - 1];
-		t[j] = x;
-	}
-}
-
 int syn_cmm_create(const struct syn_cmm_env *env, uint32_t self,
 		   const struct syn_cmm_node_conf *table, size_t n,
 		   const struct syn_cmm_record *rec, struct syn_cmm **out)
 {
 	struct syn_cmm *c;
 	struct syn_cmm_state **st[5];
-	int rc = check_table(table, n, self);
+	int rc = syn_cmm_table_check(table, n, self);
 
 	if (rc != 0)
 		return rc;
@@ -733,7 +730,7 @@ int syn_cmm_create(const struct syn_cmm_env *env, uint32_t self,
 	c->self = self;
 	c->n_table = n;
 	memcpy(c->table, table, n * sizeof(*table));
-	sort_table(c->table, n);
+	syn_cmm_table_sort(c->table, n);
 	if (rec && rec->valid)
 		c->rec = *rec;
 	c->fresh = true;

@@ -31,6 +31,8 @@
 #include <stdint.h>
 
 #define SYN_CMM_NODES_MAX 1024
+/* First byte of a RELOAD request carrying a node table (layout in cmm_int.h). */
+#define SYN_CMM_MSG_TABLE 3
 /* Largest message syn_cmm produces (a SYNC with a full table). */
 #define SYN_CMM_MSG_MAX (64 + 10 * SYN_CMM_NODES_MAX)
 
@@ -127,6 +129,8 @@ struct syn_cmm_env {
 	void (*request_done)(void *ctx, uint32_t sender, uint32_t req_id, int result);
 	/* A sync phase ended (the state is installed); may be NULL. */
 	void (*settled)(void *ctx);
+	/* A RELOAD replaced the node table (on every member); may be NULL. */
+	void (*table_changed)(void *ctx);
 };
 
 struct syn_cmm;
@@ -155,6 +159,24 @@ int syn_cmm_deliver(struct syn_cmm *c, uint32_t sender, const void *msg, size_t 
 /* Encode a request of this node; *len gets its size. */
 int syn_cmm_request_encode(const struct syn_cmm *c, enum syn_cmm_op op, uint32_t req_id,
 			   uint32_t target, int32_t arg, void *msg, size_t cap, size_t *len);
+/*
+ * Encode this node's RELOAD request carrying a new node table (n entries,
+ * any order); applied in agreed order by syn_cmm_deliver, result through
+ * env.request_done: 0, -EPERM (not the master), -EINVAL (see cmm_table.c).
+ */
+int syn_cmm_reload_encode(const struct syn_cmm *c, uint32_t req_id,
+			  const struct syn_cmm_node_conf *table, size_t n, void *msg, size_t cap,
+			  size_t *len);
+/*
+ * An agreed view went by before the caller could tell whether it was
+ * quorate (its flag is agreed through messages, cmm_verdict.h).  Nothing
+ * changes for local clients, but until the next primary state is
+ * installed this node no longer claims in its SYNC that it holds the
+ * master role: it cannot know whether it was master of a primary
+ * partition through that view, and a false claim would be reported as a
+ * split brain at the next merge.
+ */
+void syn_cmm_view_skipped(struct syn_cmm *c);
 /* The stale timeout expired: STALE(0) once per episode. */
 void syn_cmm_stale_expired(struct syn_cmm *c);
 

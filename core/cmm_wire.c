@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmm_int.h"
+#include "cmm_verdict.h"
 
 static void put8(uint8_t *p, uint8_t v)
 {
@@ -43,10 +44,14 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-/* True when this node holds the master role in its local state. */
+/*
+ * True when this node has held the master role in a primary state up to
+ * this view: not after a non-quorate view, nor after a view whose flag was
+ * never agreed (syn_cmm_view_skipped).
+ */
 static bool holds_master(const struct syn_cmm *c)
 {
-	return c->local->valid && c->local->master == c->self && !c->non_primary;
+	return c->local->valid && c->local->master == c->self && !c->non_primary && !c->skipped;
 }
 
 int syn_cmm_sync_encode(const struct syn_cmm *c, void *msg, size_t cap, size_t *len)
@@ -170,5 +175,92 @@ int syn_cmm_req_decode(const void *msg, size_t len, struct syn_cmm_req_msg *out)
 	out->req_id = get32(b + 12);
 	out->target = get32(b + 16);
 	out->arg = (int32_t)get32(b + 20);
+	return 0;
+}
+
+int syn_cmm_reload_encode(const struct syn_cmm *c, uint32_t req_id,
+			  const struct syn_cmm_node_conf *table, size_t n, void *msg, size_t cap,
+			  size_t *len)
+{
+	size_t need = SYN_CMM_TABLE_HDR + SYN_CMM_TABLE_ENTRY * n;
+	uint8_t *b = msg;
+
+	if (n > SYN_CMM_NODES_MAX)
+		return -EINVAL;
+	if (cap < need)
+		return -ENOBUFS;
+	memset(b, 0, need);
+	put8(b, SYN_CMM_MSG_TABLE);
+	put8(b + 1, SYN_CMM_WIRE_VERSION);
+	put64(b + 4, c->ring_seq);
+	put32(b + 12, req_id);
+	put32(b + 16, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *e = b + SYN_CMM_TABLE_HDR + SYN_CMM_TABLE_ENTRY * i;
+
+		put32(e, table[i].nodeid);
+		put8(e + 4, (uint8_t)((table[i].eligible ? 1 : 0) | (table[i].frozen ? 2 : 0) |
+				      (table[i].excluded ? 4 : 0) | (table[i].disqualified ? 8 : 0) |
+				      (table[i].synchro_needed ? 16 : 0)));
+	}
+	*len = need;
+	return 0;
+}
+
+int syn_cmm_table_decode(const void *msg, size_t len, struct syn_cmm_req_msg *out,
+			 struct syn_cmm_node_conf *table, size_t *n)
+{
+	const uint8_t *b = msg;
+	size_t count;
+
+	if (len < SYN_CMM_TABLE_HDR || b[0] != SYN_CMM_MSG_TABLE || b[1] != SYN_CMM_WIRE_VERSION)
+		return -EBADMSG;
+	count = get32(b + 16);
+	if (count > SYN_CMM_NODES_MAX || len != SYN_CMM_TABLE_HDR + SYN_CMM_TABLE_ENTRY * count)
+		return -EBADMSG;
+	memset(out, 0, sizeof(*out));
+	out->op = SYN_CMM_OP_RELOAD;
+	out->ring_seq = get64(b + 4);
+	out->req_id = get32(b + 12);
+	for (size_t i = 0; i < count; i++) {
+		const uint8_t *e = b + SYN_CMM_TABLE_HDR + SYN_CMM_TABLE_ENTRY * i;
+
+		if (e[4] & ~31u)
+			return -EBADMSG;
+		table[i] = (struct syn_cmm_node_conf){.nodeid = get32(e),
+						      .eligible = e[4] & 1,
+						      .frozen = e[4] & 2,
+						      .excluded = e[4] & 4,
+						      .disqualified = e[4] & 8,
+						      .synchro_needed = e[4] & 16};
+	}
+	*n = count;
+	return 0;
+}
+
+int syn_cmm_verdict_encode(uint64_t ring_seq, bool quorate, void *msg, size_t cap, size_t *len)
+{
+	uint8_t *b = msg;
+
+	if (cap < SYN_CMM_VERDICT_LEN)
+		return -ENOBUFS;
+	memset(b, 0, SYN_CMM_VERDICT_LEN);
+	put8(b, SYN_CMM_MSG_VERDICT);
+	put8(b + 1, SYN_CMM_WIRE_VERSION);
+	put8(b + 2, quorate ? 1 : 0);
+	put64(b + 4, ring_seq);
+	*len = SYN_CMM_VERDICT_LEN;
+	return 0;
+}
+
+int syn_cmm_verdict_decode(const void *msg, size_t len, uint64_t *ring_seq, bool *quorate)
+{
+	const uint8_t *b = msg;
+
+	if (len != SYN_CMM_VERDICT_LEN || b[0] != SYN_CMM_MSG_VERDICT ||
+	    b[1] != SYN_CMM_WIRE_VERSION || b[2] > 1)
+		return -EBADMSG;
+	*ring_seq = get64(b + 4);
+	*quorate = b[2] == 1;
 	return 0;
 }

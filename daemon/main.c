@@ -247,17 +247,14 @@ static int add_service(struct daemon *d, const struct syn_service_def *def, void
 
 /* Start every service; returns an exit code. */
 /*
- * The CMM service follows each agreed view with a quorate flag that every
- * member computes alike from the view alone: a strict majority of the
- * nodelist.  (votequorum's verdict arrives at different moments on
- * different nodes, which would let members elect from different inputs;
- * feeding it through the ordered broadcast is future work.)
+ * The CMM service sees every agreed view, and votequorum's verdicts for
+ * them: it agrees on the flag through its own ordered messages.
  */
 static void cmm_view(void *ctx, const struct syn_cluster_view *view)
 {
 	struct daemon *d = ctx;
 
-	syn_svc_cmm_view(d->cmm, view, syn_svc_cmm_interim_quorate(d->cmm, view));
+	syn_svc_cmm_view(d->cmm, view);
 }
 
 static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view)
@@ -265,6 +262,8 @@ static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view
 	struct daemon *d = ctx;
 
 	syn_svc_quorum_provider_report(d->quorum, quorate, view);
+	if (d->cmm)
+		syn_svc_cmm_quorum_report(d->cmm, quorate, view->ring_seq);
 }
 
 static int start_cmm(struct daemon *d)
@@ -272,7 +271,7 @@ static int start_cmm(struct daemon *d)
 	struct syn_cluster_view view;
 	int rc;
 
-	d->cmm = syn_svc_cmm_create(d->loop, d->icmap, d->cluster);
+	d->cmm = syn_svc_cmm_create(d->loop, d->icmap, d->cluster, d->votequorum != NULL);
 	if (!d->cmm)
 		return -EINVAL;
 	rc = syn_ipc_service_add(d->ipc, syn_svc_cmm_def(), d->cmm);

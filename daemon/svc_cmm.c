@@ -4,9 +4,13 @@
  * (core/cmm_roles.h), notifications queued to subscribed connections,
  * and the stale timer.
  *
- * A modifying request becomes an ordered REQUEST message; the client gets
- * its answer when the message is applied here (the same point of the
- * total order on every node).  A request that reaches the order during a
+ * A view reaches the role logic once its quorate flag is agreed: every
+ * member broadcasts votequorum's verdict for the ring and the flag is
+ * decided from those messages in total order (core/cmm_verdict.h).
+ * A modifying request becomes an ordered REQUEST message (a reload, a
+ * TABLE message with this node's node table); the client gets its answer
+ * when the message is applied here (the same point of the total order on
+ * every node).  A request that reaches the order during a
  * sync phase is sent again once the phase ends.  Queries are answered
  * from the local state at once.  Notifications go to every connection
  * that sent SUBSCRIBE, in generation order; a client that does not read
@@ -138,16 +142,59 @@ static void pending_unlink(struct syn_svc_cmm *svc, struct cmm_pending *p)
 	free(p);
 }
 
+/*
+ * RELOAD carries the node table as this node's configuration has it now.
+ * A table that cannot be read or changes the domain id is refused here on
+ * the master; elsewhere the current table goes out and the ordered check
+ * answers EPERM, as for any request from a node that is not the master.
+ */
+static int reload_encode(struct syn_svc_cmm *svc, const struct cmm_pending *p, size_t *len)
+{
+	struct syn_svc_cmm_node *nodes = malloc(SYN_CMM_NODES_MAX * sizeof(*nodes));
+	struct syn_cmm_node_conf *table = malloc(SYN_CMM_NODES_MAX * sizeof(*table));
+	const struct syn_cmm_state *st = syn_cmm_local(svc->core);
+	size_t n = 0;
+	uint32_t domain = 0;
+	int rc = -ENOMEM;
+
+	if (!nodes || !table)
+		goto out_free;
+	rc = syn_svc_cmm_table_load(svc->icmap, nodes, &n, &domain);
+	if (rc != 0 || domain != svc->domain_id) {
+		if (st->valid && st->master == svc->self) {
+			rc = -EINVAL;
+			goto out_free;
+		}
+		memcpy(nodes, svc->nodes, svc->n_nodes * sizeof(*nodes));
+		n = svc->n_nodes;
+	}
+	for (size_t i = 0; i < n; i++)
+		table[i] = nodes[i].conf;
+	rc = syn_cmm_reload_encode(svc->core, p->req_id, table, n, svc->msg, sizeof(svc->msg), len);
+out_free:
+	free(table);
+	free(nodes);
+	return rc;
+}
+
 static int pending_send(struct syn_svc_cmm *svc, struct cmm_pending *p)
 {
 	size_t len;
-	int rc = syn_cmm_request_encode(svc->core, p->op, p->req_id, p->target, p->arg, svc->msg,
-					sizeof(svc->msg), &len);
+	int rc = p->op == SYN_CMM_OP_RELOAD
+			 ? reload_encode(svc, p, &len)
+			 : syn_cmm_request_encode(svc->core, p->op, p->req_id, p->target, p->arg,
+						  svc->msg, sizeof(svc->msg), &len);
 
 	if (rc == 0)
 		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CMM, svc->msg, len);
 	p->in_order = rc == 0;
 	return rc;
+}
+
+/* Requests wait while the view's quorum flag or its sync phase is open. */
+static bool cmm_busy(const struct syn_svc_cmm *svc)
+{
+	return !svc->have_view || svc->awaiting_verdict || syn_cmm_syncing(svc->core);
 }
 
 static void core_request_done(void *ctx, uint32_t sender, uint32_t req_id, int result)
@@ -163,9 +210,9 @@ static void core_request_done(void *ctx, uint32_t sender, uint32_t req_id, int r
 		return;
 	p->in_order = false;
 	if (result == -EAGAIN && ++p->tries < 8) {
-		if (!syn_cmm_syncing(svc->core) && pending_send(svc, p) == 0)
+		if (!cmm_busy(svc) && pending_send(svc, p) == 0)
 			return;
-		if (syn_cmm_syncing(svc->core))
+		if (cmm_busy(svc))
 			return; /* sent again when the sync ends */
 	}
 	if (p->cc)
@@ -178,6 +225,7 @@ static void core_settled(void *ctx)
 {
 	struct syn_svc_cmm *svc = ctx;
 	struct cmm_pending *p, *next;
+	int rc;
 
 	for (p = svc->pending; p; p = next) {
 		next = p->next;
@@ -185,11 +233,50 @@ static void core_settled(void *ctx)
 			continue;
 		if (!p->cc) {
 			pending_unlink(svc, p);
-		} else if (pending_send(svc, p) != 0) {
-			respond_error(p->conn, SYN_CMM_RES_MODIFY, CMM_EBUSY);
+		} else if ((rc = pending_send(svc, p)) != 0) {
+			respond_error(p->conn, SYN_CMM_RES_MODIFY, result_to_cmm(rc));
 			pending_unlink(svc, p);
 		}
 	}
+}
+
+/*
+ * A reload replaced the core's table (on every member, same point of the
+ * order): names and addresses come from this node's configuration.
+ */
+static void core_table_changed(void *ctx)
+{
+	struct syn_svc_cmm *svc = ctx;
+	struct syn_svc_cmm_node *loaded = malloc(2 * SYN_CMM_NODES_MAX * sizeof(*loaded));
+	struct syn_svc_cmm_node *next = malloc(SYN_CMM_NODES_MAX * sizeof(*next));
+	size_t n_loaded = 0, n = 0;
+	uint32_t domain;
+
+	if (!loaded || !next) {
+		qb_log(LOG_ERR, "cmm: out of memory applying a node table reload");
+		goto out_free;
+	}
+	syn_svc_cmm_table_load(svc->icmap, loaded, &n_loaded, &domain);
+	/* The core's table, named from the configuration, else as before (room for both). */
+	memcpy(loaded + n_loaded, svc->nodes, svc->n_nodes * sizeof(*loaded));
+	n_loaded += svc->n_nodes;
+	for (size_t i = 0; i < n_loaded; i++) {
+		const struct syn_cmm_node_conf *conf = syn_cmm_conf(svc->core, loaded[i].conf.nodeid);
+		bool dup = false;
+
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = next[j].conf.nodeid == loaded[i].conf.nodeid;
+		if (conf && !dup) {
+			next[n] = loaded[i];
+			next[n++].conf = *conf;
+		}
+	}
+	memcpy(svc->nodes, next, n * sizeof(*next));
+	svc->n_nodes = n;
+	qb_log(LOG_NOTICE, "cmm: node table reloaded, %zu nodes", n);
+out_free:
+	free(next);
+	free(loaded);
 }
 
 /* ---- views, messages, stale timer ------------------------------------ */
@@ -216,23 +303,99 @@ static void stale_timer_update(struct syn_svc_cmm *svc)
 	}
 }
 
+/*
+ * One notice line per change of the state local clients see, after the
+ * notifications that describe it:
+ *   cmm: state epoch E master M vice V nodes id:status:incarnation ...
+ * (status 0 out, 1 in, 2 vice, 3 master), so an operator, or a test,
+ * can follow each node's states and check its notifications against them.
+ */
+static void state_log(struct syn_svc_cmm *svc)
+{
+	const struct syn_cmm_state *st = syn_cmm_local(svc->core);
+	char *line = malloc(SYN_CMM_STATE_LINE_MAX);
+	size_t off;
+
+	if (!line)
+		return;
+	off = (size_t)snprintf(line, SYN_CMM_STATE_LINE_MAX, "%s epoch %llu master %u vice %u nodes",
+			       st->valid ? "valid" : "none", (unsigned long long)st->epoch,
+			       st->master, st->vice);
+	for (size_t i = 0; i < st->n && off < SYN_CMM_STATE_LINE_MAX; i++)
+		off += (size_t)snprintf(line + off, SYN_CMM_STATE_LINE_MAX - off, " %u:%u:%u",
+					st->e[i].nodeid, st->e[i].status, st->e[i].incarnation);
+	if (!svc->state_line || strcmp(svc->state_line, line) != 0) {
+		qb_log(LOG_NOTICE, "cmm: state %s", line);
+		free(svc->state_line);
+		svc->state_line = line;
+	} else {
+		free(line);
+	}
+}
+
+static void view_log(const struct syn_svc_cmm *svc, bool quorate)
+{
+	char members[256];
+	size_t off = 0;
+
+	members[0] = '\0';
+	for (size_t i = 0; i < svc->view.n_members && off < sizeof(members); i++)
+		off += (size_t)snprintf(members + off, sizeof(members) - off, "%s%u", i ? "," : "",
+					svc->view_members[i]);
+	qb_log(LOG_NOTICE, "cmm: view %llu members %s is %squorate",
+	       (unsigned long long)svc->view.ring_seq, members, quorate ? "" : "not ");
+}
+
 static void apply_view(struct syn_svc_cmm *svc, bool quorate)
 {
 	size_t len = 0;
-	int rc = syn_cmm_view(svc->core, svc->view.ring_seq, svc->view_members,
-			      svc->view.n_members, quorate, svc->msg, sizeof(svc->msg), &len);
+	int rc;
 
-	qb_log(LOG_NOTICE, "cmm: view %llu with %zu members is %squorate",
-	       (unsigned long long)svc->view.ring_seq, svc->view.n_members, quorate ? "" : "not ");
+	view_log(svc, quorate);
+	rc = syn_cmm_view(svc->core, svc->view.ring_seq, svc->view_members, svc->view.n_members,
+			  quorate, svc->msg, sizeof(svc->msg), &len);
 	if (rc == 0 && len)
 		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CMM, svc->msg, len);
 	if (rc != 0)
 		qb_log(LOG_ERR, "cmm: cannot start the sync phase: %s", strerror(-rc));
+	state_log(svc);
 	stale_timer_update(svc);
 }
 
-void syn_svc_cmm_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *view,
-		      bool quorate)
+/* Broadcast votequorum's latest verdict for the current ring, once per value. */
+static void verdict_send(struct syn_svc_cmm *svc)
+{
+	uint8_t msg[SYN_CMM_VERDICT_LEN];
+	size_t len;
+	int rc;
+
+	if (!svc->have_view || !svc->report_known || svc->report_ring != svc->view.ring_seq)
+		return;
+	if (svc->sent_known && svc->sent_ring == svc->report_ring &&
+	    svc->sent_quorate == svc->report_quorate)
+		return;
+	rc = syn_cmm_verdict_encode(svc->report_ring, svc->report_quorate, msg, sizeof(msg), &len);
+	if (rc == 0)
+		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CMM, msg, len);
+	if (rc != 0) {
+		qb_log(LOG_ERR, "cmm: cannot send the quorum verdict: %s", strerror(-rc));
+		return;
+	}
+	svc->sent_known = true;
+	svc->sent_ring = svc->report_ring;
+	svc->sent_quorate = svc->report_quorate;
+}
+
+static bool majority_quorate(const struct syn_svc_cmm *svc, const struct syn_cluster_view *view)
+{
+	size_t in = 0;
+
+	for (size_t i = 0; i < view->n_members; i++)
+		in += syn_svc_cmm_node(svc, view->members[i]) != NULL;
+	return in * 2 > svc->n_nodes;
+}
+
+void syn_svc_cmm_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *view)
 {
 	size_t n = view->n_members < SYN_CMM_NODES_MAX ? view->n_members : SYN_CMM_NODES_MAX;
 
@@ -243,31 +406,65 @@ void syn_svc_cmm_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *vi
 	svc->view.joined = svc->view.left = NULL;
 	svc->view.n_joined = svc->view.n_left = 0;
 	svc->have_view = true;
-	apply_view(svc, quorate);
+	if (!svc->follow_votequorum) {
+		apply_view(svc, majority_quorate(svc, &svc->view));
+		return;
+	}
+	if (svc->awaiting_verdict)
+		syn_cmm_view_skipped(svc->core);
+	syn_cmm_verdicts_view(&svc->verdicts, svc->view.ring_seq, svc->view_members, n);
+	svc->awaiting_verdict = true;
+	verdict_send(svc);
 }
 
-void syn_svc_cmm_set_quorate(struct syn_svc_cmm *svc, bool quorate)
+void syn_svc_cmm_quorum_report(struct syn_svc_cmm *svc, bool quorate, uint64_t ring_seq)
 {
-	if (svc->have_view && quorate != syn_cmm_quorate(svc->core))
-		apply_view(svc, quorate);
+	svc->report_known = true;
+	svc->report_quorate = quorate;
+	svc->report_ring = ring_seq;
+	if (svc->follow_votequorum)
+		verdict_send(svc);
 }
 
-bool syn_svc_cmm_interim_quorate(const struct syn_svc_cmm *svc,
-				 const struct syn_cluster_view *view)
+/* A VERDICT decided or changed the current view's flag: apply it. */
+static void on_verdict(struct syn_svc_cmm *svc, uint32_t sender, const void *data, size_t len)
 {
-	size_t in = 0;
+	int rc = svc->follow_votequorum ? syn_cmm_verdicts_deliver(&svc->verdicts, sender, data, len)
+					: 0;
 
-	for (size_t i = 0; i < view->n_members; i++)
-		in += syn_svc_cmm_node(svc, view->members[i]) != NULL;
-	return in * 2 > svc->n_nodes;
+	if (rc < 0)
+		qb_log(LOG_WARNING, "cmm: malformed quorum verdict from node %u ignored", sender);
+	if (rc != 1)
+		return;
+	svc->awaiting_verdict = false;
+	apply_view(svc, svc->verdicts.quorate);
+	if (!syn_cmm_syncing(svc->core))
+		core_settled(svc);
 }
 
 static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 {
 	struct syn_svc_cmm *svc = ctx;
+	uint8_t type = len >= 1 ? *(const uint8_t *)data : 0;
+	/*
+	 * After a reload, every member runs the sync phase of the view again,
+	 * so that a member the old table did not admit enters.  The decision
+	 * depends only on the delivered message and the agreed state, never
+	 * on the result, which a node started with another table may see
+	 * differently.
+	 */
+	bool resync = type == SYN_CMM_MSG_TABLE && !svc->awaiting_verdict &&
+		      syn_cmm_quorate(svc->core) && !syn_cmm_syncing(svc->core);
 
-	if (syn_cmm_deliver(svc->core, sender, data, len) != 0)
+	if (type == SYN_CMM_MSG_VERDICT) {
+		on_verdict(svc, sender, data, len);
+	} else if (syn_cmm_deliver(svc->core, sender, data, len) != 0) {
 		qb_log(LOG_WARNING, "cmm: malformed message from node %u ignored", sender);
+		resync = false;
+	}
+	if (resync)
+		apply_view(svc, true);
+	state_log(svc);
 	stale_timer_update(svc);
 }
 
@@ -358,6 +555,7 @@ static void handle_modify(struct syn_svc_cmm *svc, struct syn_conn *conn, struct
 			  const struct syn_cmm_req_modify *req)
 {
 	struct cmm_pending *p;
+	int rc;
 
 	if (req->op < SYN_CMM_OP_RELEASE || req->op > SYN_CMM_OP_RELOAD) {
 		respond_error(conn, SYN_CMM_RES_MODIFY, CMM_EINVAL);
@@ -376,10 +574,11 @@ static void handle_modify(struct syn_svc_cmm *svc, struct syn_conn *conn, struct
 	p->next = svc->pending;
 	svc->pending = p;
 	cc->n_pending++;
-	if (syn_cmm_syncing(svc->core) || !svc->have_view)
+	if (cmm_busy(svc))
 		return; /* sent when the sync phase ends */
-	if (pending_send(svc, p) != 0) {
-		respond_error(conn, SYN_CMM_RES_MODIFY, CMM_EBUSY);
+	rc = pending_send(svc, p);
+	if (rc != 0) {
+		respond_error(conn, SYN_CMM_RES_MODIFY, result_to_cmm(rc));
 		pending_unlink(svc, p);
 	}
 }
@@ -467,7 +666,8 @@ static int start_core(struct syn_svc_cmm *svc)
 	struct syn_cmm_node_conf table[SYN_CMM_NODES_MAX];
 	struct syn_cmm_env env = {.ctx = svc, .alloc = core_alloc, .free = core_free,
 				  .emit = core_emit, .record = core_record,
-				  .request_done = core_request_done, .settled = core_settled};
+				  .request_done = core_request_done, .settled = core_settled,
+				  .table_changed = core_table_changed};
 	struct syn_cmm_record rec;
 
 	for (size_t i = 0; i < svc->n_nodes; i++)
@@ -477,7 +677,7 @@ static int start_core(struct syn_svc_cmm *svc)
 }
 
 struct syn_svc_cmm *syn_svc_cmm_create(qb_loop_t *loop, struct syn_store *icmap,
-				       struct syn_cluster *cluster)
+				       struct syn_cluster *cluster, bool follow_votequorum)
 {
 	struct syn_svc_cmm *svc = calloc(1, sizeof(*svc));
 	int rc;
@@ -485,7 +685,9 @@ struct syn_svc_cmm *syn_svc_cmm_create(qb_loop_t *loop, struct syn_store *icmap,
 	if (!svc)
 		return NULL;
 	svc->loop = loop;
+	svc->icmap = icmap;
 	svc->cluster = cluster;
+	svc->follow_votequorum = follow_votequorum;
 	svc->self = syn_cluster_local_nodeid(cluster);
 	rc = syn_svc_cmm_table_read(svc, icmap);
 	if (rc == 0)
@@ -498,6 +700,8 @@ struct syn_svc_cmm *syn_svc_cmm_create(qb_loop_t *loop, struct syn_store *icmap,
 		syn_svc_cmm_destroy(svc);
 		return NULL;
 	}
+	qb_log(LOG_NOTICE, "cmm: service started, %zu nodes in the table, quorum from %s",
+	       svc->n_nodes, follow_votequorum ? "votequorum" : "the node table majority");
 	return svc;
 }
 
@@ -510,5 +714,6 @@ void syn_svc_cmm_destroy(struct syn_svc_cmm *svc)
 	while (svc->pending)
 		pending_unlink(svc, svc->pending);
 	syn_cmm_destroy(svc->core);
+	free(svc->state_line);
 	free(svc);
 }

@@ -12,10 +12,11 @@
  * (default 10000).  Each node's persistent record lives in
  * <system.state_dir>/synod-cmm.<nodeid>.state.
  *
- * Quorum: the service follows whatever the daemon tells it through
- * syn_svc_cmm_view() and syn_svc_cmm_set_quorate().  Until votequorum is
- * wired in, the daemon uses syn_svc_cmm_interim_quorate(): more than half
- * of the nodes of the nodelist are in the view.
+ * Quorum: with votequorum, every member broadcasts the verdict its
+ * votequorum reports for the current ring (syn_svc_cmm_quorum_report) and
+ * the view's flag is agreed from those messages in total order
+ * (core/cmm_verdict.h).  Without votequorum the flag is a strict majority
+ * of the node table in the view, which every member computes alike.
  */
 #ifndef SYN_DAEMON_SVC_CMM_H
 #define SYN_DAEMON_SVC_CMM_H
@@ -29,19 +30,18 @@
 
 struct syn_svc_cmm;
 
-/* Returns NULL on failure (bad node table, no memory) after logging why. */
+/*
+ * Returns NULL on failure (bad node table, no memory) after logging why.
+ * follow_votequorum: the daemon will call syn_svc_cmm_quorum_report.
+ */
 struct syn_svc_cmm *syn_svc_cmm_create(qb_loop_t *loop, struct syn_store *icmap,
-				       struct syn_cluster *cluster);
+				       struct syn_cluster *cluster, bool follow_votequorum);
 void syn_svc_cmm_destroy(struct syn_svc_cmm *svc);
 const struct syn_service_def *syn_svc_cmm_def(void);
 
-/* A new agreed view and whether it is quorate. */
-void syn_svc_cmm_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *view,
-		      bool quorate);
-/* The quorate flag changed within the current view. */
-void syn_svc_cmm_set_quorate(struct syn_svc_cmm *svc, bool quorate);
-/* Interim rule until votequorum answers: a strict majority of the nodelist. */
-bool syn_svc_cmm_interim_quorate(const struct syn_svc_cmm *svc,
-				 const struct syn_cluster_view *view);
+/* A new agreed view. */
+void syn_svc_cmm_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *view);
+/* votequorum's local verdict for ring ring_seq (after each view and flip). */
+void syn_svc_cmm_quorum_report(struct syn_svc_cmm *svc, bool quorate, uint64_t ring_seq);
 
 #endif /* SYN_DAEMON_SVC_CMM_H */

@@ -63,22 +63,29 @@ static void read_node(const struct syn_store *icmap, unsigned pos, struct syn_sv
 	n->conf.synchro_needed = strchr(attr, 'S') != NULL;
 }
 
-int syn_svc_cmm_table_read(struct syn_svc_cmm *svc, const struct syn_store *icmap)
+int syn_svc_cmm_table_load(const struct syn_store *icmap, struct syn_svc_cmm_node *nodes,
+			   size_t *n_nodes, uint32_t *domain_id)
 {
 	char key[128];
 
-	svc->n_nodes = 0;
+	*n_nodes = 0;
 	for (unsigned pos = 0; pos < SYN_CMM_NODES_MAX; pos++) {
-		struct syn_svc_cmm_node *n = &svc->nodes[svc->n_nodes];
+		struct syn_svc_cmm_node *n = &nodes[*n_nodes];
 
 		snprintf(key, sizeof(key), "nodelist.node.%u.nodeid", pos);
 		n->conf.nodeid = get_num(icmap, key, 0);
 		if (n->conf.nodeid == 0)
 			continue;
 		read_node(icmap, pos, n);
-		svc->n_nodes++;
+		(*n_nodes)++;
 	}
-	svc->domain_id = get_num(icmap, "cmm.domain_id", 1);
+	*domain_id = get_num(icmap, "cmm.domain_id", 1);
+	return *n_nodes ? 0 : -ENOENT;
+}
+
+int syn_svc_cmm_table_read(struct syn_svc_cmm *svc, const struct syn_store *icmap)
+{
+	syn_svc_cmm_table_load(icmap, svc->nodes, &svc->n_nodes, &svc->domain_id);
 	svc->stale_timeout_ms = get_num(icmap, "cmm.stale_timeout_ms", 10000);
 	snprintf(svc->swload, sizeof(svc->swload), "%s",
 		 get_str(icmap, "cmm.software_load_id", SYN_VERSION));

@@ -8,6 +8,12 @@
  *       print notifications as they arrive, one per line, through a
  *       filter made of the listed kinds (ME MD VE VD J L STALE INV VAL;
  *       none = all; "none" = accept nothing).
+ *   synod-cmmtool [--json] info NODE | potential NODE
+ *       one node, as cmm_member_getinfo / cmm_potential_getinfo see it
+ *   synod-cmmtool release | remove | seize | reload
+ *       cmm_mastership_release, cmm_membership_remove,
+ *       cmm_member_seizequalif, cmm_config_reload
+ *   synod-cmmtool setqualif NODE qualified|disqualified|synchro-ready|synchro-needed
  *
  * Exit status 0 on success, 1 on bad usage, 2 when the library fails
  * (its message goes to stderr).  Links only libcgha_cmm.
@@ -16,6 +22,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmm.h>
 
@@ -105,6 +112,63 @@ static int cmd_one(bool json, bool vice)
 	return 0;
 }
 
+static int cmd_node(bool json, bool potential, const char *arg)
+{
+	cmm_member_t m;
+	cmm_error_t err = potential ? cmm_potential_getinfo((cmm_nodeid_t)strtoul(arg, NULL, 10), &m)
+				    : cmm_member_getinfo((cmm_nodeid_t)strtoul(arg, NULL, 10), &m);
+
+	if (err != CMM_OK && err != CMM_EAGAIN)
+		return fail(potential ? "cmm_potential_getinfo" : "cmm_member_getinfo", err);
+	print_member(&m, json, true);
+	if (json)
+		printf("\n");
+	return 0;
+}
+
+static int cmd_setqualif(const char *node, const char *level)
+{
+	static const struct {
+		const char *name;
+		cmm_qualif_t value;
+	} levels[] = {{"qualified", CMM_QUALIFIED_MEMBER},
+		      {"disqualified", CMM_DISQUALIFIED_MEMBER},
+		      {"synchro-ready", CMM_SYNCHRO_READY},
+		      {"synchro-needed", CMM_SYNCHRO_NEEDED}};
+	cmm_error_t err;
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		if (strcmp(level, levels[i].name) != 0)
+			continue;
+		err = cmm_member_setqualif((cmm_nodeid_t)strtoul(node, NULL, 10), levels[i].value);
+		return err == CMM_OK ? 0 : fail("cmm_member_setqualif", err);
+	}
+	fprintf(stderr, "unknown qualification level '%s'\n", level);
+	return 1;
+}
+
+/* The modifying calls without arguments. */
+static int cmd_modify(const char *what)
+{
+	static const struct {
+		const char *name, *call;
+		cmm_error_t (*fn)(void);
+	} ops[] = {{"release", "cmm_mastership_release", cmm_mastership_release},
+		   {"remove", "cmm_membership_remove", cmm_membership_remove},
+		   {"seize", "cmm_member_seizequalif", cmm_member_seizequalif},
+		   {"reload", "cmm_config_reload", cmm_config_reload}};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		cmm_error_t err;
+
+		if (strcmp(what, ops[i].name) != 0)
+			continue;
+		err = ops[i].fn();
+		return err == CMM_OK ? 0 : fail(ops[i].call, err);
+	}
+	return -1;
+}
+
 static const char *kind_name(cmm_cmchanges_t k)
 {
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -185,7 +249,7 @@ static int cmd_watch(bool json, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	bool json = false;
-	int a = 1;
+	int a = 1, rc;
 
 	if (a < argc && !strcmp(argv[a], "--json")) {
 		json = true;
@@ -199,6 +263,14 @@ int main(int argc, char **argv)
 		return cmd_one(json, true);
 	if (!strcmp(argv[a], "watch"))
 		return cmd_watch(json, argc - a - 1, argv + a + 1);
-	fprintf(stderr, "usage: synod-cmmtool [--json] [members|master|vicemaster|watch [KIND...]]\n");
+	if ((!strcmp(argv[a], "info") || !strcmp(argv[a], "potential")) && a + 1 < argc)
+		return cmd_node(json, argv[a][0] == 'p', argv[a + 1]);
+	if (!strcmp(argv[a], "setqualif") && a + 2 < argc)
+		return cmd_setqualif(argv[a + 1], argv[a + 2]);
+	rc = cmd_modify(argv[a]);
+	if (rc >= 0)
+		return rc;
+	fprintf(stderr, "usage: synod-cmmtool [--json] [members|master|vicemaster|watch [KIND...]|"
+			"info NODE|potential NODE|release|remove|seize|reload|setqualif NODE LEVEL]\n");
 	return 1;
 }
