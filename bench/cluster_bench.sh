@@ -350,8 +350,8 @@ section=$results/membership.md
 	echo "Start -> full view includes starting the daemons, the same fixed cost"
 	echo "for both: kronosnet's handle set-up alone takes about 0.4 s here (a 34 MB"
 	echo "buffer allocation touched page by page, then a 200 ms wait for its"
-	echo "threads), before any packet.  At 3 nodes synod's own part (links up,"
-	echo "one view) is about a third of the total, so the ratio stays near 0.5;"
+	echo "threads), before any packet.  At 3 nodes that fixed part is about a"
+	echo "third of synod's total, so the ratio cannot fall far below 0.5;"
 	echo "it falls as corosync's joining cost grows with the node count."
 	echo
 	echo "corosync adds token_coefficient (650 ms) per node beyond two to the"
