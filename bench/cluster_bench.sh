@@ -348,11 +348,10 @@ section=$results/membership.md
 	echo "would add up to one sweep over the nodes to every figure."
 	echo
 	echo "Start -> full view includes starting the daemons, the same fixed cost"
-	echo "for both: kronosnet's handle set-up alone takes about 0.4 s here (a 34 MB"
-	echo "buffer allocation touched page by page, then a 200 ms wait for its"
-	echo "threads), before any packet.  At 3 nodes that fixed part is about a"
-	echo "third of synod's total, so the ratio cannot fall far below 0.5;"
-	echo "it falls as corosync's joining cost grows with the node count."
+	echo "for both: kronosnet's handle set-up alone takes about 0.4 s per daemon"
+	echo "here (a 34 MB buffer allocation touched page by page, then a 200 ms wait"
+	echo "for its threads) before any packet can flow; the ratio falls as"
+	echo "corosync's joining grows with the node count."
 	echo
 	echo "corosync adds token_coefficient (650 ms) per node beyond two to the"
 	echo "configured token; synod uses the configured token as its failure timeout"
