@@ -51,7 +51,7 @@
 
 struct bench_opts {
 	int daemon_pid; /* 0: skip the daemon metrics */
-	long n_ops;     /* round trips per single-client metric */
+	long n_ops;	/* round trips per single-client metric */
 	long n_iter_keys;
 };
 
@@ -176,9 +176,9 @@ static void *tracker_main(void *arg)
 	pthread_mutex_lock(t->setup_lock);
 	connected = connect_or_die(&h) == 0;
 	if (connected) {
-		cs_error_t err = cmap_track_add(h, "bench.track.", CMAP_TRACK_ADD |
-						CMAP_TRACK_MODIFY | CMAP_TRACK_PREFIX,
-						on_notify, t, &th);
+		cs_error_t err = cmap_track_add(
+			h, "bench.track.", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY | CMAP_TRACK_PREFIX,
+			on_notify, t, &th);
 
 		if (err == CS_OK)
 			err = cmap_fd_get(h, &pfd.fd);
@@ -229,7 +229,9 @@ static int bench_notify(cmap_handle_t h, long n_sets)
 
 	pthread_barrier_init(&ready, NULL, BENCH_TRACKERS + 1);
 	for (i = 0; i < BENCH_TRACKERS; i++) {
-		tr[i] = (struct tracker){.setup_lock = &setup_lock, .ready = &ready, .stop = &stop,
+		tr[i] = (struct tracker){.setup_lock = &setup_lock,
+					 .ready = &ready,
+					 .stop = &stop,
 					 .expected = n_sets};
 		if (pthread_create(&tr[i].thread, NULL, tracker_main, &tr[i]) != 0) {
 			fprintf(stderr, "pthread_create failed\n");
@@ -355,7 +357,9 @@ static int bench_concurrent(long n_ops)
 
 	pthread_barrier_init(&start, NULL, BENCH_CLIENTS + 1);
 	for (i = 0; i < BENCH_CLIENTS; i++) {
-		w[i] = (struct worker){.setup_lock = &setup_lock, .start = &start, .index = i,
+		w[i] = (struct worker){.setup_lock = &setup_lock,
+				       .start = &start,
+				       .index = i,
 				       .n_pairs = n_ops / 2};
 		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
 			fprintf(stderr, "pthread_create failed\n");
@@ -393,8 +397,8 @@ static long long proc_cpu_ticks(int pid)
 	buf[n] = '\0';
 	/* The command name may hold spaces; fields resume after its ')'. */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &utime, &stime) != 2)
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+			 &stime) != 2)
 		return -1;
 	return (long long)(utime + stime);
 }
@@ -439,8 +443,10 @@ static int bench_cpu(cmap_handle_t h, int pid, long n_ops)
 		fprintf(stderr, "cannot read /proc/%d/stat\n", pid);
 		return -1;
 	}
-	emit("cpu_us_per_req", (double)(after - before) * 1e6 / (double)sysconf(_SC_CLK_TCK) /
-	     (double)(2 * (n_ops / 2)), "us/req");
+	emit("cpu_us_per_req",
+	     (double)(after - before) * 1e6 / (double)sysconf(_SC_CLK_TCK) /
+		     (double)(2 * (n_ops / 2)),
+	     "us/req");
 	return 0;
 }
 

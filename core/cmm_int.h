@@ -90,7 +90,7 @@ struct syn_cmm {
 	bool quorate;
 	bool syncing;
 	bool non_primary; /* in a non-quorate view after having a cluster */
-	bool skipped;     /* a view went by undecided since the last install */
+	bool skipped;	  /* a view went by undecided since the last install */
 	bool stale_signalled;
 	bool inv_signalled;
 	size_t n_members;

@@ -74,8 +74,8 @@ static void state_reset(const struct syn_cmm *c, struct syn_cmm_state *st)
 
 struct elect_in {
 	const struct syn_cmm_state *p; /* previous primary state (may be !valid) */
-	uint32_t m, v;                 /* previous master and vice-master */
-	uint32_t force_master;         /* seize: bypass rule 3 */
+	uint32_t m, v;		       /* previous master and vice-master */
+	uint32_t force_master;	       /* seize: bypass rule 3 */
 };
 
 static bool is_candidate(const struct syn_cmm *c, const struct syn_cmm_state *st, size_t i)
@@ -318,11 +318,12 @@ static void install(struct syn_cmm *c, struct syn_cmm_state *next)
 
 	update_records(c, next);
 	self = member_find(c, c->self);
-	if (self && (self->rec.epoch != c->rec.epoch || self->rec.incarnation != c->rec.incarnation ||
-		     self->rec.last_role != c->rec.last_role ||
-		     self->rec.disqualified != c->rec.disqualified ||
-		     self->rec.synchro_needed != c->rec.synchro_needed ||
-		     self->rec.last_master != c->rec.last_master || !c->rec.valid)) {
+	if (self &&
+	    (self->rec.epoch != c->rec.epoch || self->rec.incarnation != c->rec.incarnation ||
+	     self->rec.last_role != c->rec.last_role ||
+	     self->rec.disqualified != c->rec.disqualified ||
+	     self->rec.synchro_needed != c->rec.synchro_needed ||
+	     self->rec.last_master != c->rec.last_master || !c->rec.valid)) {
 		c->rec = self->rec;
 		c->env.record(c->env.ctx, &c->rec);
 	}
@@ -498,8 +499,7 @@ static int req_release(struct syn_cmm *c, uint32_t sender)
 
 	if (!m || sender != m)
 		return -EPERM;
-	if (vi < 0 || !is_candidate(c, c->primary, (size_t)vi) ||
-	    c->primary->e[vi].synchro_needed)
+	if (vi < 0 || !is_candidate(c, c->primary, (size_t)vi) || c->primary->e[vi].synchro_needed)
 		return -ECANCELED;
 	return reelect(c, v, m, 0, true);
 }
@@ -515,8 +515,7 @@ static int req_remove(struct syn_cmm *c, uint32_t sender)
 	m->removed = true;
 	if (sender == c->self)
 		c->removed = true;
-	rc = reelect(c, c->primary->master, c->primary->vice, 0,
-		     sender == c->primary->master);
+	rc = reelect(c, c->primary->master, c->primary->vice, 0, sender == c->primary->master);
 	if (rc != 0) {
 		m->removed = false;
 		if (sender == c->self)
@@ -718,8 +717,7 @@ int syn_cmm_create(const struct syn_cmm_env *env, uint32_t self,
 	if (!c)
 		return -ENOMEM;
 	c->env = *env;
-	st[0] = &c->primary, st[1] = &c->local, st[2] = &c->next, st[3] = &c->best,
-	st[4] = &c->tmp;
+	st[0] = &c->primary, st[1] = &c->local, st[2] = &c->next, st[3] = &c->best, st[4] = &c->tmp;
 	for (size_t k = 0; k < 5; k++) {
 		*st[k] = env->alloc(env->ctx, sizeof(struct syn_cmm_state));
 		if (!*st[k]) {

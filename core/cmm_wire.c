@@ -85,8 +85,9 @@ int syn_cmm_sync_encode(const struct syn_cmm *c, void *msg, size_t cap, size_t *
 		put32(e, p->e[i].nodeid);
 		put32(e + 4, p->e[i].incarnation);
 		put8(e + 8, p->e[i].status);
-		put8(e + 9, (uint8_t)((p->e[i].disqualified ? 1 : 0) |
-				      (p->e[i].synchro_needed ? 2 : 0) | (p->e[i].removed ? 4 : 0)));
+		put8(e + 9,
+		     (uint8_t)((p->e[i].disqualified ? 1 : 0) | (p->e[i].synchro_needed ? 2 : 0) |
+			       (p->e[i].removed ? 4 : 0)));
 	}
 	*len = need;
 	return 0;
@@ -167,8 +168,7 @@ int syn_cmm_req_decode(const void *msg, size_t len, struct syn_cmm_req_msg *out)
 {
 	const uint8_t *b = msg;
 
-	if (len != SYN_CMM_REQ_LEN || b[0] != SYN_CMM_MSG_REQUEST ||
-	    b[1] != SYN_CMM_WIRE_VERSION)
+	if (len != SYN_CMM_REQ_LEN || b[0] != SYN_CMM_MSG_REQUEST || b[1] != SYN_CMM_WIRE_VERSION)
 		return -EBADMSG;
 	out->op = b[2];
 	out->ring_seq = get64(b + 4);
@@ -199,9 +199,10 @@ int syn_cmm_reload_encode(const struct syn_cmm *c, uint32_t req_id,
 		uint8_t *e = b + SYN_CMM_TABLE_HDR + SYN_CMM_TABLE_ENTRY * i;
 
 		put32(e, table[i].nodeid);
-		put8(e + 4, (uint8_t)((table[i].eligible ? 1 : 0) | (table[i].frozen ? 2 : 0) |
-				      (table[i].excluded ? 4 : 0) | (table[i].disqualified ? 8 : 0) |
-				      (table[i].synchro_needed ? 16 : 0)));
+		put8(e + 4,
+		     (uint8_t)((table[i].eligible ? 1 : 0) | (table[i].frozen ? 2 : 0) |
+			       (table[i].excluded ? 4 : 0) | (table[i].disqualified ? 8 : 0) |
+			       (table[i].synchro_needed ? 16 : 0)));
 	}
 	*len = need;
 	return 0;

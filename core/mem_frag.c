@@ -100,10 +100,10 @@ static int reasm_open(struct syn_mem *m, const struct syn_mem_deliver_event *ev,
 		      uint32_t sender_epoch)
 {
 	struct syn_mem_reasm r = {
-	    .sender = ev->sender,
-	    .epoch = sender_epoch,
-	    .first_id = ev->msg_id,
-	    .count = syn_mem_frag_count(frag),
+		.sender = ev->sender,
+		.epoch = sender_epoch,
+		.first_id = ev->msg_id,
+		.count = syn_mem_frag_count(frag),
 	};
 
 	if (m->n_reasm >= SYN_MEM_MAX_NODES)

@@ -102,8 +102,8 @@ static void send_join(struct syn_mem *m, uint64_t now)
 	size_t len;
 
 	m->join_counter++;
-	len =
-	    syn_mem_wire_join(m->tx, syn_mem__src(m), &r, m->log.have, m->max_seq, m->join_counter);
+	len = syn_mem_wire_join(m->tx, syn_mem__src(m), &r, m->log.have, m->max_seq,
+				m->join_counter);
 	syn_mem__send(m, SYN_MEM_BROADCAST, len);
 	m->t_join = now + MS(m->cfg.join_interval_ms);
 }
@@ -344,8 +344,8 @@ void syn_mem__gather_on_accept(struct syn_mem *m, uint64_t now, const struct syn
 	if (m->state == SYN_MEM_OPERATIONAL && syn_mem__ring_eq(&p->ring, &m->ring) &&
 	    m->ring.rep == m->self && syn_mem__peer_find(m, p->sender) >= 0) {
 		/* It missed our COMMIT: send it again, to it alone. */
-		size_t len =
-		    syn_mem_wire_commit(m->tx, syn_mem__src(m), &m->ring, m->commit, m->n_commit);
+		size_t len = syn_mem_wire_commit(m->tx, syn_mem__src(m), &m->ring, m->commit,
+						 m->n_commit);
 		syn_mem__send(m, p->sender, len);
 		return;
 	}

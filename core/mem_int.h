@@ -168,7 +168,7 @@ struct syn_mem {
 void *syn_mem__alloc(struct syn_mem *m, size_t size);
 void syn_mem__free(struct syn_mem *m, void *p);
 void syn_mem__log(struct syn_mem *m, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 void syn_mem__send(struct syn_mem *m, uint32_t dest, size_t len);
 struct syn_mem_wire_src syn_mem__src(const struct syn_mem *m);
 int syn_mem__peer_find(const struct syn_mem *m, uint32_t nodeid);

@@ -209,11 +209,11 @@ void syn_mem__log_deliver_upto(struct syn_mem *m, uint64_t upto)
 		uint64_t seq = l->delivered + 1;
 		const struct syn_mem_entry *e = syn_mem__log_get(l, seq);
 		struct syn_mem_deliver_event ev = {
-		    .ring = l->ring,
-		    .sender = e->sender,
-		    .msg_id = e->msg_id,
-		    .data = e->data,
-		    .len = e->len,
+			.ring = l->ring,
+			.sender = e->sender,
+			.msg_id = e->msg_id,
+			.data = e->data,
+			.len = e->len,
 		};
 
 		if (syn_mem__frag_deliver(m, &ev, e->frag, e->sender_epoch) != 0)
@@ -234,8 +234,8 @@ static bool is_leader(const struct syn_mem *m)
 
 static void send_ack(struct syn_mem *m)
 {
-	size_t n =
-	    syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_ACK, &m->ring, m->log.have, 0);
+	size_t n = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_ACK, &m->ring,
+				      m->log.have, 0);
 
 	syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
 	m->acked_have = m->log.have;
@@ -328,7 +328,7 @@ static bool next_piece(const struct syn_mem *m, uint64_t *id, const struct syn_m
 		want = m->own_delivered_id + 1; /* delivered fragments of the head */
 	for (uint32_t i = 0; i < m->pend_len; i++) {
 		const struct syn_mem_pending *p =
-		    &m->pend[(m->pend_head + i) % m->cfg.send_queue_max];
+			&m->pend[(m->pend_head + i) % m->cfg.send_queue_max];
 
 		if (want < p->first_id)
 			want = p->first_id;
@@ -476,8 +476,8 @@ void syn_mem__order_retrans_serve(struct syn_mem *m, const struct syn_mem_pkt *p
 		if (e == NULL)
 			continue;
 		size_t n =
-		    syn_mem_wire_ordered(m->tx, syn_mem__src(m), &l->ring, seq, e->msg_id, 0,
-					 e->sender, e->sender_epoch, e->frag, e->data, e->len);
+			syn_mem_wire_ordered(m->tx, syn_mem__src(m), &l->ring, seq, e->msg_id, 0,
+					     e->sender, e->sender_epoch, e->frag, e->data, e->len);
 		syn_mem__send(m, p->sender, n);
 		m->stats.retransmits_sent++;
 	}

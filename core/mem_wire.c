@@ -62,9 +62,9 @@ static struct syn_mem_ring_id get_ring(const uint8_t *p)
 static uint32_t crc32c(uint32_t crc, const uint8_t *p, size_t len)
 {
 	static const uint32_t tab[16] = {
-	    0x00000000, 0x105ec76f, 0x20bd8ede, 0x30e349b1, 0x417b1dbc, 0x5125dad3,
-	    0x61c69362, 0x7198540d, 0x82f63b78, 0x92a8fc17, 0xa24bb5a6, 0xb21572c9,
-	    0xc38d26c4, 0xd3d3e1ab, 0xe330a81a, 0xf36e6f75,
+		0x00000000, 0x105ec76f, 0x20bd8ede, 0x30e349b1, 0x417b1dbc, 0x5125dad3,
+		0x61c69362, 0x7198540d, 0x82f63b78, 0x92a8fc17, 0xa24bb5a6, 0xb21572c9,
+		0xc38d26c4, 0xd3d3e1ab, 0xe330a81a, 0xf36e6f75,
 	};
 	for (size_t i = 0; i < len; i++) {
 		crc ^= p[i];

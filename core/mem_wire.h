@@ -252,11 +252,11 @@ SYN_MEM_WIRE_ASSERT(syn_mem_wire_retrans, to, 48);
 /* Largest packet the core builds or accepts. */
 #define SYN_MEM_WIRE_MAX                                                                           \
 	(sizeof(struct syn_mem_wire_ordered) + SYN_MEM_MAX_MSG_LEN >                               \
-		 sizeof(struct syn_mem_wire_commit) +                                              \
-		     SYN_MEM_MAX_NODES * sizeof(struct syn_mem_wire_commit_entry)                  \
-	     ? sizeof(struct syn_mem_wire_ordered) + SYN_MEM_MAX_MSG_LEN                           \
-	     : sizeof(struct syn_mem_wire_commit) +                                                \
-		   SYN_MEM_MAX_NODES * sizeof(struct syn_mem_wire_commit_entry))
+			 sizeof(struct syn_mem_wire_commit) +                                      \
+				 SYN_MEM_MAX_NODES * sizeof(struct syn_mem_wire_commit_entry)      \
+		 ? sizeof(struct syn_mem_wire_ordered) + SYN_MEM_MAX_MSG_LEN                       \
+		 : sizeof(struct syn_mem_wire_commit) +                                            \
+			   SYN_MEM_MAX_NODES * sizeof(struct syn_mem_wire_commit_entry))
 
 /* The frag field: fragment count (0 for a whole message) and index. */
 static inline uint32_t syn_mem_frag_make(uint32_t count, uint32_t index)

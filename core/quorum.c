@@ -430,8 +430,8 @@ static int members_reserve(struct syn_quorum *q, size_t n)
 	return 0;
 }
 
-int syn_quorum_sync_init(struct syn_quorum *q, struct syn_quorum_ring ring,
-			 const uint32_t *members, size_t n_members, uint64_t now_ms)
+int syn_quorum_sync_init(struct syn_quorum *q, struct syn_quorum_ring ring, const uint32_t *members,
+			 size_t n_members, uint64_t now_ms)
 {
 	struct qnode *us = syn_quorum_us(q);
 	size_t need = n_members > q->n_members ? n_members : q->n_members;
@@ -687,8 +687,8 @@ int syn_quorum_getinfo(const struct syn_quorum *q, uint32_t nodeid, struct syn_q
 
 static void send_reconfigure(struct syn_quorum *q, uint32_t nodeid, uint32_t param, uint32_t v)
 {
-	struct syn_quorum_msg msg = {.type = SYN_QUORUM_MSG_RECONFIGURE, .nodeid = nodeid,
-				     .param = param, .value = v};
+	struct syn_quorum_msg msg = {
+		.type = SYN_QUORUM_MSG_RECONFIGURE, .nodeid = nodeid, .param = param, .value = v};
 
 	send_msg(q, &msg);
 }

@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #define SYN_QUORUM_NAME_MAX 255 /* qdevice name, without NUL */
-#define SYN_QUORUM_ATB_MAX 64   /* auto_tie_breaker_node list entries */
+#define SYN_QUORUM_ATB_MAX 64	/* auto_tie_breaker_node list entries */
 #define SYN_QUORUM_NO_DEADLINE UINT64_MAX
 
 /* Node states as clients see them. */
@@ -81,7 +81,7 @@ struct syn_quorum_node_cfg {
 struct syn_quorum_config {
 	uint32_t local_nodeid;
 	uint32_t expected_votes; /* quorum.expected_votes, 0 = unset */
-	uint32_t votes;          /* quorum.votes, used without a nodelist */
+	uint32_t votes;		 /* quorum.votes, used without a nodelist */
 	bool have_nodelist;
 	size_t n_nodes;
 	const struct syn_quorum_node_cfg *nodes;
@@ -121,12 +121,12 @@ enum { SYN_QUORUM_DEVICE_REGISTER = 1, SYN_QUORUM_DEVICE_UNREGISTER = 2 };
 struct syn_quorum_msg {
 	uint32_t type;
 	uint32_t nodeid;   /* NODEINFO: whose info (0 = device); RECONFIGURE: target */
-	uint32_t votes;    /* NODEINFO */
+	uint32_t votes;	   /* NODEINFO */
 	uint32_t expected; /* NODEINFO */
-	uint32_t flags;    /* NODEINFO */
-	uint32_t param;    /* RECONFIGURE */
-	uint32_t value;    /* RECONFIGURE */
-	uint32_t op;       /* DEVICE_REG */
+	uint32_t flags;	   /* NODEINFO */
+	uint32_t param;	   /* RECONFIGURE */
+	uint32_t value;	   /* RECONFIGURE */
+	uint32_t op;	   /* DEVICE_REG */
 	char name[SYN_QUORUM_NAME_MAX + 1];    /* DEVICE_REG; DEVICE_RENAME new name */
 	char oldname[SYN_QUORUM_NAME_MAX + 1]; /* DEVICE_RENAME */
 };
@@ -146,11 +146,11 @@ enum syn_quorum_event_type {
 
 struct syn_quorum_event {
 	enum syn_quorum_event_type type;
-	bool quorate;           /* QUORUM */
-	uint32_t value;         /* EXPECTED, EVT_BARRIER */
-	int result;             /* REGISTERED: 0, -EEXIST */
+	bool quorate;	/* QUORUM */
+	uint32_t value; /* EXPECTED, EVT_BARRIER */
+	int result;	/* REGISTERED: 0, -EEXIST */
 	struct syn_quorum_ring ring;
-	size_t n_members;       /* NODELIST, QUORUM: the current view */
+	size_t n_members; /* NODELIST, QUORUM: the current view */
 	const uint32_t *members;
 };
 
@@ -215,8 +215,8 @@ int syn_quorum_create(const struct syn_quorum_config *cfg, const struct syn_quor
 void syn_quorum_destroy(struct syn_quorum *q);
 
 /* Synchronisation after a membership change (spec 5.1). */
-int syn_quorum_sync_init(struct syn_quorum *q, struct syn_quorum_ring ring,
-			 const uint32_t *members, size_t n_members, uint64_t now_ms);
+int syn_quorum_sync_init(struct syn_quorum *q, struct syn_quorum_ring ring, const uint32_t *members,
+			 size_t n_members, uint64_t now_ms);
 /* Sends this node's messages once; true when the phase is complete. */
 bool syn_quorum_sync_process(struct syn_quorum *q);
 void syn_quorum_sync_activate(struct syn_quorum *q);

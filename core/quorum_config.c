@@ -83,8 +83,9 @@ static void read_atb(struct syn_quorum *q, const struct syn_quorum_config *cfg)
 	q->atb = SYN_QUORUM_ATB_NONE;
 	if (!cfg->auto_tie_breaker) {
 		if (cfg->auto_tie_breaker_node)
-			syn_quorum_logf(q, LOG_WARNING, "auto_tie_breaker_node is set but "
-							"auto_tie_breaker is off; ignoring it");
+			syn_quorum_logf(q, LOG_WARNING,
+					"auto_tie_breaker_node is set but "
+					"auto_tie_breaker is off; ignoring it");
 		return;
 	}
 	if (!atb_parse(q, cfg->auto_tie_breaker_node)) {
@@ -98,8 +99,8 @@ static void read_atb(struct syn_quorum *q, const struct syn_quorum_config *cfg)
 }
 
 /* Device rules shared by start-up and re-read (steps 10-13); NULL = fine. */
-static const char *device_conflict(const struct syn_quorum *q,
-				   const struct syn_quorum_config *cfg, const struct derived *d)
+static const char *device_conflict(const struct syn_quorum *q, const struct syn_quorum_config *cfg,
+				   const struct derived *d)
 {
 	if (!cfg->have_device)
 		return NULL;
@@ -151,8 +152,9 @@ static int read_options(struct syn_quorum *q, const struct syn_quorum_config *cf
 	read_atb(q, cfg);
 	if (q->two_node && q->atb != SYN_QUORUM_ATB_NONE) {
 		q->two_node = false;
-		syn_quorum_logf(q, LOG_CRIT, "two_node and auto_tie_breaker are both specified "
-					     "but are not compatible.");
+		syn_quorum_logf(q, LOG_CRIT,
+				"two_node and auto_tie_breaker are both specified "
+				"but are not compatible.");
 	}
 	if (q->atb != SYN_QUORUM_ATB_NONE && (d->node_expected % 2) == 1 && !q->wfa) {
 		if (q->lms)
@@ -160,16 +162,17 @@ static int read_options(struct syn_quorum *q, const struct syn_quorum_config *cf
 				    "configuration error: auto_tie_breaker & last_man_standing "
 				    "not available in odd sized cluster");
 		q->atb = SYN_QUORUM_ATB_NONE;
-		syn_quorum_logf(q, LOG_CRIT, "auto_tie_breaker is set and the cluster has an odd "
-					     "number of nodes; wait_for_all is needed, so "
-					     "auto_tie_breaker is disabled.");
+		syn_quorum_logf(q, LOG_CRIT,
+				"auto_tie_breaker is set and the cluster has an odd "
+				"number of nodes; wait_for_all is needed, so "
+				"auto_tie_breaker is disabled.");
 	}
 	q->atb_startup = q->atb;
 	return 0;
 }
 
-int syn_quorum_config_apply(struct syn_quorum *q, const struct syn_quorum_config *cfg,
-			    char *reason, size_t reason_len)
+int syn_quorum_config_apply(struct syn_quorum *q, const struct syn_quorum_config *cfg, char *reason,
+			    size_t reason_len)
 {
 	struct qnode *us = syn_quorum_us(q);
 	struct derived d;
@@ -219,7 +222,9 @@ int syn_quorum_config_apply(struct syn_quorum *q, const struct syn_quorum_config
 static void send_votes_change(struct syn_quorum *q, uint32_t param, uint32_t value)
 {
 	struct syn_quorum_msg msg = {.type = SYN_QUORUM_MSG_RECONFIGURE,
-				     .nodeid = q->local_nodeid, .param = param, .value = value};
+				     .nodeid = q->local_nodeid,
+				     .param = param,
+				     .value = value};
 
 	if (q->env.send)
 		q->env.send(q->env.ctx, &msg);
@@ -234,12 +239,14 @@ static void runtime_device_rules(struct syn_quorum *q, const struct syn_quorum_c
 	if (q->two_node && cfg->have_device) {
 		if (syn_quorum_us(q)->flags & SYN_QUORUM_NF_QDEVICE_REGISTERED) {
 			q->two_node = false;
-			syn_quorum_logf(q, LOG_CRIT, "two_node and a quorum device cannot be used "
-						     "together; two_node disabled");
+			syn_quorum_logf(q, LOG_CRIT,
+					"two_node and a quorum device cannot be used "
+					"together; two_node disabled");
 		} else {
 			q->qdevice_can_operate = false;
-			syn_quorum_logf(q, LOG_CRIT, "two_node and a quorum device cannot be used "
-						     "together; the device may not operate");
+			syn_quorum_logf(q, LOG_CRIT,
+					"two_node and a quorum device cannot be used "
+					"together; the device may not operate");
 		}
 	}
 	conflict = device_conflict(q, cfg, d);
@@ -257,9 +264,10 @@ int syn_quorum_reconfigure(struct syn_quorum *q, const struct syn_quorum_config 
 
 	derive(cfg, &d);
 	if (!cfg->have_nodelist && d.expected_cfg == 0) {
-		syn_quorum_logf(q, LOG_CRIT, "configuration error: nodelist or "
-					     "quorum.expected_votes must be configured! "
-					     "Keeping the previous configuration");
+		syn_quorum_logf(q, LOG_CRIT,
+				"configuration error: nodelist or "
+				"quorum.expected_votes must be configured! "
+				"Keeping the previous configuration");
 		return -EINVAL;
 	}
 	q->atb = q->atb_startup;

@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DEVICE_FLAGS                                                                        \
-	(SYN_QUORUM_NF_QDEVICE_REGISTERED | SYN_QUORUM_NF_QDEVICE_ALIVE |                   \
+#define DEVICE_FLAGS                                                                               \
+	(SYN_QUORUM_NF_QDEVICE_REGISTERED | SYN_QUORUM_NF_QDEVICE_ALIVE |                          \
 	 SYN_QUORUM_NF_QDEVICE_CAST_VOTE | SYN_QUORUM_NF_QDEVICE_MASTER_WINS)
 
 static bool name_is(const struct syn_quorum *q, const char *name)

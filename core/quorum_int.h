@@ -81,8 +81,8 @@ void syn_quorum_logf(struct syn_quorum *q, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* quorum_config.c */
-int syn_quorum_config_apply(struct syn_quorum *q, const struct syn_quorum_config *cfg,
-			    char *reason, size_t reason_len);
+int syn_quorum_config_apply(struct syn_quorum *q, const struct syn_quorum_config *cfg, char *reason,
+			    size_t reason_len);
 
 /* quorum_device.c */
 void syn_quorum_device_deliver(struct syn_quorum *q, uint32_t sender,

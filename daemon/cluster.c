@@ -569,24 +569,24 @@ static void srp_stats_write(struct syn_cluster *cl, struct syn_store *st,
 			    const struct syn_mem_stats *s)
 {
 	static const char *const no_counterpart_u64[] = {
-	    "orf_token_tx",
-	    "orf_token_rx",
-	    "memb_merge_detect_tx",
-	    "memb_merge_detect_rx",
-	    "memb_join_tx",
-	    "memb_join_rx",
-	    "token_hold_cancel_tx",
-	    "token_hold_cancel_rx",
-	    "operational_token_lost",
-	    "gather_token_lost",
-	    "commit_token_lost",
-	    "recovery_token_lost",
-	    "time_since_token_last_received",
+		"orf_token_tx",
+		"orf_token_rx",
+		"memb_merge_detect_tx",
+		"memb_merge_detect_rx",
+		"memb_join_tx",
+		"memb_join_rx",
+		"token_hold_cancel_tx",
+		"token_hold_cancel_rx",
+		"operational_token_lost",
+		"gather_token_lost",
+		"commit_token_lost",
+		"recovery_token_lost",
+		"time_since_token_last_received",
 	};
 	static const char *const no_counterpart_u32[] = {
-	    "continuous_gather", "continuous_sendmsg_failures",
-	    "mtt_rx_token",	 "avg_token_workload",
-	    "avg_backlog_calc",
+		"continuous_gather", "continuous_sendmsg_failures",
+		"mtt_rx_token",	     "avg_token_workload",
+		"avg_backlog_calc",
 	};
 	char key[64];
 

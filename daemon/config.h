@@ -56,8 +56,8 @@ int syn_config_parse_file(struct syn_store *store, const char *path, char *err, 
  * name in error messages.  flags: SYN_CONFIG_UIDGID_ONLY or 0.  Same
  * returns as syn_config_parse_file; on error store is unchanged.
  */
-int syn_config_parse_buffer(struct syn_store *store, const char *name, const char *buf,
-			    size_t len, unsigned flags, char *err, size_t err_len);
+int syn_config_parse_buffer(struct syn_store *store, const char *name, const char *buf, size_t len,
+			    unsigned flags, char *err, size_t err_len);
 
 /* An address of the local host or of a resolved node name. */
 struct syn_config_addr {
@@ -88,8 +88,7 @@ struct syn_config_env {
 	size_t n_local_addrs;
 	int (*resolve)(void *ctx, const char *name, enum syn_config_ip_version ipv,
 		       struct syn_config_addr *out, size_t max);
-	int (*reverse)(void *ctx, const struct syn_config_addr *addr, char *name,
-		       size_t name_len);
+	int (*reverse)(void *ctx, const struct syn_config_addr *addr, char *name, size_t name_len);
 	void *ctx;
 	void (*log)(void *log_ctx, const char *msg);
 	void *log_ctx;

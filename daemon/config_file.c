@@ -80,8 +80,8 @@ err_free_buf:
 	return rc;
 }
 
-static int parse_one_file(struct syn_store *scratch, const char *path, unsigned flags,
-			  char *err, size_t err_len)
+static int parse_one_file(struct syn_store *scratch, const char *path, unsigned flags, char *err,
+			  size_t err_len)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -119,8 +119,7 @@ static int parse_dropins(struct syn_store *scratch, const char *main_path, char 
 	if (!slash)
 		snprintf(dir, sizeof(dir), "uidgid.d");
 	else
-		snprintf(dir, sizeof(dir), "%.*s/uidgid.d", (int)(slash - main_path),
-			 main_path);
+		snprintf(dir, sizeof(dir), "%.*s/uidgid.d", (int)(slash - main_path), main_path);
 	DIR *d = opendir(dir);
 	if (!d)
 		return 0;

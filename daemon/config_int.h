@@ -19,8 +19,8 @@ extern const char *const syn_config_compress_models[];
 void syn_config_join_models(const char *const *list, char *out, size_t out_len);
 
 /* Parse one buffer straight into scratch (no copy; partial on error). */
-int syn_config_parse_into(struct syn_store *scratch, const char *name, const char *buf,
-			  size_t len, unsigned flags, char *err, size_t err_len);
+int syn_config_parse_into(struct syn_store *scratch, const char *name, const char *buf, size_t len,
+			  unsigned flags, char *err, size_t err_len);
 
 /* Copy every key of src into dst. */
 int syn_config_store_copy(struct syn_store *dst, const struct syn_store *src);
@@ -64,8 +64,8 @@ struct syn_totem_timers {
  * Compute the timers from store and validate them; on failure msg gets
  * the reason without the "parse error in config: " prefix.
  */
-int syn_config_timers_compute(const struct syn_store *store, struct syn_totem_timers *t,
-			      char *msg, size_t msg_len);
+int syn_config_timers_compute(const struct syn_store *store, struct syn_totem_timers *t, char *msg,
+			      size_t msg_len);
 /* Write runtime.config.totem.* from t. */
 int syn_config_timers_write(struct syn_store *store, const struct syn_totem_timers *t);
 

@@ -216,7 +216,8 @@ static int fail(struct parser *p, const char *fmt, ...)
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	if (p->err_len)
-		snprintf(p->err, p->err_len, "parser error: %s:%u: %s", p->name, p->line_no, reason);
+		snprintf(p->err, p->err_len, "parser error: %s:%u: %s", p->name, p->line_no,
+			 reason);
 	return -EINVAL;
 }
 
@@ -314,8 +315,8 @@ static void log_reset(struct parser *p)
  * consumed, at least one digit).  Reports the range message for
  * key_for_msg on failure.
  */
-static int parse_int(struct parser *p, const char *key_for_msg, const char *value,
-		     uint8_t type, long long *out)
+static int parse_int(struct parser *p, const char *key_for_msg, const char *value, uint8_t type,
+		     long long *out)
 {
 	long long min, max;
 
@@ -890,8 +891,8 @@ static void parser_fini(struct parser *p)
 	log_reset(p);
 }
 
-int syn_config_parse_into(struct syn_store *scratch, const char *name, const char *buf,
-			  size_t len, unsigned flags, char *err, size_t err_len)
+int syn_config_parse_into(struct syn_store *scratch, const char *name, const char *buf, size_t len,
+			  unsigned flags, char *err, size_t err_len)
 {
 	struct parser *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -937,8 +938,8 @@ static void set_err(char *err, size_t err_len, const char *fmt, ...)
 	va_end(ap);
 }
 
-int syn_config_parse_buffer(struct syn_store *store, const char *name, const char *buf,
-			    size_t len, unsigned flags, char *err, size_t err_len)
+int syn_config_parse_buffer(struct syn_store *store, const char *name, const char *buf, size_t len,
+			    unsigned flags, char *err, size_t err_len)
 {
 	struct syn_store *scratch = syn_store_create();
 	int rc;

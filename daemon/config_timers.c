@@ -212,8 +212,8 @@ static int validate(const struct syn_store *store, const struct syn_totem_timers
 	return 0;
 }
 
-int syn_config_timers_compute(const struct syn_store *store, struct syn_totem_timers *t,
-			      char *msg, size_t msg_len)
+int syn_config_timers_compute(const struct syn_store *store, struct syn_totem_timers *t, char *msg,
+			      size_t msg_len)
 {
 	compute(store, t);
 	return validate(store, t, msg, msg_len);
@@ -267,7 +267,8 @@ int syn_config_timers_write(struct syn_store *store, const struct syn_totem_time
 		snprintf(key, sizeof(key), "runtime.config.totem.interface.%u.knet_ping_interval",
 			 l);
 		rc = syn_store_set_u32(store, key, t->knet_ping_interval[l]);
-		snprintf(key, sizeof(key), "runtime.config.totem.interface.%u.knet_ping_timeout", l);
+		snprintf(key, sizeof(key), "runtime.config.totem.interface.%u.knet_ping_timeout",
+			 l);
 		if (rc == 0)
 			rc = syn_store_set_u32(store, key, t->knet_ping_timeout[l]);
 	}

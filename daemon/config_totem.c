@@ -56,7 +56,7 @@ struct check {
 	size_t n_nodes;
 	bool link_present[SYN_CONFIG_MAX_LINKS];
 	bool iface_present[SYN_CONFIG_MAX_LINKS];
-	long local; /* index into nodes, -1 when not found */
+	long local;				  /* index into nodes, -1 when not found */
 	char mcast_gen[SYN_CONFIG_MAX_LINKS][48]; /* generated udp mcastaddr, "" if none */
 	struct syn_totem_timers timers;
 };
@@ -102,8 +102,8 @@ static int check_transport(struct check *c)
 		c->transport = TRANSPORT_UDP;
 	else
 		return bad(c, false, "Invalid transport type. Should be udpu, udp or knet");
-	const char *ipv = str_key(c, "totem.ip_version",
-				  c->transport == TRANSPORT_UDP ? "ipv4" : "ipv6-4");
+	const char *ipv =
+		str_key(c, "totem.ip_version", c->transport == TRANSPORT_UDP ? "ipv4" : "ipv6-4");
 	c->ipv = strcmp(ipv, "ipv4") == 0     ? SYN_IP_V4
 		 : strcmp(ipv, "ipv6") == 0   ? SYN_IP_V6
 		 : strcmp(ipv, "ipv4-6") == 0 ? SYN_IP_V4_6
@@ -143,7 +143,8 @@ static int check_crypto(struct check *c, bool *crypto_on)
 
 	*crypto_on = strcmp(cipher, "none") != 0 || strcmp(hash, "none") != 0;
 	if (strcmp(cipher, "none") != 0 && strcmp(hash, "none") == 0)
-		return bad(c, false, "crypto_cipher requires crypto_hash with value other than none");
+		return bad(c, false,
+			   "crypto_cipher requires crypto_hash with value other than none");
 	if (!*crypto_on)
 		return 0;
 	const char *keyfile = str_key(c, "totem.keyfile", NULL);
@@ -193,8 +194,8 @@ static int collect_item(struct check *c, struct node *n, const char *item,
 	if (sscanf(item, "ring%u%7s", &l, tail) != 2 || strcmp(tail, "_addr") != 0)
 		return 0;
 	if (l >= SYN_CONFIG_MAX_LINKS)
-		return bad(c, true, "interface ring number %u is bigger than allowed maximum %d",
-			   l, SYN_CONFIG_MAX_LINKS - 1);
+		return bad(c, true, "interface ring number %u is bigger than allowed maximum %d", l,
+			   SYN_CONFIG_MAX_LINKS - 1);
 	c->link_present[l] = true;
 	return (n->addr[l] = strdup(v->data)) ? 0 : -ENOMEM;
 }
@@ -305,8 +306,9 @@ static int check_interfaces(struct check *c)
 		if (sscanf(key, "totem.interface.%u.%63s", &l, item) != 2)
 			continue;
 		if (l >= SYN_CONFIG_MAX_LINKS) {
-			rc = bad(c, true, "interface ring number %u is bigger than allowed maximum %d",
-				 l, SYN_CONFIG_MAX_LINKS - 1);
+			rc = bad(c, true,
+				 "interface ring number %u is bigger than allowed maximum %d", l,
+				 SYN_CONFIG_MAX_LINKS - 1);
 			break;
 		}
 		c->iface_present[l] = true;
@@ -342,8 +344,8 @@ static int check_link(struct check *c, unsigned l)
 		return bad(c, true, "No multicast port specified for interface %u", l);
 	if_key(key, sizeof(key), l, "ttl");
 	if (c->transport != TRANSPORT_UDP && syn_store_exists(c->store, key))
-		return bad(c, true, "Can only set ttl on multicast transport types for interface %u",
-			   l);
+		return bad(c, true,
+			   "Can only set ttl on multicast transport types for interface %u", l);
 	if_key(key, sizeof(key), l, "knet_link_priority");
 	if (c->transport != TRANSPORT_KNET && syn_store_exists(c->store, key))
 		return bad(c, true,
@@ -390,10 +392,11 @@ static int check_multilink(struct check *c)
 						   "Not all nodes have the same number of links");
 		for (unsigned l = 0; l < SYN_CONFIG_MAX_LINKS; l++)
 			for (size_t i = 1; i < c->n_nodes; i++)
-				if (c->nodes[i].addr[l] &&
-				    c->nodes[i].resolved[l].family != c->nodes[0].resolved[l].family)
+				if (c->nodes[i].addr[l] && c->nodes[i].resolved[l].family !=
+								   c->nodes[0].resolved[l].family)
 					return bad(c, true,
-						   "Nodes for link %u have different IP families", l);
+						   "Nodes for link %u have different IP families",
+						   l);
 	}
 	for (size_t i = 0; i < c->n_nodes; i++) {
 		for (size_t j = 0; j < i; j++) {
@@ -462,7 +465,8 @@ static int check_presence(struct check *c)
 /* The local-node candidates of a node: its name and its ring0 address. */
 static bool node_matches(const struct node *n, const char *text)
 {
-	return (n->name && strcmp(n->name, text) == 0) || (n->addr[0] && strcmp(n->addr[0], text) == 0);
+	return (n->name && strcmp(n->name, text) == 0) ||
+	       (n->addr[0] && strcmp(n->addr[0], text) == 0);
 }
 
 static long match_text(const struct check *c, const char *text)
@@ -517,8 +521,7 @@ static long find_by_local_addr(const struct check *c)
 
 	for (size_t a = 0; a < c->env->n_local_addrs; a++) {
 		const struct syn_config_addr *la = &c->env->local_addrs[a];
-		if (c->env->reverse &&
-		    c->env->reverse(c->env->ctx, la, name, sizeof(name)) == 0) {
+		if (c->env->reverse && c->env->reverse(c->env->ctx, la, name, sizeof(name)) == 0) {
 			if ((i = match_text(c, name)) >= 0)
 				return i;
 			name[strcspn(name, ".")] = '\0';
@@ -624,8 +627,9 @@ static int write_bindnetaddr(struct check *c)
 		if_key(key, sizeof(key), l, "bindnetaddr");
 		const char *old = str_key(c, key, NULL);
 		if (old && strcmp(old, local->addr[l]) != 0)
-			warn(c, "totem.interface.bindnetaddr is replaced by the nodelist address of "
-				"the local node");
+			warn(c,
+			     "totem.interface.bindnetaddr is replaced by the nodelist address of "
+			     "the local node");
 		rc = syn_store_set_str(c->store, key, local->addr[l]);
 	}
 	return rc;

@@ -233,8 +233,10 @@ static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 
 	if (uid == 0 || gid == 0)
 		return 0;
-	if (grant_key(icmap, "uidgid.uid.%lu", uid) || grant_key(icmap, "uidgid.config.uid.%lu", uid) ||
-	    grant_key(icmap, "uidgid.gid.%lu", gid) || grant_key(icmap, "uidgid.config.gid.%lu", gid))
+	if (grant_key(icmap, "uidgid.uid.%lu", uid) ||
+	    grant_key(icmap, "uidgid.config.uid.%lu", uid) ||
+	    grant_key(icmap, "uidgid.gid.%lu", gid) ||
+	    grant_key(icmap, "uidgid.config.gid.%lu", gid))
 		return 0;
 	qb_log(LOG_NOTICE, "Denied connection to %s: uid %lu gid %lu not authorized", rs->def->name,
 	       (unsigned long)uid, (unsigned long)gid);
@@ -373,8 +375,8 @@ static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 	conn->counters.requests++;
 	conn_stats_touch(conn);
 	if (size < sizeof(*h) || size > SYN_IPC_BUFFER_SIZE || h->size < 0 || h->id < 0 ||
-	    (size_t)h->id >= def->n_requests ||
-	    size < def->min_request_size[h->id] || (size_t)h->size != size) {
+	    (size_t)h->id >= def->n_requests || size < def->min_request_size[h->id] ||
+	    (size_t)h->size != size) {
 		conn->counters.invalid_request++;
 		syn_conn_respond_error(conn, 0, 7 /* CS_ERR_INVALID_PARAM */);
 		return 0;

@@ -42,17 +42,16 @@ struct syn_conn;
 
 struct syn_service_def {
 	const char *name;  /* libqb IPC service name, e.g. "cmap" */
-	int32_t id;        /* corosync service id, e.g. 0 */
+	int32_t id;	   /* corosync service id, e.g. 0 */
 	size_t priv_size;  /* per-connection state handed to the hooks, zeroed */
 	size_t n_requests; /* valid request ids are 0 .. n_requests - 1 */
 	const size_t *min_request_size;
-	void (*request)(void *svc, struct syn_conn *conn, void *priv, int32_t id,
-			const void *msg, size_t len);
+	void (*request)(void *svc, struct syn_conn *conn, void *priv, int32_t id, const void *msg,
+			size_t len);
 	void (*closed)(void *svc, struct syn_conn *conn, void *priv);
 };
 
-struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap,
-			       struct syn_store *stats);
+struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats);
 /* Disconnects every client (running the close hooks) and frees all. */
 void syn_ipc_destroy(struct syn_ipc *ipc);
 int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, void *svc);

@@ -24,9 +24,9 @@ static const struct {
 	const char *name;
 	int value;
 } priorities[] = {
-	{"alert", LOG_ALERT}, {"crit", LOG_CRIT},   {"debug", LOG_DEBUG},	{"emerg", LOG_EMERG},
-	{"err", LOG_ERR},     {"error", LOG_ERR},   {"info", LOG_INFO},		{"notice", LOG_NOTICE},
-	{"warning", LOG_WARNING},
+	{"alert", LOG_ALERT}, {"crit", LOG_CRIT},     {"debug", LOG_DEBUG},
+	{"emerg", LOG_EMERG}, {"err", LOG_ERR},	      {"error", LOG_ERR},
+	{"info", LOG_INFO},   {"notice", LOG_NOTICE}, {"warning", LOG_WARNING},
 };
 
 static const struct {
@@ -101,8 +101,8 @@ static int read_priority(const struct syn_store *store, const char *prefix, cons
 	return invalid(err, err_len, "unknown %s specified", what);
 }
 
-static int read_debug(const struct syn_store *store, const char *prefix,
-		      enum syn_log_debug *out, char *err, size_t err_len)
+static int read_debug(const struct syn_store *store, const char *prefix, enum syn_log_debug *out,
+		      char *err, size_t err_len)
 {
 	const char *v = get(store, prefix, "debug");
 
@@ -195,7 +195,8 @@ static int read_subsystems(const struct syn_store *store, struct syn_logconfig *
 		return -ENOMEM;
 	while (rc == 0 && syn_store_iter_next(it, &key, &v) == 0) {
 		const char *name = key + strlen(prefix), *dot = strchr(name, '.');
-		if (!dot || strcmp(dot, ".subsys") != 0 || cfg->n_subsys == SYN_LOGCONFIG_MAX_SUBSYS)
+		if (!dot || strcmp(dot, ".subsys") != 0 ||
+		    cfg->n_subsys == SYN_LOGCONFIG_MAX_SUBSYS)
 			continue;
 		struct syn_log_subsys *s = &cfg->subsys[cfg->n_subsys];
 		snprintf(s->name, sizeof(s->name), "%.*s", (int)(dot - name), name);

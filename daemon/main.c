@@ -225,8 +225,8 @@ static int start_quorum(struct daemon *d, bool votequorum)
 		return SYN_EXIT_SERVICE;
 	if (!votequorum)
 		return 0;
-	rc = syn_svc_votequorum_create(d->icmap, d->loop, d->views, SYN_STATE_DIR,
-				       &d->votequorum, reason, sizeof(reason));
+	rc = syn_svc_votequorum_create(d->icmap, d->loop, d->views, SYN_STATE_DIR, &d->votequorum,
+				       reason, sizeof(reason));
 	if (rc != 0) {
 		qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'",
 		       reason);
@@ -289,7 +289,9 @@ static int start_cmm(struct daemon *d)
 
 static int start_services(struct daemon *d)
 {
-	struct syn_cfg_hooks hooks = {.ctx = d, .reload = reload_hook, .shutdown = shutdown_hook,
+	struct syn_cfg_hooks hooks = {.ctx = d,
+				      .reload = reload_hook,
+				      .shutdown = shutdown_hook,
 				      .link_status = link_status_hook};
 	const char *provider = NULL;
 	bool votequorum = syn_store_get_str(d->icmap, "quorum.provider", &provider) == 0 &&
@@ -308,9 +310,10 @@ static int start_services(struct daemon *d)
 	d->cmap = d->ipc ? syn_svc_cmap_create(d->icmap, d->stats, d->ipc) : NULL;
 	if (!d->cmap)
 		return SYN_EXIT_SERVICE;
-	syn_ipc_set_stats_provider(d->ipc, &(struct syn_stats_provider){
-		.refresh = cluster_stats_refresh, .clear_knet = cluster_stats_clear_knet,
-		.ctx = d->cluster});
+	syn_ipc_set_stats_provider(
+		d->ipc, &(struct syn_stats_provider){.refresh = cluster_stats_refresh,
+						     .clear_knet = cluster_stats_clear_knet,
+						     .ctx = d->cluster});
 	local = syn_cluster_local_nodeid(d->cluster);
 	d->views = syn_view_source_create(d->icmap, local);
 	d->cfg = d->views ? syn_svc_cfg_create(d->icmap, d->loop, d->views, &hooks) : NULL;

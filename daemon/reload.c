@@ -24,17 +24,35 @@
 #include "config.h"
 #include "logconfig.h"
 
-static const char *const reload_prefixes[] = {"logging.", "totem.", "nodelist.", "quorum.",
-					      "uidgid.config.", "nozzle."};
+static const char *const reload_prefixes[] = {"logging.", "totem.",	    "nodelist.",
+					      "quorum.",  "uidgid.config.", "nozzle."};
 
 static const char *const fixed_keys[] = {
-	"totem.version", "totem.threads", "totem.ip_version", "totem.rrp_mode", "totem.netmtu",
-	"totem.interface.ringnumber", "totem.interface.bindnetaddr", "totem.interface.mcastaddr",
-	"totem.interface.broadcast", "totem.interface.mcastport", "totem.interface.ttl",
-	"totem.transport", "totem.cluster_name", "quorum.provider", "system.move_to_root_cgroup",
-	"system.allow_knet_handle_fallback", "system.sched_rr", "system.priority",
-	"system.qb_ipc_type", "system.state_dir", "totem.secauth", "totem.crypto_hash",
-	"totem.crypto_cipher", "totem.keyfile", "totem.key",
+	"totem.version",
+	"totem.threads",
+	"totem.ip_version",
+	"totem.rrp_mode",
+	"totem.netmtu",
+	"totem.interface.ringnumber",
+	"totem.interface.bindnetaddr",
+	"totem.interface.mcastaddr",
+	"totem.interface.broadcast",
+	"totem.interface.mcastport",
+	"totem.interface.ttl",
+	"totem.transport",
+	"totem.cluster_name",
+	"quorum.provider",
+	"system.move_to_root_cgroup",
+	"system.allow_knet_handle_fallback",
+	"system.sched_rr",
+	"system.priority",
+	"system.qb_ipc_type",
+	"system.state_dir",
+	"totem.secauth",
+	"totem.crypto_hash",
+	"totem.crypto_cipher",
+	"totem.keyfile",
+	"totem.key",
 };
 
 static bool reloadable(const char *key)
@@ -60,8 +78,9 @@ static void drop_fixed(struct syn_store *live, struct syn_store *scratch)
 
 		if (in_live == in_new && (!in_live || value_equal(&lv, &sv)))
 			continue;
-		qb_log(LOG_NOTICE, "Modified entry '%s' in corosync.conf cannot be changed at "
-				   "run-time",
+		qb_log(LOG_NOTICE,
+		       "Modified entry '%s' in corosync.conf cannot be changed at "
+		       "run-time",
 		       fixed_keys[i]);
 		if (in_live)
 			syn_store_set(scratch, fixed_keys[i], lv.data, lv.len, lv.type);
@@ -195,7 +214,8 @@ int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t reques
 		rc = copy_all(icmap, scratch);
 	}
 	syn_store_set_i32(icmap, "config.reload_status",
-			  rc == 0 ? CS_OK : (rc == -ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_INVALID_PARAM));
+			  rc == 0 ? CS_OK
+				  : (rc == -ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_INVALID_PARAM));
 	syn_store_set_u8(icmap, "config.totemconfig_reload_in_progress", 0);
 	syn_store_set_u8(icmap, "config.reload_in_progress", 0);
 	if (rc == 0)

@@ -92,8 +92,8 @@ bool syn_store_key_name_valid(const char *name)
 	for (size_t i = 0; i < len; i++) {
 		char c = name[i];
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
-			  c == '/' || c == ':';
+			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '/' ||
+			  c == ':';
 		if (!ok)
 			return false;
 	}
@@ -211,8 +211,8 @@ static void reap_dead_trackers(struct syn_store *store)
 }
 
 /* Private copy of a value for delivery; small values use the caller's buffer. */
-static int value_snapshot(struct syn_value *dst, const struct syn_value *src,
-			  unsigned char *buf, size_t buf_len, void **heap)
+static int value_snapshot(struct syn_value *dst, const struct syn_value *src, unsigned char *buf,
+			  size_t buf_len, void **heap)
 {
 	*dst = *src;
 	*heap = NULL;
@@ -362,9 +362,9 @@ int syn_store_set(struct syn_store *store, const char *key, const void *value, s
 	e = find(store, key, &pos);
 	if (e) {
 		if (e->type == type && e->len == stored_len &&
-		    (stored_len == 0 || (type == SYN_TYPE_STRING
-						 ? memcmp(e->data, value, stored_len - 1) == 0
-						 : memcmp(e->data, value, stored_len) == 0)))
+		    (stored_len == 0 ||
+		     (type == SYN_TYPE_STRING ? memcmp(e->data, value, stored_len - 1) == 0
+					      : memcmp(e->data, value, stored_len) == 0)))
 			return 0;
 		data = value_dup(value, stored_len, type);
 		if (stored_len && !data)

@@ -69,9 +69,8 @@ struct syn_store_iter;
  * Called for each change a tracker matches.  new_value is unset for
  * DELETE, old_value for ADD.  Pointers are valid during the call only.
  */
-typedef void (*syn_store_notify_fn)(void *ctx, struct syn_store_tracker *tracker,
-				    int event, const char *key,
-				    const struct syn_value *new_value,
+typedef void (*syn_store_notify_fn)(void *ctx, struct syn_store_tracker *tracker, int event,
+				    const char *key, const struct syn_value *new_value,
 				    const struct syn_value *old_value);
 
 struct syn_store *syn_store_create(void);
@@ -136,8 +135,7 @@ void syn_store_iter_destroy(struct syn_store_iter *iter);
  * 0x0F -> -EINVAL.
  */
 int syn_store_track_add(struct syn_store *store, const char *key, int32_t track_type,
-			syn_store_notify_fn notify, void *ctx,
-			struct syn_store_tracker **out);
+			syn_store_notify_fn notify, void *ctx, struct syn_store_tracker **out);
 void syn_store_track_delete(struct syn_store *store, struct syn_store_tracker *tracker);
 /* The ctx a tracker was created with. */
 void *syn_store_tracker_ctx(const struct syn_store_tracker *tracker);

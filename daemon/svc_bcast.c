@@ -249,17 +249,17 @@ static void request(void *svc_ptr, struct syn_conn *conn, void *priv, int32_t id
 }
 
 static const size_t min_request_size[SYN_BCAST_REQ_COUNT] = {
-    [SYN_BCAST_REQ_START] = sizeof(struct syn_bcast_req_start),
-    [SYN_BCAST_REQ_STATS] = sizeof(struct qb_ipc_request_header),
-    [SYN_BCAST_REQ_RESET] = sizeof(struct qb_ipc_request_header),
+	[SYN_BCAST_REQ_START] = sizeof(struct syn_bcast_req_start),
+	[SYN_BCAST_REQ_STATS] = sizeof(struct qb_ipc_request_header),
+	[SYN_BCAST_REQ_RESET] = sizeof(struct qb_ipc_request_header),
 };
 
 static const struct syn_service_def bcast_def = {
-    .name = "synod_bcast",
-    .id = SYN_BCAST_SERVICE_ID,
-    .n_requests = SYN_BCAST_REQ_COUNT,
-    .min_request_size = min_request_size,
-    .request = request,
+	.name = "synod_bcast",
+	.id = SYN_BCAST_SERVICE_ID,
+	.n_requests = SYN_BCAST_REQ_COUNT,
+	.min_request_size = min_request_size,
+	.request = request,
 };
 
 const struct syn_service_def *syn_svc_bcast_def(void)

@@ -137,7 +137,8 @@ static size_t node_addrs(struct syn_svc_cfg *svc, const char *prefix,
 		const char *value;
 
 		snprintf(key, sizeof(key), "%sring%d_addr", prefix, l);
-		have[l] = syn_store_get_str(svc->icmap, key, &value) == 0 && resolve(value, &addrs[l]);
+		have[l] = syn_store_get_str(svc->icmap, key, &value) == 0 &&
+			  resolve(value, &addrs[l]);
 		if (text)
 			text[l] = have[l] ? value : NULL;
 		n += have[l];
@@ -304,7 +305,8 @@ static void shutdown_end(struct syn_svc_cfg *svc, bool go)
 	svc->timer_armed = false;
 	svc->requester = NULL;
 	if (requester)
-		syn_conn_respond_error(requester, SYN_CFG_RES_TRYSHUTDOWN, go ? CS_OK : CS_ERR_BUSY);
+		syn_conn_respond_error(requester, SYN_CFG_RES_TRYSHUTDOWN,
+				       go ? CS_OK : CS_ERR_BUSY);
 	if (go)
 		svc->hooks.shutdown(svc->hooks.ctx, "shutdown requested through cfg");
 }
@@ -341,8 +343,8 @@ static void send_testshutdown(struct syn_conn *conn, uint32_t flags)
 	syn_conn_event(conn, &iov, 1);
 }
 
-static void handle_tryshutdown(struct syn_svc_cfg *svc, struct syn_conn *conn,
-			       struct cfg_conn *cc, uint32_t flags)
+static void handle_tryshutdown(struct syn_svc_cfg *svc, struct syn_conn *conn, struct cfg_conn *cc,
+			       uint32_t flags)
 {
 	uint32_t timeout_ms = 5000;
 

@@ -67,22 +67,35 @@ static const size_t min_request_size[SYN_CMAP_REQ_COUNT] = {
 
 static const char *const read_only_prefixes[] = {
 	"internal_configuration.", "runtime.services.", "runtime.config.", "runtime.totem.",
-	"uidgid.config.",          "system.",           "nodelist.",
+	"uidgid.config.",	   "system.",		"nodelist.",
 };
 
 static const char *const read_only_keys[] = {
-	"totem.crypto_cipher", "totem.crypto_hash", "totem.crypto_model",
-	"totem.keyfile", "totem.key", "totem.secauth", "totem.ip_version",
-	"totem.rrp_mode", "totem.transport", "totem.cluster_name", "totem.netmtu",
-	"totem.threads", "totem.version", "totem.nodeid", "totem.clear_node_high_bit",
-	"config.reload_in_progress", "config.totemconfig_reload_in_progress",
+	"totem.crypto_cipher",
+	"totem.crypto_hash",
+	"totem.crypto_model",
+	"totem.keyfile",
+	"totem.key",
+	"totem.secauth",
+	"totem.ip_version",
+	"totem.rrp_mode",
+	"totem.transport",
+	"totem.cluster_name",
+	"totem.netmtu",
+	"totem.threads",
+	"totem.version",
+	"totem.nodeid",
+	"totem.clear_node_high_bit",
+	"config.reload_in_progress",
+	"config.totemconfig_reload_in_progress",
 	"nodelist.local_node_pos",
 };
 
 static const char *const votequorum_read_only_keys[] = {
-	"quorum.allow_downscale", "quorum.wait_for_all", "quorum.last_man_standing",
-	"quorum.last_man_standing_window", "quorum.expected_votes_tracking",
-	"quorum.auto_tie_breaker", "quorum.auto_tie_breaker_node",
+	"quorum.allow_downscale",	  "quorum.wait_for_all",
+	"quorum.last_man_standing",	  "quorum.last_man_standing_window",
+	"quorum.expected_votes_tracking", "quorum.auto_tie_breaker",
+	"quorum.auto_tie_breaker_node",
 };
 
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -166,14 +179,12 @@ static int stats_clear(struct syn_svc_cmap *svc, const char *key)
 	return 0;
 }
 
-static int handle_set(struct syn_svc_cmap *svc, struct cmap_conn *cc, const void *msg,
-		      size_t len)
+static int handle_set(struct syn_svc_cmap *svc, struct cmap_conn *cc, const void *msg, size_t len)
 {
 	const struct syn_cmap_req_set *req = msg;
 	const char *key = req_key(&req->key_name);
 
-	if (!key || req->value_len > SYN_CMAP_VALUE_MAX ||
-	    len != sizeof(*req) + req->value_len)
+	if (!key || req->value_len > SYN_CMAP_VALUE_MAX || len != sizeof(*req) + req->value_len)
 		return -EINVAL;
 	if (cc->stats_map)
 		return stats_clear(svc, key);
@@ -259,8 +270,8 @@ static void handle_get(struct syn_svc_cmap *svc, struct syn_conn *conn, struct c
 		free(res);
 }
 
-static void handle_iter_init(struct syn_svc_cmap *svc, struct syn_conn *conn,
-			     struct cmap_conn *cc, const void *msg)
+static void handle_iter_init(struct syn_svc_cmap *svc, struct syn_conn *conn, struct cmap_conn *cc,
+			     const void *msg)
 {
 	const struct syn_cmap_req_iter_init *req = msg;
 	const char *prefix = req_key(&req->prefix);
@@ -369,8 +380,8 @@ static void send_notification(void *ctx, struct syn_store_tracker *tracker, int 
 	syn_conn_event(t->conn, iov, 3);
 }
 
-static void handle_track_add(struct syn_svc_cmap *svc, struct syn_conn *conn,
-			     struct cmap_conn *cc, const void *msg)
+static void handle_track_add(struct syn_svc_cmap *svc, struct syn_conn *conn, struct cmap_conn *cc,
+			     const void *msg)
 {
 	const struct syn_cmap_req_track_add *req = msg;
 	const char *key = req_key(&req->key_name);

@@ -24,7 +24,7 @@ bool syn_svc_cmap_key_read_only(const struct syn_store *icmap, const char *key);
  * Handle one request as if received from conn; exposed for the fuzz
  * target, which drives the handler without a socket.
  */
-void syn_svc_cmap_request(void *svc, struct syn_conn *conn, void *priv, int32_t id,
-			  const void *msg, size_t len);
+void syn_svc_cmap_request(void *svc, struct syn_conn *conn, void *priv, int32_t id, const void *msg,
+			  size_t len);
 
 #endif /* SYN_DAEMON_SVC_CMAP_H */

@@ -85,10 +85,10 @@ static void respond_error(struct syn_conn *conn, int32_t id, int32_t err)
 
 static const char *event_name(enum syn_cmm_event kind)
 {
-	static const char *const names[] = {"MASTER_ELECTED", "MASTER_DEMOTED",
-					    "VICEMASTER_ELECTED", "VICEMASTER_DEMOTED",
-					    "MEMBER_JOINED", "MEMBER_LEFT", "STALE_CLUSTER",
-					    "INVALID_CLUSTER", "VALID_CLUSTER"};
+	static const char *const names[] = {
+		"MASTER_ELECTED",     "MASTER_DEMOTED",	 "VICEMASTER_ELECTED",
+		"VICEMASTER_DEMOTED", "MEMBER_JOINED",	 "MEMBER_LEFT",
+		"STALE_CLUSTER",      "INVALID_CLUSTER", "VALID_CLUSTER"};
 	return names[kind - SYN_CMM_EV_ME];
 }
 
@@ -261,7 +261,8 @@ static void core_table_changed(void *ctx)
 	memcpy(loaded + n_loaded, svc->nodes, svc->n_nodes * sizeof(*loaded));
 	n_loaded += svc->n_nodes;
 	for (size_t i = 0; i < n_loaded; i++) {
-		const struct syn_cmm_node_conf *conf = syn_cmm_conf(svc->core, loaded[i].conf.nodeid);
+		const struct syn_cmm_node_conf *conf =
+			syn_cmm_conf(svc->core, loaded[i].conf.nodeid);
 		bool dup = false;
 
 		for (size_t j = 0; j < n && !dup; j++)
@@ -318,9 +319,9 @@ static void state_log(struct syn_svc_cmm *svc)
 
 	if (!line)
 		return;
-	off = (size_t)snprintf(line, SYN_CMM_STATE_LINE_MAX, "%s epoch %llu master %u vice %u nodes",
-			       st->valid ? "valid" : "none", (unsigned long long)st->epoch,
-			       st->master, st->vice);
+	off = (size_t)snprintf(
+		line, SYN_CMM_STATE_LINE_MAX, "%s epoch %llu master %u vice %u nodes",
+		st->valid ? "valid" : "none", (unsigned long long)st->epoch, st->master, st->vice);
 	for (size_t i = 0; i < st->n && off < SYN_CMM_STATE_LINE_MAX; i++)
 		off += (size_t)snprintf(line + off, SYN_CMM_STATE_LINE_MAX - off, " %u:%u:%u",
 					st->e[i].nodeid, st->e[i].status, st->e[i].incarnation);
@@ -429,8 +430,9 @@ void syn_svc_cmm_quorum_report(struct syn_svc_cmm *svc, bool quorate, uint64_t r
 /* A VERDICT decided or changed the current view's flag: apply it. */
 static void on_verdict(struct syn_svc_cmm *svc, uint32_t sender, const void *data, size_t len)
 {
-	int rc = svc->follow_votequorum ? syn_cmm_verdicts_deliver(&svc->verdicts, sender, data, len)
-					: 0;
+	int rc = svc->follow_votequorum
+			 ? syn_cmm_verdicts_deliver(&svc->verdicts, sender, data, len)
+			 : 0;
 
 	if (rc < 0)
 		qb_log(LOG_WARNING, "cmm: malformed quorum verdict from node %u ignored", sender);
@@ -488,8 +490,7 @@ static void fill_member(const struct syn_svc_cmm *svc, const struct syn_cmm_entr
 }
 
 /* One node's answer; returns the cmm_error_t. */
-static int32_t query_one(struct syn_svc_cmm *svc, uint32_t query, uint32_t nodeid,
-			 cmm_member_t *m)
+static int32_t query_one(struct syn_svc_cmm *svc, uint32_t query, uint32_t nodeid, cmm_member_t *m)
 {
 	const struct syn_cmm_state *st = syn_cmm_local(svc->core);
 	const struct syn_cmm_entry *e;
@@ -664,9 +665,13 @@ const struct syn_service_def *syn_svc_cmm_def(void)
 static int start_core(struct syn_svc_cmm *svc)
 {
 	struct syn_cmm_node_conf table[SYN_CMM_NODES_MAX];
-	struct syn_cmm_env env = {.ctx = svc, .alloc = core_alloc, .free = core_free,
-				  .emit = core_emit, .record = core_record,
-				  .request_done = core_request_done, .settled = core_settled,
+	struct syn_cmm_env env = {.ctx = svc,
+				  .alloc = core_alloc,
+				  .free = core_free,
+				  .emit = core_emit,
+				  .record = core_record,
+				  .request_done = core_request_done,
+				  .settled = core_settled,
 				  .table_changed = core_table_changed};
 	struct syn_cmm_record rec;
 

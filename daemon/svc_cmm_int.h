@@ -50,12 +50,12 @@ struct syn_svc_cmm {
 	bool awaiting_verdict; /* the current view's flag is not agreed yet */
 	bool report_known;     /* votequorum's latest local verdict ... */
 	bool report_quorate;
-	uint64_t report_ring;  /* ... and the ring it is for */
-	bool sent_known;       /* the last VERDICT this node sent */
+	uint64_t report_ring; /* ... and the ring it is for */
+	bool sent_known;      /* the last VERDICT this node sent */
 	bool sent_quorate;
 	uint64_t sent_ring;
 	struct syn_cmm_verdicts verdicts;
-	char *state_line; /* the last state logged (state_log) */
+	char *state_line;	      /* the last state logged (state_log) */
 	struct syn_cluster_view view; /* members copied below */
 	uint32_t view_members[SYN_CMM_NODES_MAX];
 	uint8_t msg[SYN_CMM_MSG_MAX];
@@ -63,8 +63,8 @@ struct syn_svc_cmm {
 
 int syn_svc_cmm_table_read(struct syn_svc_cmm *svc, const struct syn_store *icmap);
 /* Read the node table alone into nodes (capacity SYN_CMM_NODES_MAX). */
-int syn_svc_cmm_table_load(const struct syn_store *icmap, struct syn_svc_cmm_node *nodes,
-			   size_t *n, uint32_t *domain_id);
+int syn_svc_cmm_table_load(const struct syn_store *icmap, struct syn_svc_cmm_node *nodes, size_t *n,
+			   uint32_t *domain_id);
 const struct syn_svc_cmm_node *syn_svc_cmm_node(const struct syn_svc_cmm *svc, uint32_t nodeid);
 void syn_svc_cmm_record_load(const struct syn_svc_cmm *svc, struct syn_cmm_record *rec);
 int syn_svc_cmm_record_save(const struct syn_svc_cmm *svc, const struct syn_cmm_record *rec);

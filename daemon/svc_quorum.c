@@ -51,8 +51,8 @@ static void send_quorum_event(struct syn_svc_quorum *svc, struct qu_conn *qc)
 		ev.ring_id.nodeid = svc->ring_nodeid;
 		ev.ring_id.seq = svc->ring_seq;
 		ev.view_list_entries = (uint32_t)svc->n_members;
-		iov[0] = (struct iovec){&ev, offsetof(struct syn_qu_res_v1_quorum_notification,
-						      view_list)};
+		iov[0] = (struct iovec){
+			&ev, offsetof(struct syn_qu_res_v1_quorum_notification, view_list)};
 		iov[1] = (struct iovec){svc->members, list_len};
 		iov[2] = (struct iovec){&pad, sizeof(ev) - iov[0].iov_len};
 		syn_conn_event(qc->conn, iov, 3);
@@ -171,8 +171,8 @@ static void respond_u32(struct syn_conn *conn, int32_t id, cs_error_t err, uint3
 	syn_conn_respond(conn, &res, sizeof(res));
 }
 
-static void handle_trackstart(struct syn_svc_quorum *svc, struct syn_conn *conn,
-			      struct qu_conn *qc, uint32_t flags)
+static void handle_trackstart(struct syn_svc_quorum *svc, struct syn_conn *conn, struct qu_conn *qc,
+			      uint32_t flags)
 {
 	cs_error_t err = CS_OK;
 

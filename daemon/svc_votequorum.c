@@ -430,8 +430,9 @@ static int track_config(struct syn_svc_votequorum *svc)
 	const int32_t all = SYN_TRACK_ADD | SYN_TRACK_DELETE | SYN_TRACK_MODIFY;
 
 	for (size_t i = 0; i < 3; i++) {
-		int rc = syn_store_track_add(svc->icmap, keys[i], all | (i < 2 ? SYN_TRACK_PREFIX : 0),
-					     on_config_change, svc, &svc->cfg_trackers[i]);
+		int rc = syn_store_track_add(svc->icmap, keys[i],
+					     all | (i < 2 ? SYN_TRACK_PREFIX : 0), on_config_change,
+					     svc, &svc->cfg_trackers[i]);
 		if (rc != 0)
 			return rc;
 	}
@@ -565,10 +566,10 @@ static int handle_qdevice(struct syn_svc_votequorum *svc, struct syn_conn *conn,
 		req_name(other, up->newname);
 		return syn_quorum_qdevice_update(svc->q, name, other);
 	case SYN_VQ_REQ_QDEVICE_POLL:
-		rc = syn_quorum_qdevice_poll(svc->q, name, poll->cast_vote != 0,
-					     (struct syn_quorum_ring){poll->ring_id.nodeid,
-								      poll->ring_id.seq},
-					     now_ms());
+		rc = syn_quorum_qdevice_poll(
+			svc->q, name, poll->cast_vote != 0,
+			(struct syn_quorum_ring){poll->ring_id.nodeid, poll->ring_id.seq},
+			now_ms());
 		return rc;
 	default:
 		return syn_quorum_qdevice_master_wins(svc->q, name, mw->allow != 0);
@@ -648,8 +649,8 @@ const struct syn_service_def *syn_svc_votequorum_def(void)
 
 static int core_create(struct syn_svc_votequorum *svc, char *reason, size_t reason_len)
 {
-	struct syn_quorum_env env = {.ctx = svc, .send = on_core_send, .event = on_core_event,
-				     .log = on_core_log};
+	struct syn_quorum_env env = {
+		.ctx = svc, .send = on_core_send, .event = on_core_event, .log = on_core_log};
 	struct syn_quorum_config cfg;
 	struct syn_quorum_node_cfg *nodes = NULL;
 	int rc = read_config(svc->icmap, &cfg, &nodes);

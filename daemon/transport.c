@@ -173,7 +173,7 @@ static int setup_node(struct syn_transport *t, const struct syn_transport_node *
 		const struct sockaddr_storage *src = local_addr(t, l);
 		struct sockaddr_storage s, d;
 		uint8_t transport =
-		    n->nodeid == t->local ? KNET_TRANSPORT_LOOPBACK : KNET_TRANSPORT_UDP;
+			n->nodeid == t->local ? KNET_TRANSPORT_LOOPBACK : KNET_TRANSPORT_UDP;
 		if (n->addr[l].ss_family == 0 || !src || src->ss_family == 0)
 			continue;
 		s = *src;
@@ -525,7 +525,7 @@ int syn_transport_node_connected(struct syn_transport *t, uint32_t nodeid)
 		struct knet_link_status st;
 		memset(&st, 0, sizeof(st));
 		if (knet_link_get_status(t->knet, (knet_node_id_t)nodeid, l, &st, sizeof(st)) ==
-			0 &&
+			    0 &&
 		    st.enabled && st.connected)
 			return 1;
 	}
@@ -540,7 +540,7 @@ int syn_transport_link_status(struct syn_transport *t, uint32_t nodeid, unsigned
 	memset(&st, 0, sizeof(st));
 	if (link >= SYN_TRANSPORT_MAX_LINKS ||
 	    knet_link_get_status(t->knet, (knet_node_id_t)nodeid, (uint8_t)link, &st, sizeof(st)) !=
-		0)
+		    0)
 		return -ENOENT;
 	out->enabled = st.enabled;
 	out->connected = st.connected;

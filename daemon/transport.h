@@ -79,8 +79,7 @@ void syn_transport_stats_write(struct syn_transport *t, struct syn_store *stats)
 /* Clear knet's counters (stats.clear.knet). */
 void syn_transport_stats_clear(struct syn_transport *t);
 /* "r(0) ip(a.b.c.d) " for every link of nodeid, as runtime.members.<id>.ip. */
-void syn_transport_member_ip(const struct syn_transport *t, uint32_t nodeid, char *buf,
-			     size_t len);
+void syn_transport_member_ip(const struct syn_transport *t, uint32_t nodeid, char *buf, size_t len);
 struct syn_link_status {
 	bool enabled;
 	bool connected;

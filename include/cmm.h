@@ -127,8 +127,7 @@ typedef struct {
 } cmm_cmc_notification_t;
 
 /* The notification is valid only during the call; client_data is opaque. */
-typedef void (*cmm_notify_t)(const cmm_cmc_notification_t *change_notification,
-			     void *client_data);
+typedef void (*cmm_notify_t)(const cmm_cmc_notification_t *change_notification, void *client_data);
 
 /* Connection */
 cmm_error_t cmm_connect(const timespec_t timeout);

@@ -122,9 +122,8 @@ static void free_strings(char **list, unsigned int n)
 	free(list);
 }
 
-cs_error_t corosync_cfg_ring_status_get(corosync_cfg_handle_t cfg_handle,
-					char ***interface_names, char ***status,
-					unsigned int *interface_count)
+cs_error_t corosync_cfg_ring_status_get(corosync_cfg_handle_t cfg_handle, char ***interface_names,
+					char ***status, unsigned int *interface_count)
 {
 	struct qb_ipc_request_header req;
 	struct syn_cfg_res_ringstatusget *res = malloc(sizeof(*res));
@@ -141,7 +140,7 @@ cs_error_t corosync_cfg_ring_status_get(corosync_cfg_handle_t cfg_handle,
 	if (err != CS_OK && err != CS_ERR_NAME_TOO_LONG)
 		goto out;
 	n = res->interface_count > SYN_CFG_MAX_INTERFACES ? SYN_CFG_MAX_INTERFACES
-							   : res->interface_count;
+							  : res->interface_count;
 	names = calloc(n + 1, sizeof(*names));
 	stat = calloc(n + 1, sizeof(*stat));
 	err = names && stat ? CS_OK : CS_ERR_NO_MEMORY;

@@ -53,8 +53,7 @@ static cs_error_t call(cmap_handle_t handle, const struct iovec *iov, unsigned i
 	return syn_ipcc_handle_call(&cmap_handles, handle, iov, n, res, res_len);
 }
 
-static cs_error_t call1(cmap_handle_t handle, void *req, size_t req_len, void *res,
-			size_t res_len)
+static cs_error_t call1(cmap_handle_t handle, void *req, size_t req_len, void *res, size_t res_len)
 {
 	struct iovec iov = {.iov_base = req, .iov_len = req_len};
 
@@ -201,8 +200,8 @@ cs_error_t cmap_dispatch(cmap_handle_t handle, cs_dispatch_flags_t dispatch_type
 	return err;
 }
 
-cs_error_t cmap_set(cmap_handle_t handle, const char *key_name, const void *value,
-		    size_t value_len, cmap_value_types_t type)
+cs_error_t cmap_set(cmap_handle_t handle, const char *key_name, const void *value, size_t value_len,
+		    cmap_value_types_t type)
 {
 	struct syn_cmap_req_set req;
 	struct qb_ipc_response_header res;
@@ -225,10 +224,10 @@ cs_error_t cmap_set(cmap_handle_t handle, const char *key_name, const void *valu
 	return call(handle, iov, 2, &res, sizeof(res));
 }
 
-#define SYN_CMAP_SETTER(name, ctype, code)                                                     \
-	cs_error_t cmap_set_##name(cmap_handle_t handle, const char *key_name, ctype value)   \
-	{                                                                                      \
-		return cmap_set(handle, key_name, &value, sizeof(value), code);                \
+#define SYN_CMAP_SETTER(name, ctype, code)                                                         \
+	cs_error_t cmap_set_##name(cmap_handle_t handle, const char *key_name, ctype value)        \
+	{                                                                                          \
+		return cmap_set(handle, key_name, &value, sizeof(value), code);                    \
 	}
 SYN_CMAP_SETTER(int8, int8_t, CMAP_VALUETYPE_INT8)
 SYN_CMAP_SETTER(uint8, uint8_t, CMAP_VALUETYPE_UINT8)
@@ -315,10 +314,10 @@ static cs_error_t get_typed(cmap_handle_t handle, const char *key_name, void *ou
 	return CS_OK;
 }
 
-#define SYN_CMAP_GETTER(name, ctype, code)                                                     \
-	cs_error_t cmap_get_##name(cmap_handle_t handle, const char *key_name, ctype *out)    \
-	{                                                                                      \
-		return get_typed(handle, key_name, out, sizeof(*out), code);                   \
+#define SYN_CMAP_GETTER(name, ctype, code)                                                         \
+	cs_error_t cmap_get_##name(cmap_handle_t handle, const char *key_name, ctype *out)         \
+	{                                                                                          \
+		return get_typed(handle, key_name, out, sizeof(*out), code);                       \
 	}
 SYN_CMAP_GETTER(int8, int8_t, CMAP_VALUETYPE_INT8)
 SYN_CMAP_GETTER(uint8, uint8_t, CMAP_VALUETYPE_UINT8)

@@ -235,8 +235,8 @@ cmm_error_t cmm_node_getid(cmm_nodeid_t *const me)
 /* A query answering one member into *member (filled on OK and EAGAIN). */
 static cmm_error_t query_one(uint32_t query, cmm_nodeid_t nodeid, cmm_member_t *member)
 {
-	struct syn_cmm_req_query req = {.header.id = SYN_CMM_REQ_QUERY, .query = query,
-					.nodeid = nodeid};
+	struct syn_cmm_req_query req = {
+		.header.id = SYN_CMM_REQ_QUERY, .query = query, .nodeid = nodeid};
 	struct {
 		struct syn_cmm_res_query head;
 		cmm_member_t m;
@@ -284,8 +284,8 @@ cmm_error_t cmm_member_getall(uint32_t const table_size, cmm_member_t *const mem
 			      uint32_t *const member_count)
 {
 	struct syn_cmm_req_query req = {.header.id = SYN_CMM_REQ_QUERY, .query = SYN_CMM_Q_ALL};
-	size_t res_len = sizeof(struct syn_cmm_res_query) +
-			 SYN_CMM_QUERY_MAX * sizeof(cmm_member_t);
+	size_t res_len =
+		sizeof(struct syn_cmm_res_query) + SYN_CMM_QUERY_MAX * sizeof(cmm_member_t);
 	struct syn_cmm_res_query *res;
 	uint32_t cap = table_size > SYN_CMM_QUERY_MAX ? SYN_CMM_QUERY_MAX : table_size;
 	cmm_error_t err;
@@ -374,8 +374,8 @@ int cmm_member_isdesynchronized(cmm_member_t const *member)
 
 static cmm_error_t modify(uint32_t op, uint32_t target, int32_t arg)
 {
-	struct syn_cmm_req_modify req = {.header.id = SYN_CMM_REQ_MODIFY, .op = op,
-					 .target = target, .arg = arg};
+	struct syn_cmm_req_modify req = {
+		.header.id = SYN_CMM_REQ_MODIFY, .op = op, .target = target, .arg = arg};
 	struct qb_ipc_response_header res;
 	cmm_error_t err;
 

@@ -71,8 +71,8 @@ cs_error_t syn_ipcc_dispatch(struct syn_ipcc *ipc, cs_dispatch_flags_t flags,
 			return CS_ERR_NO_MEMORY;
 	}
 	for (;;) {
-		ssize_t rc = qb_ipcc_event_recv(ipc->conn, ipc->dispatch_buf,
-						SYN_IPC_BUFFER_SIZE, nonblocking ? 0 : -1);
+		ssize_t rc = qb_ipcc_event_recv(ipc->conn, ipc->dispatch_buf, SYN_IPC_BUFFER_SIZE,
+						nonblocking ? 0 : -1);
 		cs_error_t err = qb_to_cs_error(rc < 0 ? (int)rc : 0);
 
 		if (err == CS_ERR_BAD_HANDLE)

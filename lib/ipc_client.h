@@ -20,7 +20,7 @@ struct syn_ipcc {
 	qb_ipcc_connection_t *conn;
 	pthread_mutex_t request_lock;
 	void *dispatch_buf; /* allocated on first dispatch */
-	bool finalized;     /* set by finalize, checked after each callback */
+	bool finalized;	    /* set by finalize, checked after each callback */
 };
 
 /* Connect to the named service; CS_OK or the mapped connect error. */

@@ -34,8 +34,8 @@ static void inst_put(votequorum_handle_t handle)
 	qb_hdb_handle_put(&vq_handles, handle);
 }
 
-static cs_error_t call(votequorum_handle_t handle, void *req, size_t req_len, int32_t id,
-		       void *res, size_t res_len)
+static cs_error_t call(votequorum_handle_t handle, void *req, size_t req_len, int32_t id, void *res,
+		       size_t res_len)
 {
 	struct qb_ipc_request_header *h = req;
 	struct iovec iov = {.iov_base = req, .iov_len = req_len};
@@ -138,8 +138,7 @@ cs_error_t votequorum_setexpected(votequorum_handle_t handle, unsigned int expec
 	return call(handle, &req, sizeof(req), SYN_VQ_REQ_SETEXPECTED, &res, sizeof(res));
 }
 
-cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid,
-			       unsigned int votes)
+cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid, unsigned int votes)
 {
 	struct syn_vq_req_setvotes req;
 	struct qb_ipc_response_header res;
@@ -150,8 +149,7 @@ cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid,
 	return call(handle, &req, sizeof(req), SYN_VQ_REQ_SETVOTES, &res, sizeof(res));
 }
 
-cs_error_t votequorum_trackstart(votequorum_handle_t handle, uint64_t context,
-				 unsigned int flags)
+cs_error_t votequorum_trackstart(votequorum_handle_t handle, uint64_t context, unsigned int flags)
 {
 	struct syn_vq_req_trackstart req;
 	struct qb_ipc_response_header res;

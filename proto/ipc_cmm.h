@@ -53,7 +53,7 @@ enum syn_cmm_res_id {
 };
 
 enum syn_cmm_query {
-	SYN_CMM_Q_MEMBER = 1,    /* nodeid: a current member */
+	SYN_CMM_Q_MEMBER = 1,	 /* nodeid: a current member */
 	SYN_CMM_Q_POTENTIAL = 2, /* nodeid: any node of the table */
 	SYN_CMM_Q_MASTER = 3,
 	SYN_CMM_Q_VICE = 4,
@@ -80,7 +80,7 @@ struct syn_cmm_req_query {
 
 struct syn_cmm_res_query {
 	struct qb_ipc_response_header header;
-	uint32_t count;     /* number of members (Q_ALL) or 1 */
+	uint32_t count;	    /* number of members (Q_ALL) or 1 */
 	uint32_t n_entries; /* members that follow */
 	cmm_member_t entries[];
 };

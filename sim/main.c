@@ -45,16 +45,16 @@ static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converg
 	if (r.ok && max_converge && r.converge_ms > *max_converge)
 		*max_converge = r.converge_ms;
 	if (!r.ok)
-		printf("seed %" PRIu64 " FAILED (%u nodes, %s): %s\n  replay: synod-sim --seed %" PRIu64
-		       "\n",
+		printf("seed %" PRIu64
+		       " FAILED (%u nodes, %s): %s\n  replay: synod-sim --seed %" PRIu64 "\n",
 		       o->seed, r.nodes, r.quorum, r.failure, o->seed);
 	else if (report_ok)
 		printf("seed %" PRIu64 " ok: %u nodes, %" PRIu64 " events, %" PRIu64
 		       " views, %" PRIu64 "/%" PRIu64 " delivered/submitted, converged %" PRIu64
 		       " ms after faults stopped\n  %s; %" PRIu64 " quorum messages, %" PRIu64
 		       " quorate changes\n",
-		       o->seed, r.nodes, r.events, r.views, r.delivered, r.submitted,
-		       r.converge_ms, r.quorum, r.q_delivered, r.q_flips);
+		       o->seed, r.nodes, r.events, r.views, r.delivered, r.submitted, r.converge_ms,
+		       r.quorum, r.q_delivered, r.q_flips);
 	return r.ok ? 0 : 1;
 }
 
@@ -103,8 +103,8 @@ static int failover(void)
 		for (uint64_t seed = 1; seed <= 10; seed++) {
 			for (int leader = 0; leader < 2; leader++) {
 				uint64_t ms = 0, spurious = 0;
-				int rc =
-				    syn_sim_failover(seed, sizes[k], leader, 300, &ms, &spurious);
+				int rc = syn_sim_failover(seed, sizes[k], leader, 300, &ms,
+							  &spurious);
 				if (rc != 0) {
 					printf("failover n=%u seed %" PRIu64 ": error %d\n",
 					       sizes[k], seed, rc);

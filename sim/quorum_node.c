@@ -44,8 +44,9 @@ enum {
 };
 
 static const char *const mode_names[QM_COUNT] = {
-	"votes", "weighted", "wait_for_all", "atb-lowest", "atb-highest", "atb-list",
-	"lms+wait_for_all", "lms", "allow_downscale", "ev_tracking", "two_node"};
+	"votes",	   "weighted",	  "wait_for_all",     "atb-lowest",
+	"atb-highest",	   "atb-list",	  "lms+wait_for_all", "lms",
+	"allow_downscale", "ev_tracking", "two_node"};
 
 /* splitmix64: the options get their own stream so the network's is the same as without them. */
 static uint64_t qrand(struct sim_world *w)

@@ -211,7 +211,7 @@ static void env_send(void *ctx, uint32_t dest, const void *pkt, size_t len)
 		int copies = chance_ppm(w, w->dup_ppm) ? 2 : 1;
 		for (int c = 0; c < copies; c++) {
 			struct sim_ev ev = {
-			    .type = EV_PACKET, .node = to, .src = nd->id, .len = (uint32_t)len};
+				.type = EV_PACKET, .node = to, .src = nd->id, .len = (uint32_t)len};
 			ev.t = w->now + w->delay_us[nd->id][to] + sim_range(w, 0, w->jitter_us);
 			ev.pkt = malloc(len);
 			if (ev.pkt == NULL)
@@ -358,7 +358,7 @@ static void fault(struct sim_world *w)
 		heal(w);
 	} else if (kind < 75 && nd->core) {
 		uint64_t ms =
-		    sim_range(w, 0, 9) < 7 ? sim_range(w, 20, 300) : sim_range(w, 300, 1500);
+			sim_range(w, 0, 9) < 7 ? sim_range(w, 20, 300) : sim_range(w, 300, 1500);
 		sim_trace(w, "n%u PAUSE %llu ms", a, (unsigned long long)ms);
 		nd->paused_until = w->now + ms * 1000;
 	} else if (kind < 90) {
@@ -541,7 +541,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 		sim_check_converged(w, false);
 		sim_quorum_check_converged(w, false);
 		w->r->converge_ms =
-		    w->last_view_at > w->quiet_at ? (w->last_view_at - w->quiet_at) / 1000 : 0;
+			w->last_view_at > w->quiet_at ? (w->last_view_at - w->quiet_at) / 1000 : 0;
 		break;
 	case EV_END:
 		sim_check_converged(w, true);

@@ -135,7 +135,7 @@ struct sim_world {
 	bool failed;
 	struct syn_mem_config cfg;
 	struct sim_qcfg qcfg;
-	bool q_dirty; /* a quorum core ran since the last check */
+	bool q_dirty;  /* a quorum core ran since the last check */
 	uint64_t qrng; /* the quorum options' own stream: the network's stays as it was */
 	/* checker */
 	struct sim_ring_rec *rings;

@@ -55,10 +55,10 @@ static int simple(qb_ipcc_connection_t *c, int32_t id, void *res, size_t res_len
 static int start(qb_ipcc_connection_t *c, uint32_t count, uint32_t size, uint32_t mode)
 {
 	struct syn_bcast_req_start req = {
-	    .header = {.id = SYN_BCAST_REQ_START, .size = sizeof(req)},
-	    .count = count,
-	    .size = size,
-	    .mode = mode};
+		.header = {.id = SYN_BCAST_REQ_START, .size = sizeof(req)},
+		.count = count,
+		.size = size,
+		.mode = mode};
 	struct qb_ipc_response_header res;
 
 	return call(c, &req, sizeof(req), &res, sizeof(res));

@@ -33,8 +33,16 @@
 #define CT_MAX_ADDRS 16
 #define CT_TRANSPORT_LEN 64
 
-enum ct_cmd { CMD_NONE, CMD_STATUS, CMD_NODES, CMD_RELOAD, CMD_REOPEN, CMD_KILL, CMD_ADDRS,
-	      CMD_SHUTDOWN };
+enum ct_cmd {
+	CMD_NONE,
+	CMD_STATUS,
+	CMD_NODES,
+	CMD_RELOAD,
+	CMD_REOPEN,
+	CMD_KILL,
+	CMD_ADDRS,
+	CMD_SHUTDOWN
+};
 
 struct ct {
 	enum ct_cmd cmd;
@@ -51,11 +59,13 @@ struct ct {
 };
 
 static const char usage_text[] =
-	"corosync-cfgtool [[-i <interface ip>] [-b] -s] [-R] [-L] [-k nodeid] [-a nodeid] [-h] [-H]\n"
+	"corosync-cfgtool [[-i <interface ip>] [-b] -s] [-R] [-L] [-k nodeid] [-a nodeid] [-h] "
+	"[-H]\n"
 	"\n"
 	"A tool for displaying and configuring active parameters within corosync.\n"
 	"options:\n"
-	"\t-i\tFinds only information about the specified interface IP address or link id when used with -s..\n"
+	"\t-i\tFinds only information about the specified interface IP address or link id when "
+	"used with -s..\n"
 	"\t-s\tDisplays the status of the current links on this node.\n"
 	"\t-n\tDisplays the status of the connected nodes and their links.\n"
 	"\t-b\tDisplays the brief status of the current links on this node when used with -s.\n"
@@ -84,24 +94,45 @@ static bool ct_parse_nodeid(const char *text, uint32_t *out)
 static int ct_parse_args(struct ct *ct, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'F' },
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
+		{"force", no_argument, NULL, 'F'},
+		{"json", no_argument, NULL, 'J'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "i:snbrRLk:a:hH", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'i': case 'r': break;
-		case 's': ct->cmd = CMD_STATUS; break;
-		case 'n': ct->cmd = CMD_NODES; break;
-		case 'b': ct->brief = true; break;
-		case 'R': ct->cmd = CMD_RELOAD; break;
-		case 'L': ct->cmd = CMD_REOPEN; break;
-		case 'H': ct->cmd = CMD_SHUTDOWN; break;
-		case 'F': ct->force = true; break;
-		case 'J': ct->json = true; break;
-		case 'h': ct->cmd = CMD_NONE; printf("%s", usage_text); return 0;
+		case 'i':
+		case 'r':
+			break;
+		case 's':
+			ct->cmd = CMD_STATUS;
+			break;
+		case 'n':
+			ct->cmd = CMD_NODES;
+			break;
+		case 'b':
+			ct->brief = true;
+			break;
+		case 'R':
+			ct->cmd = CMD_RELOAD;
+			break;
+		case 'L':
+			ct->cmd = CMD_REOPEN;
+			break;
+		case 'H':
+			ct->cmd = CMD_SHUTDOWN;
+			break;
+		case 'F':
+			ct->force = true;
+			break;
+		case 'J':
+			ct->json = true;
+			break;
+		case 'h':
+			ct->cmd = CMD_NONE;
+			printf("%s", usage_text);
+			return 0;
 		case 'k':
 		case 'a':
 			if (!ct_parse_nodeid(optarg, &ct->nodeid))
@@ -212,7 +243,8 @@ static int ct_fetch_status(struct ct *ct)
 							      CFG_NODE_STATUS_V1, &ct->status[i]);
 
 		if (err != CS_OK) {
-			fprintf(stderr, "Could not get the node status for nodeid %d, the error is: %d\n",
+			fprintf(stderr,
+				"Could not get the node status for nodeid %d, the error is: %d\n",
 				(int)ct->nodes[i], err);
 			memset(&ct->status[i], 0, sizeof(ct->status[i]));
 		}
@@ -334,7 +366,8 @@ static void ct_json_status(const struct ct *ct)
 		const struct corosync_cfg_node_status_v1 *st = &ct->status[i];
 
 		printf("%s{\"nodeid\":%u,\"local\":%s,\"reachable\":%s,\"remote\":%s,"
-		       "\"external\":%s,", i ? "," : "", ct->nodes[i],
+		       "\"external\":%s,",
+		       i ? "," : "", ct->nodes[i],
 		       ct->nodes[i] == ct->local_nodeid ? "true" : "false",
 		       st->reachable ? "true" : "false", st->remote ? "true" : "false",
 		       st->external ? "true" : "false");
@@ -365,7 +398,8 @@ static int ct_cmd_addrs(struct ct *ct)
 	corosync_cfg_node_address_t addrs[CT_MAX_ADDRS];
 	int n_addrs = 0;
 
-	if (corosync_cfg_get_node_addrs(ct->cfg, ct->nodeid, CT_MAX_ADDRS, &n_addrs, addrs) != CS_OK) {
+	if (corosync_cfg_get_node_addrs(ct->cfg, ct->nodeid, CT_MAX_ADDRS, &n_addrs, addrs) !=
+	    CS_OK) {
 		fprintf(stderr, "Could not get node address for nodeid %d\n", (int)ct->nodeid);
 		return 1;
 	}
@@ -378,9 +412,10 @@ static int ct_cmd_addrs(struct ct *ct)
 		memset(&storage, 0, sizeof(storage));
 		memcpy(&storage, addrs[i].address,
 		       sizeof(addrs[i].address) < sizeof(storage) ? sizeof(addrs[i].address)
-								   : sizeof(storage));
-		raw = ss->ss_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)ss)->sin6_addr
-						: (const void *)&((struct sockaddr_in *)ss)->sin_addr;
+								  : sizeof(storage));
+		raw = ss->ss_family == AF_INET6
+			      ? (const void *)&((struct sockaddr_in6 *)ss)->sin6_addr
+			      : (const void *)&((struct sockaddr_in *)ss)->sin_addr;
 		char text[INET6_ADDRSTRLEN] = "";
 
 		inet_ntop(ss->ss_family, raw, text, sizeof(text));
@@ -444,9 +479,9 @@ static int ct_cmd_shutdown(struct ct *ct)
 							   : COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST);
 	for (int tries = 0; err == CS_ERR_TRY_AGAIN && tries < 30; tries++) {
 		sleep(1);
-		err = corosync_cfg_try_shutdown(ct->cfg, ct->force ?
-						COROSYNC_CFG_SHUTDOWN_FLAG_REGARDLESS :
-						COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST);
+		err = corosync_cfg_try_shutdown(ct->cfg,
+						ct->force ? COROSYNC_CFG_SHUTDOWN_FLAG_REGARDLESS
+							  : COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST);
 	}
 	if (err != CS_OK) {
 		fprintf(stderr, "Could not shutdown (error = %d)\n", err);
@@ -471,10 +506,14 @@ static int ct_run(struct ct *ct)
 	}
 	switch (ct->cmd) {
 	case CMD_STATUS:
-	case CMD_NODES: return ct_cmd_status(ct);
-	case CMD_ADDRS: return ct_cmd_addrs(ct);
-	case CMD_KILL: return ct_cmd_kill(ct);
-	default: return ct_cmd_shutdown(ct);
+	case CMD_NODES:
+		return ct_cmd_status(ct);
+	case CMD_ADDRS:
+		return ct_cmd_addrs(ct);
+	case CMD_KILL:
+		return ct_cmd_kill(ct);
+	default:
+		return ct_cmd_shutdown(ct);
 	}
 }
 

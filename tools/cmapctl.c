@@ -178,16 +178,26 @@ static cs_error_t read_typed(struct cmapctl *c, const char *key, int type, size_
 
 	*owned = NULL;
 	switch (type) {
-	case CMAP_VALUETYPE_INT8: return cmap_get_int8(h, key, &num->i8);
-	case CMAP_VALUETYPE_UINT8: return cmap_get_uint8(h, key, &num->u8);
-	case CMAP_VALUETYPE_INT16: return cmap_get_int16(h, key, &num->i16);
-	case CMAP_VALUETYPE_UINT16: return cmap_get_uint16(h, key, &num->u16);
-	case CMAP_VALUETYPE_INT32: return cmap_get_int32(h, key, &num->i32);
-	case CMAP_VALUETYPE_UINT32: return cmap_get_uint32(h, key, &num->u32);
-	case CMAP_VALUETYPE_INT64: return cmap_get_int64(h, key, &num->i64);
-	case CMAP_VALUETYPE_UINT64: return cmap_get_uint64(h, key, &num->u64);
-	case CMAP_VALUETYPE_FLOAT: return cmap_get_float(h, key, &num->flt);
-	case CMAP_VALUETYPE_DOUBLE: return cmap_get_double(h, key, &num->dbl);
+	case CMAP_VALUETYPE_INT8:
+		return cmap_get_int8(h, key, &num->i8);
+	case CMAP_VALUETYPE_UINT8:
+		return cmap_get_uint8(h, key, &num->u8);
+	case CMAP_VALUETYPE_INT16:
+		return cmap_get_int16(h, key, &num->i16);
+	case CMAP_VALUETYPE_UINT16:
+		return cmap_get_uint16(h, key, &num->u16);
+	case CMAP_VALUETYPE_INT32:
+		return cmap_get_int32(h, key, &num->i32);
+	case CMAP_VALUETYPE_UINT32:
+		return cmap_get_uint32(h, key, &num->u32);
+	case CMAP_VALUETYPE_INT64:
+		return cmap_get_int64(h, key, &num->i64);
+	case CMAP_VALUETYPE_UINT64:
+		return cmap_get_uint64(h, key, &num->u64);
+	case CMAP_VALUETYPE_FLOAT:
+		return cmap_get_float(h, key, &num->flt);
+	case CMAP_VALUETYPE_DOUBLE:
+		return cmap_get_double(h, key, &num->dbl);
 	case CMAP_VALUETYPE_STRING:
 		err = cmap_get_string(h, key, &str);
 		*owned = str;
@@ -403,7 +413,7 @@ static int action_set(struct cmapctl *c)
 		return EXIT_FAILURE;
 	}
 	return set_key(c, c->operands[0], c->operands[1], c->operands[2]) == 0 ? EXIT_SUCCESS
-									      : EXIT_FAILURE;
+									       : EXIT_FAILURE;
 }
 
 static int delete_key(struct cmapctl *c, const char *key)
@@ -547,10 +557,18 @@ static void track_notify(cmap_handle_t handle, cmap_track_handle_t track, int32_
 	val_from_notify(&nv, &new_value);
 	val_from_notify(&ov, &old_value);
 	switch (event) {
-	case CMAP_TRACK_ADD: name = "create"; break;
-	case CMAP_TRACK_MODIFY: name = "modify"; break;
-	case CMAP_TRACK_DELETE: name = "delete"; shown = &ov; break;
-	default: break;
+	case CMAP_TRACK_ADD:
+		name = "create";
+		break;
+	case CMAP_TRACK_MODIFY:
+		name = "modify";
+		break;
+	case CMAP_TRACK_DELETE:
+		name = "delete";
+		shown = &ov;
+		break;
+	default:
+		break;
 	}
 	if (c->json) {
 		notify_json(name, key, shown, event == CMAP_TRACK_MODIFY ? &ov : NULL);
@@ -708,25 +726,59 @@ static bool parse_args(struct cmapctl *c, int argc, char **argv, int *status)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":m:hqgsdDtTbp:C:", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'h': fputs(help_text, stdout); *status = EXIT_SUCCESS; return false;
+		case 'h':
+			fputs(help_text, stdout);
+			*status = EXIT_SUCCESS;
+			return false;
 		case 'H':
 			fputs(help_text, stdout);
 			fputs(json_help_text, stdout);
 			*status = EXIT_SUCCESS;
 			return false;
-		case 'J': c->json = true; break;
-		case 'b': c->show_binary = true; break;
-		case 'q': c->quiet = true; break;
-		case 'g': c->action = ACTION_GET; break;
-		case 's': c->action = ACTION_SET; break;
-		case 'd': c->action = ACTION_DELETE; break;
-		case 'D': c->action = ACTION_DELETE_PREFIX; break;
-		case 't': c->action = ACTION_TRACK; c->track_prefix = false; break;
-		case 'T': c->action = ACTION_TRACK; c->track_prefix = true; break;
-		case 'p': c->action = ACTION_LOAD; c->load_file = optarg; break;
-		case 'C': if (!parse_clear(c, optarg)) return false; break;
-		case 'm': if (!parse_map(c, optarg)) return false; break;
-		default: report_bad_option(argv[0], opt, optopt); return false;
+		case 'J':
+			c->json = true;
+			break;
+		case 'b':
+			c->show_binary = true;
+			break;
+		case 'q':
+			c->quiet = true;
+			break;
+		case 'g':
+			c->action = ACTION_GET;
+			break;
+		case 's':
+			c->action = ACTION_SET;
+			break;
+		case 'd':
+			c->action = ACTION_DELETE;
+			break;
+		case 'D':
+			c->action = ACTION_DELETE_PREFIX;
+			break;
+		case 't':
+			c->action = ACTION_TRACK;
+			c->track_prefix = false;
+			break;
+		case 'T':
+			c->action = ACTION_TRACK;
+			c->track_prefix = true;
+			break;
+		case 'p':
+			c->action = ACTION_LOAD;
+			c->load_file = optarg;
+			break;
+		case 'C':
+			if (!parse_clear(c, optarg))
+				return false;
+			break;
+		case 'm':
+			if (!parse_map(c, optarg))
+				return false;
+			break;
+		default:
+			report_bad_option(argv[0], opt, optopt);
+			return false;
 		}
 	}
 	c->operands = argv + optind;
@@ -759,14 +811,22 @@ static int connect_map(struct cmapctl *c)
 static int run_action(struct cmapctl *c)
 {
 	switch (c->action) {
-	case ACTION_PRINT: return action_print(c);
-	case ACTION_GET: return action_get(c);
-	case ACTION_SET: return action_set(c);
-	case ACTION_DELETE: return action_delete(c);
-	case ACTION_DELETE_PREFIX: return action_delete_prefix(c);
-	case ACTION_TRACK: return action_track(c);
-	case ACTION_LOAD: return action_load(c);
-	case ACTION_CLEAR: return action_clear(c);
+	case ACTION_PRINT:
+		return action_print(c);
+	case ACTION_GET:
+		return action_get(c);
+	case ACTION_SET:
+		return action_set(c);
+	case ACTION_DELETE:
+		return action_delete(c);
+	case ACTION_DELETE_PREFIX:
+		return action_delete_prefix(c);
+	case ACTION_TRACK:
+		return action_track(c);
+	case ACTION_LOAD:
+		return action_load(c);
+	case ACTION_CLEAR:
+		return action_clear(c);
 	}
 	return EXIT_FAILURE;
 }

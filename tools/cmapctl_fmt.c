@@ -50,18 +50,40 @@ static int parse_signed(int type, const char *text, struct syn_cmapctl_setval *o
 	if (sscanf(text, "%" SCNd64, &v) != 1)
 		return -EINVAL;
 	switch (type) {
-	case CMAP_VALUETYPE_INT8: min = INT8_MIN; max = INT8_MAX; break;
-	case CMAP_VALUETYPE_INT16: min = INT16_MIN; max = INT16_MAX; break;
-	case CMAP_VALUETYPE_INT32: min = INT32_MIN; max = INT32_MAX; break;
-	default: break;
+	case CMAP_VALUETYPE_INT8:
+		min = INT8_MIN;
+		max = INT8_MAX;
+		break;
+	case CMAP_VALUETYPE_INT16:
+		min = INT16_MIN;
+		max = INT16_MAX;
+		break;
+	case CMAP_VALUETYPE_INT32:
+		min = INT32_MIN;
+		max = INT32_MAX;
+		break;
+	default:
+		break;
 	}
 	if (v < min || v > max)
 		return -ERANGE;
 	switch (type) {
-	case CMAP_VALUETYPE_INT8: out->num.i8 = (int8_t)v; out->len = 1; break;
-	case CMAP_VALUETYPE_INT16: out->num.i16 = (int16_t)v; out->len = 2; break;
-	case CMAP_VALUETYPE_INT32: out->num.i32 = (int32_t)v; out->len = 4; break;
-	default: out->num.i64 = v; out->len = 8; break;
+	case CMAP_VALUETYPE_INT8:
+		out->num.i8 = (int8_t)v;
+		out->len = 1;
+		break;
+	case CMAP_VALUETYPE_INT16:
+		out->num.i16 = (int16_t)v;
+		out->len = 2;
+		break;
+	case CMAP_VALUETYPE_INT32:
+		out->num.i32 = (int32_t)v;
+		out->len = 4;
+		break;
+	default:
+		out->num.i64 = v;
+		out->len = 8;
+		break;
 	}
 	return 0;
 }
@@ -75,18 +97,37 @@ static int parse_unsigned(int type, const char *text, struct syn_cmapctl_setval 
 	if (sscanf(text, "%" SCNu64, &v) != 1)
 		return -EINVAL;
 	switch (type) {
-	case CMAP_VALUETYPE_UINT8: max = UINT8_MAX; break;
-	case CMAP_VALUETYPE_UINT16: max = UINT16_MAX; break;
-	case CMAP_VALUETYPE_UINT32: max = UINT32_MAX; break;
-	default: break;
+	case CMAP_VALUETYPE_UINT8:
+		max = UINT8_MAX;
+		break;
+	case CMAP_VALUETYPE_UINT16:
+		max = UINT16_MAX;
+		break;
+	case CMAP_VALUETYPE_UINT32:
+		max = UINT32_MAX;
+		break;
+	default:
+		break;
 	}
 	if (v > max)
 		return -ERANGE;
 	switch (type) {
-	case CMAP_VALUETYPE_UINT8: out->num.u8 = (uint8_t)v; out->len = 1; break;
-	case CMAP_VALUETYPE_UINT16: out->num.u16 = (uint16_t)v; out->len = 2; break;
-	case CMAP_VALUETYPE_UINT32: out->num.u32 = (uint32_t)v; out->len = 4; break;
-	default: out->num.u64 = v; out->len = 8; break;
+	case CMAP_VALUETYPE_UINT8:
+		out->num.u8 = (uint8_t)v;
+		out->len = 1;
+		break;
+	case CMAP_VALUETYPE_UINT16:
+		out->num.u16 = (uint16_t)v;
+		out->len = 2;
+		break;
+	case CMAP_VALUETYPE_UINT32:
+		out->num.u32 = (uint32_t)v;
+		out->len = 4;
+		break;
+	default:
+		out->num.u64 = v;
+		out->len = 8;
+		break;
 	}
 	return 0;
 }
@@ -152,14 +193,30 @@ static bool print_number(FILE *out, const struct syn_cmapctl_val *val, bool json
 
 	val_copy(&n, sizeof(n), val);
 	switch (val->type) {
-	case CMAP_VALUETYPE_INT8: fprintf(out, "%" PRId8, n.i8); return true;
-	case CMAP_VALUETYPE_UINT8: fprintf(out, "%" PRIu8, n.u8); return true;
-	case CMAP_VALUETYPE_INT16: fprintf(out, "%" PRId16, n.i16); return true;
-	case CMAP_VALUETYPE_UINT16: fprintf(out, "%" PRIu16, n.u16); return true;
-	case CMAP_VALUETYPE_INT32: fprintf(out, "%" PRId32, n.i32); return true;
-	case CMAP_VALUETYPE_UINT32: fprintf(out, "%" PRIu32, n.u32); return true;
-	case CMAP_VALUETYPE_INT64: fprintf(out, "%" PRId64, n.i64); return true;
-	case CMAP_VALUETYPE_UINT64: fprintf(out, "%" PRIu64, n.u64); return true;
+	case CMAP_VALUETYPE_INT8:
+		fprintf(out, "%" PRId8, n.i8);
+		return true;
+	case CMAP_VALUETYPE_UINT8:
+		fprintf(out, "%" PRIu8, n.u8);
+		return true;
+	case CMAP_VALUETYPE_INT16:
+		fprintf(out, "%" PRId16, n.i16);
+		return true;
+	case CMAP_VALUETYPE_UINT16:
+		fprintf(out, "%" PRIu16, n.u16);
+		return true;
+	case CMAP_VALUETYPE_INT32:
+		fprintf(out, "%" PRId32, n.i32);
+		return true;
+	case CMAP_VALUETYPE_UINT32:
+		fprintf(out, "%" PRIu32, n.u32);
+		return true;
+	case CMAP_VALUETYPE_INT64:
+		fprintf(out, "%" PRId64, n.i64);
+		return true;
+	case CMAP_VALUETYPE_UINT64:
+		fprintf(out, "%" PRIu64, n.u64);
+		return true;
 	case CMAP_VALUETYPE_FLOAT:
 	case CMAP_VALUETYPE_DOUBLE:
 		d = val->type == CMAP_VALUETYPE_FLOAT ? (double)n.flt : n.dbl;
@@ -262,8 +319,7 @@ void syn_cmapctl_json_value(FILE *out, const struct syn_cmapctl_val *val)
 	}
 }
 
-void syn_cmapctl_json_typed_value(FILE *out, const struct syn_cmapctl_val *val,
-				  const char *prefix)
+void syn_cmapctl_json_typed_value(FILE *out, const struct syn_cmapctl_val *val, const char *prefix)
 {
 	const char *name = syn_cmapctl_type_name(val->type);
 

@@ -26,9 +26,9 @@
 
 /* A typed value as read from the daemon; data is borrowed. */
 struct syn_cmapctl_val {
-	int type;	   /* a cmap_value_types_t, or any other code the daemon sent */
-	size_t len;	   /* bytes at data */
-	const void *data;  /* NULL when len == 0 */
+	int type;	  /* a cmap_value_types_t, or any other code the daemon sent */
+	size_t len;	  /* bytes at data */
+	const void *data; /* NULL when len == 0 */
 };
 
 /* Storage for one value of any fixed-size type. */
@@ -106,8 +106,7 @@ void syn_cmapctl_json_value(FILE *out, const struct syn_cmapctl_val *val);
  * Writes "<prefix>type":<t>,"<prefix>value":<v> (no braces); the type is
  * null for an unknown type code.
  */
-void syn_cmapctl_json_typed_value(FILE *out, const struct syn_cmapctl_val *val,
-				  const char *prefix);
+void syn_cmapctl_json_typed_value(FILE *out, const struct syn_cmapctl_val *val, const char *prefix);
 
 /* Writes {"key":…,"type":…,"value":…} without a line end. */
 void syn_cmapctl_print_json(FILE *out, const char *key, const struct syn_cmapctl_val *val);

@@ -115,8 +115,9 @@ static int cmd_one(bool json, bool vice)
 static int cmd_node(bool json, bool potential, const char *arg)
 {
 	cmm_member_t m;
-	cmm_error_t err = potential ? cmm_potential_getinfo((cmm_nodeid_t)strtoul(arg, NULL, 10), &m)
-				    : cmm_member_getinfo((cmm_nodeid_t)strtoul(arg, NULL, 10), &m);
+	cmm_error_t err = potential
+				  ? cmm_potential_getinfo((cmm_nodeid_t)strtoul(arg, NULL, 10), &m)
+				  : cmm_member_getinfo((cmm_nodeid_t)strtoul(arg, NULL, 10), &m);
 
 	if (err != CMM_OK && err != CMM_EAGAIN)
 		return fail(potential ? "cmm_potential_getinfo" : "cmm_member_getinfo", err);
@@ -270,7 +271,8 @@ int main(int argc, char **argv)
 	rc = cmd_modify(argv[a]);
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "usage: synod-cmmtool [--json] [members|master|vicemaster|watch [KIND...]|"
-			"info NODE|potential NODE|release|remove|seize|reload|setqualif NODE LEVEL]\n");
+	fprintf(stderr,
+		"usage: synod-cmmtool [--json] [members|master|vicemaster|watch [KIND...]|"
+		"info NODE|potential NODE|release|remove|seize|reload|setqualif NODE LEVEL]\n");
 	return 1;
 }

@@ -18,16 +18,15 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: synod-keygen [-k <keyfile>] [-s size] [-m <randomfile>] [-l] [-h]\n"
-		"     -k / --key-file=<filename> -  Write to the specified keyfile\n"
-		"            instead of the default /etc/corosync/authkey.\n"
-		"     -r / --random-file -  Random number source file. Default is \n"
-		"            /dev/urandom.\n"
-		"     -l / --less-secure - Not used, option is kept only\n"
-		"            for compatibility.\n"
-		"     -s / --size -  Length of key.\n"
-		"     -h / --help -  Print basic usage.\n");
+	fprintf(out, "Usage: synod-keygen [-k <keyfile>] [-s size] [-m <randomfile>] [-l] [-h]\n"
+		     "     -k / --key-file=<filename> -  Write to the specified keyfile\n"
+		     "            instead of the default /etc/corosync/authkey.\n"
+		     "     -r / --random-file -  Random number source file. Default is \n"
+		     "            /dev/urandom.\n"
+		     "     -l / --less-secure - Not used, option is kept only\n"
+		     "            for compatibility.\n"
+		     "     -s / --size -  Length of key.\n"
+		     "     -h / --help -  Print basic usage.\n");
 }
 
 static int read_full(int fd, unsigned char *buf, size_t len)

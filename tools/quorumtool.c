@@ -103,8 +103,7 @@ static const char usage_fmt[] =
 	"\n"
 	"  (*) Starred items only work if votequorum is the quorum provider for corosync\n\n";
 
-static const char json_help[] =
-	"  --json         print -s, -l and -m output as JSON\n\n";
+static const char json_help[] = "  --json         print -s, -l and -m output as JSON\n\n";
 
 /* A decimal number with nothing after it, within [min, max]. */
 static bool qt_parse_num(const char *text, long long min, long long max, long long *out)
@@ -127,25 +126,45 @@ static int qt_option(struct qt *qt, int c, const char *prog)
 	case 'V':
 		printf("corosync-quorumtool version: %s\n", SYN_VERSION);
 		return 0;
-	case 'H': qt->hex = true; break;
-	case 'a': qt->all_addrs = true; break;
-	case 'i': qt->numeric = true; break;
-	case 'p': qt->machine = true; break;
-	case 's': qt->cmd = CMD_STATUS; break;
-	case 'l': qt->cmd = CMD_LIST; break;
-	case 'm': qt->cmd = CMD_MONITOR; break;
-	case 'f': qt->cmd = CMD_UNREG; break;
-	case 'J': qt->json = true; break;
+	case 'H':
+		qt->hex = true;
+		break;
+	case 'a':
+		qt->all_addrs = true;
+		break;
+	case 'i':
+		qt->numeric = true;
+		break;
+	case 'p':
+		qt->machine = true;
+		break;
+	case 's':
+		qt->cmd = CMD_STATUS;
+		break;
+	case 'l':
+		qt->cmd = CMD_LIST;
+		break;
+	case 'm':
+		qt->cmd = CMD_MONITOR;
+		break;
+	case 'f':
+		qt->cmd = CMD_UNREG;
+		break;
+	case 'J':
+		qt->json = true;
+		break;
 	case 'e':
 		if (!qt_parse_num(optarg, 1, INT_MAX, &qt->expected)) {
-			fprintf(stderr, "New expected votes value was not valid, try a positive number\n");
+			fprintf(stderr,
+				"New expected votes value was not valid, try a positive number\n");
 			return 1;
 		}
 		qt->cmd = CMD_EXPECTED;
 		break;
 	case 'v':
 		if (!qt_parse_num(optarg, 0, INT_MAX, &qt->votes)) {
-			fprintf(stderr, "New votes value was not valid, try a positive number or zero\n");
+			fprintf(stderr,
+				"New votes value was not valid, try a positive number or zero\n");
 			return 1;
 		}
 		qt->cmd = CMD_VOTES;
@@ -165,7 +184,8 @@ static int qt_option(struct qt *qt, int c, const char *prog)
 		} else if (optarg[0] == 'i') {
 			qt->order = ORDER_ID;
 		} else {
-			fprintf(stderr, "Invalid ordering option. valid orders are a(address), i(node ID) or n(name)\n");
+			fprintf(stderr, "Invalid ordering option. valid orders are a(address), "
+					"i(node ID) or n(name)\n");
 			return 1;
 		}
 		break;
@@ -184,8 +204,8 @@ static int qt_option(struct qt *qt, int c, const char *prog)
 static int qt_parse_args(struct qt *qt, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
+		{"json", no_argument, NULL, 'J'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -240,8 +260,8 @@ static void qt_vq_nodelist_cb(votequorum_handle_t handle, uint64_t context,
 /* Connects everything the reference connects, in its order. */
 static int qt_connect(struct qt *qt)
 {
-	quorum_callbacks_t qcb = { .quorum_notify_fn = qt_quorum_cb };
-	votequorum_callbacks_t vcb = { .votequorum_nodelist_notify_fn = qt_vq_nodelist_cb };
+	quorum_callbacks_t qcb = {.quorum_notify_fn = qt_quorum_cb};
+	votequorum_callbacks_t vcb = {.votequorum_nodelist_notify_fn = qt_vq_nodelist_cb};
 	char *provider = NULL;
 
 	if (cmap_initialize(&qt->cmap) != CS_OK) {
@@ -269,7 +289,8 @@ static int qt_connect(struct qt *qt)
 		return -1;
 	}
 	votequorum_context_set(qt->vq, qt);
-	if (cmap_get_uint32(qt->cmap, "runtime.votequorum.this_node_id", &qt->our_nodeid) != CS_OK) {
+	if (cmap_get_uint32(qt->cmap, "runtime.votequorum.this_node_id", &qt->our_nodeid) !=
+	    CS_OK) {
 		fprintf(stderr, "Unable to retrieve this_node_id\n");
 		return -1;
 	}
@@ -307,8 +328,7 @@ static bool qt_nodelist_name(struct qt *qt, uint32_t nodeid, char *buf, size_t l
 		char idkey[CMAP_KEYNAME_MAXLEN + 1], *name = NULL;
 		int end = 0;
 
-		if (sscanf(key, "nodelist.node.%u.nodeid%n", &idx, &end) != 1 ||
-		    key[end] != '\0')
+		if (sscanf(key, "nodelist.node.%u.nodeid%n", &idx, &end) != 1 || key[end] != '\0')
 			continue;
 		if (cmap_get_uint32(qt->cmap, key, &id) != CS_OK || id != nodeid)
 			continue;
@@ -487,14 +507,17 @@ static int qt_print_table(struct qt *qt)
 	return 0;
 }
 
-static const struct { unsigned int bit; const char *word; } qt_flag_words[] = {
-	{ VOTEQUORUM_INFO_TWONODE, "2Node" },
-	{ VOTEQUORUM_INFO_QUORATE, "Quorate" },
-	{ VOTEQUORUM_INFO_WAIT_FOR_ALL, "WaitForAll" },
-	{ VOTEQUORUM_INFO_LAST_MAN_STANDING, "LastManStanding" },
-	{ VOTEQUORUM_INFO_AUTO_TIE_BREAKER, "AutoTieBreaker" },
-	{ VOTEQUORUM_INFO_ALLOW_DOWNSCALE, "AllowDownscale" },
-	{ VOTEQUORUM_INFO_QDEVICE_REGISTERED, "Qdevice" },
+static const struct {
+	unsigned int bit;
+	const char *word;
+} qt_flag_words[] = {
+	{VOTEQUORUM_INFO_TWONODE, "2Node"},
+	{VOTEQUORUM_INFO_QUORATE, "Quorate"},
+	{VOTEQUORUM_INFO_WAIT_FOR_ALL, "WaitForAll"},
+	{VOTEQUORUM_INFO_LAST_MAN_STANDING, "LastManStanding"},
+	{VOTEQUORUM_INFO_AUTO_TIE_BREAKER, "AutoTieBreaker"},
+	{VOTEQUORUM_INFO_ALLOW_DOWNSCALE, "AllowDownscale"},
+	{VOTEQUORUM_INFO_QDEVICE_REGISTERED, "Qdevice"},
 };
 
 static void qt_print_flags(unsigned int flags)
@@ -541,9 +564,13 @@ static int qt_json_members(struct qt *qt)
 			printf("\"votes\":%u,\"qdevice\":", row->votes);
 			if (row->flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED)
 				printf("{\"alive\":%s,\"cast_vote\":%s,\"master_wins\":%s},",
-				       (row->flags & VOTEQUORUM_INFO_QDEVICE_ALIVE) ? "true" : "false",
-				       (row->flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE) ? "true" : "false",
-				       (row->flags & VOTEQUORUM_INFO_QDEVICE_MASTER_WINS) ? "true" : "false");
+				       (row->flags & VOTEQUORUM_INFO_QDEVICE_ALIVE) ? "true"
+										    : "false",
+				       (row->flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE) ? "true"
+											: "false",
+				       (row->flags & VOTEQUORUM_INFO_QDEVICE_MASTER_WINS)
+					       ? "true"
+					       : "false");
 			else
 				printf("null,");
 		}
@@ -600,8 +627,8 @@ static int qt_json_status(struct qt *qt, const char *provider)
 		snprintf(ring, sizeof(ring), "%x.%" PRIx64, qt->ring_id.nodeid, qt->ring_seq);
 	else
 		snprintf(ring, sizeof(ring), "%" PRIx64, qt->ring_seq);
-	printf(",\"nodes\":%u,\"node_id\":%u,\"ring_id\":\"%s\",\"quorate\":%s,",
-	       qt->n_view, qt->our_nodeid, ring, qt->quorate ? "true" : "false");
+	printf(",\"nodes\":%u,\"node_id\":%u,\"ring_id\":\"%s\",\"quorate\":%s,", qt->n_view,
+	       qt->our_nodeid, ring, qt->quorate ? "true" : "false");
 	if (qt->have_vq)
 		qt_json_votequorum(qt);
 	rc = qt_json_members(qt);
@@ -767,7 +794,8 @@ static int qt_monitor_loop(struct qt *qt)
 		}
 		err = qt_wait_nodelist(qt);
 		if (err != CS_OK) {
-			fprintf(stderr, "Unable to dispatch votequorum status: %s\n", cs_strerror(err));
+			fprintf(stderr, "Unable to dispatch votequorum status: %s\n",
+				cs_strerror(err));
 			return 1;
 		}
 		provider = qt_provider(qt);
@@ -796,7 +824,8 @@ static int qt_cmd_monitor(struct qt *qt)
 	}
 	err = votequorum_trackstart(qt->vq, 0, CS_TRACK_CHANGES);
 	if (err != CS_OK) {
-		fprintf(stderr, "Unable to start votequorum status tracking: %s\n", cs_strerror(err));
+		fprintf(stderr, "Unable to start votequorum status tracking: %s\n",
+			cs_strerror(err));
 		return 1;
 	}
 	return qt_monitor_loop(qt);
@@ -809,7 +838,8 @@ static int qt_cmd_change(struct qt *qt)
 
 	if (qt->cmd == CMD_EXPECTED) {
 		if (!qt->have_vq) {
-			fprintf(stderr, "You cannot change expected votes, corosync is not using votequorum\n");
+			fprintf(stderr, "You cannot change expected votes, corosync is not using "
+					"votequorum\n");
 			return 1;
 		}
 		err = votequorum_setexpected(qt->vq, (unsigned int)qt->expected);
@@ -838,7 +868,8 @@ static int qt_cmd_unregister(struct qt *qt)
 	cs_error_t err;
 
 	if (!qt->have_vq) {
-		fprintf(stderr, "You cannot unregister quorum device, corosync is not using votequorum\n");
+		fprintf(stderr,
+			"You cannot unregister quorum device, corosync is not using votequorum\n");
 		return 1;
 	}
 	memset(&info, 0, sizeof(info));
@@ -871,11 +902,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	switch (qt.cmd) {
-	case CMD_STATUS: rc = qt_cmd_status(&qt); break;
-	case CMD_LIST: rc = qt_cmd_list(&qt); break;
-	case CMD_MONITOR: rc = qt_cmd_monitor(&qt); break;
-	case CMD_UNREG: rc = qt_cmd_unregister(&qt); break;
-	default: rc = qt_cmd_change(&qt); break;
+	case CMD_STATUS:
+		rc = qt_cmd_status(&qt);
+		break;
+	case CMD_LIST:
+		rc = qt_cmd_list(&qt);
+		break;
+	case CMD_MONITOR:
+		rc = qt_cmd_monitor(&qt);
+		break;
+	case CMD_UNREG:
+		rc = qt_cmd_unregister(&qt);
+		break;
+	default:
+		rc = qt_cmd_change(&qt);
+		break;
 	}
 	qt_disconnect(&qt);
 	return rc;

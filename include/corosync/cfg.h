@@ -46,9 +46,8 @@ cs_error_t corosync_cfg_fd_get(corosync_cfg_handle_t cfg_handle, int32_t *select
 cs_error_t corosync_cfg_dispatch(corosync_cfg_handle_t cfg_handle,
 				 cs_dispatch_flags_t dispatch_flags);
 cs_error_t corosync_cfg_finalize(corosync_cfg_handle_t cfg_handle);
-cs_error_t corosync_cfg_ring_status_get(corosync_cfg_handle_t cfg_handle,
-					char ***interface_names, char ***status,
-					unsigned int *interface_count);
+cs_error_t corosync_cfg_ring_status_get(corosync_cfg_handle_t cfg_handle, char ***interface_names,
+					char ***status, unsigned int *interface_count);
 
 typedef enum {
 	CFG_NODE_STATUS_V1 = 1,

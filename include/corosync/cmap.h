@@ -54,9 +54,9 @@ struct cmap_notify_value {
 	const void *data;
 };
 
-typedef void (*cmap_notify_fn_t)(cmap_handle_t cmap_handle,
-				 cmap_track_handle_t cmap_track_handle, int32_t event,
-				 const char *key_name, struct cmap_notify_value new_value,
+typedef void (*cmap_notify_fn_t)(cmap_handle_t cmap_handle, cmap_track_handle_t cmap_track_handle,
+				 int32_t event, const char *key_name,
+				 struct cmap_notify_value new_value,
 				 struct cmap_notify_value old_value, void *user_data);
 
 extern cs_error_t cmap_initialize(cmap_handle_t *handle);

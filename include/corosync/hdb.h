@@ -68,8 +68,8 @@ static inline int hdb_handle_get(struct hdb_handle_database *db, hdb_handle_t ha
 	return qb_hdb_handle_get(db, handle_in, instance);
 }
 
-static inline int hdb_handle_get_always(struct hdb_handle_database *db,
-					hdb_handle_t handle_in, void **instance)
+static inline int hdb_handle_get_always(struct hdb_handle_database *db, hdb_handle_t handle_in,
+					void **instance)
 {
 	return qb_hdb_handle_get_always(db, handle_in, instance);
 }
@@ -84,8 +84,7 @@ static inline int hdb_handle_destroy(struct hdb_handle_database *db, hdb_handle_
 	return qb_hdb_handle_destroy(db, handle_in);
 }
 
-static inline int hdb_handle_refcount_get(struct hdb_handle_database *db,
-					  hdb_handle_t handle_in)
+static inline int hdb_handle_refcount_get(struct hdb_handle_database *db, hdb_handle_t handle_in)
 {
 	return qb_hdb_handle_refcount_get(db, handle_in);
 }

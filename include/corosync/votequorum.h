@@ -59,13 +59,11 @@ typedef struct {
 	uint64_t seq;
 } votequorum_ring_id_t;
 
-typedef void (*votequorum_quorum_notification_fn_t)(votequorum_handle_t handle,
-						    uint64_t context, uint32_t quorate,
-						    uint32_t node_list_entries,
+typedef void (*votequorum_quorum_notification_fn_t)(votequorum_handle_t handle, uint64_t context,
+						    uint32_t quorate, uint32_t node_list_entries,
 						    votequorum_node_t node_list[]);
 
-typedef void (*votequorum_nodelist_notification_fn_t)(votequorum_handle_t handle,
-						      uint64_t context,
+typedef void (*votequorum_nodelist_notification_fn_t)(votequorum_handle_t handle, uint64_t context,
 						      votequorum_ring_id_t ring_id,
 						      uint32_t node_list_entries,
 						      uint32_t node_list[]);
@@ -87,10 +85,8 @@ cs_error_t votequorum_fd_get(votequorum_handle_t handle, int *fd);
 cs_error_t votequorum_getinfo(votequorum_handle_t handle, unsigned int nodeid,
 			      struct votequorum_info *info);
 cs_error_t votequorum_setexpected(votequorum_handle_t handle, unsigned int expected_votes);
-cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid,
-			       unsigned int votes);
-cs_error_t votequorum_trackstart(votequorum_handle_t handle, uint64_t context,
-				 unsigned int flags);
+cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid, unsigned int votes);
+cs_error_t votequorum_trackstart(votequorum_handle_t handle, uint64_t context, unsigned int flags);
 cs_error_t votequorum_trackstop(votequorum_handle_t handle);
 cs_error_t votequorum_context_get(votequorum_handle_t handle, void **context);
 cs_error_t votequorum_context_set(votequorum_handle_t handle, void *context);

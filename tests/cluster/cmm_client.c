@@ -23,9 +23,11 @@ static const struct {
 	const char *name;
 	cmm_cmchanges_t kind;
 } kinds[] = {
-    {"ME", CMM_MASTER_ELECTED},	    {"MD", CMM_MASTER_DEMOTED},	  {"VE", CMM_VICEMASTER_ELECTED},
-    {"VD", CMM_VICEMASTER_DEMOTED}, {"J", CMM_MEMBER_JOINED},	  {"L", CMM_MEMBER_LEFT},
-    {"STALE", CMM_STALE_CLUSTER},   {"INV", CMM_INVALID_CLUSTER}, {"VAL", CMM_VALID_CLUSTER},
+	{"ME", CMM_MASTER_ELECTED},	{"MD", CMM_MASTER_DEMOTED},
+	{"VE", CMM_VICEMASTER_ELECTED}, {"VD", CMM_VICEMASTER_DEMOTED},
+	{"J", CMM_MEMBER_JOINED},	{"L", CMM_MEMBER_LEFT},
+	{"STALE", CMM_STALE_CLUSTER},	{"INV", CMM_INVALID_CLUSTER},
+	{"VAL", CMM_VALID_CLUSTER},
 };
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 

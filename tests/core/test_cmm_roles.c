@@ -59,8 +59,8 @@ static void t_free(void *ctx, void *p)
 
 static const char *ev_name(enum syn_cmm_event k)
 {
-	static const char *const names[] = {"ME", "MD", "VE", "VD", "J", "L", "STALE", "INV",
-					    "VAL"};
+	static const char *const names[] = {"ME", "MD",	   "VE",  "VD", "J",
+					    "L",  "STALE", "INV", "VAL"};
 	return names[k - SYN_CMM_EV_ME];
 }
 
@@ -92,8 +92,12 @@ static void t_done(void *ctx, uint32_t sender, uint32_t req_id, int result)
 static void node_start(struct sim *s, uint32_t id)
 {
 	struct node *nd = &s->nodes[id];
-	struct syn_cmm_env env = {.ctx = nd, .alloc = t_alloc, .free = t_free, .emit = t_emit,
-				  .record = t_record, .request_done = t_done};
+	struct syn_cmm_env env = {.ctx = nd,
+				  .alloc = t_alloc,
+				  .free = t_free,
+				  .emit = t_emit,
+				  .record = t_record,
+				  .request_done = t_done};
 
 	nd->sim = s;
 	nd->id = id;
@@ -161,9 +165,8 @@ static void view_q(struct sim *s, const char *list, int quorate)
 				 0);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; q && j < n; j++)
-			assert_int_equal(syn_cmm_deliver(s->nodes[ids[j]].c, ids[i], msgs[i],
-							 lens[i]),
-					 0);
+			assert_int_equal(
+				syn_cmm_deliver(s->nodes[ids[j]].c, ids[i], msgs[i], lens[i]), 0);
 }
 
 static void view(struct sim *s, const char *list)
@@ -349,7 +352,8 @@ static void t09_disqualify_master(void **state)
 	struct sim *s = s0();
 
 	(void)state;
-	assert_int_equal(request(s, "1 2 3 4", 1, SYN_CMM_OP_SETQUALIF, 1, SYN_CMM_DISQUALIFIED), 0);
+	assert_int_equal(request(s, "1 2 3 4", 1, SYN_CMM_OP_SETQUALIF, 1, SYN_CMM_DISQUALIFIED),
+			 0);
 	for (uint32_t i = 1; i <= 4; i++)
 		assert_string_equal(take(s, i), "MD(1) ME(2)");
 	assert_int_equal(sflag(s, 3, 1), 0x0C00);
@@ -366,7 +370,8 @@ static void t10_disqualify_vice(void **state)
 	struct sim *s = s0();
 
 	(void)state;
-	assert_int_equal(request(s, "1 2 3 4", 1, SYN_CMM_OP_SETQUALIF, 2, SYN_CMM_DISQUALIFIED), 0);
+	assert_int_equal(request(s, "1 2 3 4", 1, SYN_CMM_OP_SETQUALIF, 2, SYN_CMM_DISQUALIFIED),
+			 0);
 	assert_string_equal(take(s, 4), "VD(2)");
 	assert_int_equal(request(s, "1 2 3 4", 1, SYN_CMM_OP_SETQUALIF, 2, SYN_CMM_QUALIFIED), 0);
 	assert_string_equal(take(s, 4), "VE(2)");
@@ -595,12 +600,19 @@ static void t22_amnesia(void **state)
 	struct sim *s = sim_new(4, 2);
 
 	(void)state;
-	s->nodes[1].rec = (struct syn_cmm_record){.valid = true, .epoch = 5, .last_master = 1,
-						  .last_role = SYN_CMM_MASTER, .incarnation = 3};
-	s->nodes[2].rec = (struct syn_cmm_record){.valid = true, .epoch = 4, .last_master = 2,
-						  .last_role = SYN_CMM_MASTER, .incarnation = 3};
+	s->nodes[1].rec = (struct syn_cmm_record){.valid = true,
+						  .epoch = 5,
+						  .last_master = 1,
+						  .last_role = SYN_CMM_MASTER,
+						  .incarnation = 3};
+	s->nodes[2].rec = (struct syn_cmm_record){.valid = true,
+						  .epoch = 4,
+						  .last_master = 2,
+						  .last_role = SYN_CMM_MASTER,
+						  .incarnation = 3};
 	for (uint32_t i = 3; i <= 4; i++)
-		s->nodes[i].rec = (struct syn_cmm_record){.valid = true, .epoch = 5,
+		s->nodes[i].rec = (struct syn_cmm_record){.valid = true,
+							  .epoch = 5,
 							  .last_master = 1,
 							  .last_role = SYN_CMM_IN,
 							  .incarnation = 3};
@@ -760,8 +772,7 @@ static void request_during_sync_is_retried(void **state)
 	assert_int_equal(syn_cmm_request_encode(s->nodes[1].c, SYN_CMM_OP_RELEASE, 7, 0, 0, req,
 						sizeof(req), &rlen),
 			 0);
-	assert_int_equal(syn_cmm_view(s->nodes[1].c, 99, ids, 4, true, msg, sizeof(msg), &len),
-			 0);
+	assert_int_equal(syn_cmm_view(s->nodes[1].c, 99, ids, 4, true, msg, sizeof(msg), &len), 0);
 	assert_true(syn_cmm_syncing(s->nodes[1].c));
 	s->nodes[1].result = 1;
 	assert_int_equal(syn_cmm_deliver(s->nodes[1].c, 1, req, rlen), 0);
@@ -774,8 +785,12 @@ static void request_during_sync_is_retried(void **state)
 static void create_errors(void **state)
 {
 	struct sim *s = sim_new(4, 2);
-	struct syn_cmm_env env = {.ctx = &s->nodes[1], .alloc = t_alloc, .free = t_free,
-				  .emit = t_emit, .record = t_record, .request_done = t_done};
+	struct syn_cmm_env env = {.ctx = &s->nodes[1],
+				  .alloc = t_alloc,
+				  .free = t_free,
+				  .emit = t_emit,
+				  .record = t_record,
+				  .request_done = t_done};
 	struct syn_cmm *c;
 	struct syn_cmm_node_conf dup[2] = {{.nodeid = 1}, {.nodeid = 1}};
 

@@ -116,10 +116,10 @@ static void replicas_agree(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(decided_when_all_reported),
-	    cmocka_unit_test(non_quorate_partition),
-	    cmocka_unit_test(others_ignored),
-	    cmocka_unit_test(replicas_agree),
+		cmocka_unit_test(decided_when_all_reported),
+		cmocka_unit_test(non_quorate_partition),
+		cmocka_unit_test(others_ignored),
+		cmocka_unit_test(replicas_agree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -480,18 +480,18 @@ static void test_ring_id_cmp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_config_and_create_errors),
-	    cmocka_unit_test(test_create_enomem),
-	    cmocka_unit_test(test_singleton_view_and_delivery),
-	    cmocka_unit_test(test_submit_errors),
-	    cmocka_unit_test(test_three_nodes_agree_then_fail),
-	    cmocka_unit_test(test_fragmented_message),
-	    cmocka_unit_test(test_stale_join_ignored),
-	    cmocka_unit_test(test_garbled_packets_dropped),
-	    cmocka_unit_test(test_wire_validation),
-	    cmocka_unit_test(test_receive_enomem_keeps_state),
-	    cmocka_unit_test(test_pause_tolerated),
-	    cmocka_unit_test(test_ring_id_cmp),
+		cmocka_unit_test(test_config_and_create_errors),
+		cmocka_unit_test(test_create_enomem),
+		cmocka_unit_test(test_singleton_view_and_delivery),
+		cmocka_unit_test(test_submit_errors),
+		cmocka_unit_test(test_three_nodes_agree_then_fail),
+		cmocka_unit_test(test_fragmented_message),
+		cmocka_unit_test(test_stale_join_ignored),
+		cmocka_unit_test(test_garbled_packets_dropped),
+		cmocka_unit_test(test_wire_validation),
+		cmocka_unit_test(test_receive_enomem_keeps_state),
+		cmocka_unit_test(test_pause_tolerated),
+		cmocka_unit_test(test_ring_id_cmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

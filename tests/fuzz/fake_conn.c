@@ -54,13 +54,13 @@ static struct {
 	struct syn_conn conns[SYN_FAKE_CONN_MAX];
 } env;
 
-#define CHECK(cond)                                                                      \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "%s:%d: glue contract violated: %s\n", __FILE__, \
-				__LINE__, #cond);                                        \
-			abort();                                                         \
-		}                                                                        \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: glue contract violated: %s\n", __FILE__, __LINE__, \
+				#cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 void syn_fake_env_init(struct syn_store *icmap, struct syn_store *stats,
@@ -166,8 +166,8 @@ static uint64_t allowed_errors(int32_t req_id)
 	static const uint64_t table[SYN_CMAP_REQ_COUNT] = {
 		[SYN_CMAP_REQ_SET] = E(CS_ERR_ACCESS) | E(CS_ERR_INVALID_PARAM) |
 				     E(CS_ERR_NAME_TOO_LONG) | E(CS_ERR_NOT_SUPPORTED),
-		[SYN_CMAP_REQ_DELETE] = E(CS_ERR_ACCESS) | E(CS_ERR_NOT_EXIST) |
-					E(CS_ERR_NOT_SUPPORTED),
+		[SYN_CMAP_REQ_DELETE] =
+			E(CS_ERR_ACCESS) | E(CS_ERR_NOT_EXIST) | E(CS_ERR_NOT_SUPPORTED),
 		[SYN_CMAP_REQ_GET] = E(CS_ERR_NOT_EXIST) | E(CS_ERR_INVALID_PARAM),
 		[SYN_CMAP_REQ_ADJUST_INT] = E(CS_ERR_ACCESS) | E(CS_ERR_NOT_EXIST) |
 					    E(CS_ERR_INVALID_PARAM) | E(CS_ERR_NOT_SUPPORTED),
@@ -223,10 +223,14 @@ static void check_response(struct syn_conn *c, const unsigned char *msg, size_t 
 {
 	const struct qb_ipc_response_header *h = (const void *)msg;
 	static const size_t fixed_len[SYN_CMAP_REQ_COUNT] = {
-		[SYN_CMAP_REQ_SET] = 24,	 [SYN_CMAP_REQ_DELETE] = 24,
-		[SYN_CMAP_REQ_ADJUST_INT] = 24,	 [SYN_CMAP_REQ_ITER_INIT] = 32,
-		[SYN_CMAP_REQ_ITER_NEXT] = 304,	 [SYN_CMAP_REQ_ITER_FINALIZE] = 24,
-		[SYN_CMAP_REQ_TRACK_ADD] = 32,	 [SYN_CMAP_REQ_TRACK_DELETE] = 32,
+		[SYN_CMAP_REQ_SET] = 24,
+		[SYN_CMAP_REQ_DELETE] = 24,
+		[SYN_CMAP_REQ_ADJUST_INT] = 24,
+		[SYN_CMAP_REQ_ITER_INIT] = 32,
+		[SYN_CMAP_REQ_ITER_NEXT] = 304,
+		[SYN_CMAP_REQ_ITER_FINALIZE] = 24,
+		[SYN_CMAP_REQ_TRACK_ADD] = 32,
+		[SYN_CMAP_REQ_TRACK_DELETE] = 32,
 		[SYN_CMAP_REQ_SET_CURRENT_MAP] = 24,
 	};
 

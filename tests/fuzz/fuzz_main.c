@@ -21,8 +21,7 @@ static int replay_file(const char *path)
 	unsigned char *buf = NULL;
 	long len;
 
-	if (!f || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0)
+	if (!f || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
 		goto err;
 	buf = malloc(len ? (size_t)len : 1);
 	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len)

@@ -31,8 +31,9 @@ static void child(int i)
 
 	if ((i % 5 == 0 ? cmap_initialize_map(&h, CMAP_MAP_STATS) : cmap_initialize(&h)) != CS_OK)
 		_exit(1);
-	cmap_track_add(h, "storm.", CMAP_TRACK_ADD | CMAP_TRACK_DELETE | CMAP_TRACK_MODIFY |
-		       CMAP_TRACK_PREFIX, notify, NULL, &th);
+	cmap_track_add(h, "storm.",
+		       CMAP_TRACK_ADD | CMAP_TRACK_DELETE | CMAP_TRACK_MODIFY | CMAP_TRACK_PREFIX,
+		       notify, NULL, &th);
 	cmap_track_add(h, "storm.k", CMAP_TRACK_MODIFY, notify, NULL, &th);
 	cmap_iter_init(h, NULL, &it);
 	cmap_iter_next(h, it, key, &len, &type);

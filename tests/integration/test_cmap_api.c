@@ -268,13 +268,18 @@ static void test_tracking(void **state)
 	cmap_track_handle_t th_exact, th_prefix, th_twice;
 	uint32_t u32 = 0;
 
-	assert_int_equal(cmap_track_add(h, "ttest.key", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY |
-				       CMAP_TRACK_DELETE, record, &exact, &th_exact), CS_OK);
-	assert_int_equal(cmap_track_add(h, "ttest.", CMAP_TRACK_ADD | CMAP_TRACK_DELETE |
-				       CMAP_TRACK_PREFIX, record, &prefix, &th_prefix), CS_OK);
+	assert_int_equal(cmap_track_add(h, "ttest.key",
+					CMAP_TRACK_ADD | CMAP_TRACK_MODIFY | CMAP_TRACK_DELETE,
+					record, &exact, &th_exact),
+			 CS_OK);
+	assert_int_equal(cmap_track_add(h, "ttest.",
+					CMAP_TRACK_ADD | CMAP_TRACK_DELETE | CMAP_TRACK_PREFIX,
+					record, &prefix, &th_prefix),
+			 CS_OK);
 	/* one key tracked twice by the same connection */
-	assert_int_equal(cmap_track_add(h, "ttest.key", CMAP_TRACK_MODIFY, record, &exact,
-					&th_twice), CS_OK);
+	assert_int_equal(
+		cmap_track_add(h, "ttest.key", CMAP_TRACK_MODIFY, record, &exact, &th_twice),
+		CS_OK);
 	assert_int_equal(cmap_track_add(h, "x.y", 0x10, record, NULL, &th_twice + 0),
 			 CS_ERR_INVALID_PARAM);
 	assert_int_equal(cmap_track_add(h, "x.y", 1, NULL, NULL, &th_twice), CS_ERR_INVALID_PARAM);
@@ -375,8 +380,9 @@ static void test_dispatch_blocking_modes(void **state)
 	struct blocking_ctx ctx = {.h = h, .flags = CS_DISPATCH_ONE};
 	pthread_t thread;
 
-	assert_int_equal(cmap_track_add(h, "btest.k", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY, record,
-					&r, &th), CS_OK);
+	assert_int_equal(
+		cmap_track_add(h, "btest.k", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY, record, &r, &th),
+		CS_OK);
 	/* ONE blocks until an event arrives */
 	assert_int_equal(pthread_create(&thread, NULL, dispatch_thread, &ctx), 0);
 	usleep(100000);
@@ -390,8 +396,9 @@ static void test_dispatch_blocking_modes(void **state)
 	/* BLOCKING runs until the handle is finalized inside a callback */
 	int calls = 0;
 	h = connect_default();
-	assert_int_equal(cmap_track_add(h, "btest.k", CMAP_TRACK_MODIFY, finalize_in_callback,
-					&calls, &th), CS_OK);
+	assert_int_equal(
+		cmap_track_add(h, "btest.k", CMAP_TRACK_MODIFY, finalize_in_callback, &calls, &th),
+		CS_OK);
 	ctx.h = h;
 	ctx.flags = CS_DISPATCH_BLOCKING;
 	assert_int_equal(pthread_create(&thread, NULL, dispatch_thread, &ctx), 0);
@@ -445,9 +452,11 @@ static void test_stats_map(void **state)
 	assert_int_equal(cmap_inc(st, "stats.clear.ipc"), CS_ERR_NOT_SUPPORTED);
 	/* a prefix tracker must ask for ADD and DELETE */
 	assert_int_equal(cmap_track_add(st, "stats.ipcs.", CMAP_TRACK_ADD | CMAP_TRACK_PREFIX,
-					record, &added, &th), CS_ERR_NOT_SUPPORTED);
-	assert_int_equal(cmap_track_add(st, "stats.ipcs.service0.", CMAP_TRACK_ADD |
-				       CMAP_TRACK_DELETE | CMAP_TRACK_PREFIX, record, &added, &th),
+					record, &added, &th),
+			 CS_ERR_NOT_SUPPORTED);
+	assert_int_equal(cmap_track_add(st, "stats.ipcs.service0.",
+					CMAP_TRACK_ADD | CMAP_TRACK_DELETE | CMAP_TRACK_PREFIX,
+					record, &added, &th),
 			 CS_OK);
 	/* a new connection adds its keys */
 	assert_int_equal(cmap_initialize(&other), CS_OK);

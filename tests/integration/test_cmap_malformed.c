@@ -403,9 +403,8 @@ static void test_unknown_handles(void **state)
 
 /* ---- clients that die -------------------------------------------------- */
 
-static void dummy_notify(cmap_handle_t h, cmap_track_handle_t th, int32_t event,
-			 const char *key, struct cmap_notify_value nv,
-			 struct cmap_notify_value ov, void *user_data)
+static void dummy_notify(cmap_handle_t h, cmap_track_handle_t th, int32_t event, const char *key,
+			 struct cmap_notify_value nv, struct cmap_notify_value ov, void *user_data)
 {
 	(void)h, (void)th, (void)event, (void)key, (void)nv, (void)ov, (void)user_data;
 }
@@ -429,8 +428,10 @@ static void child_main(int ready_fd, enum child_end end)
 
 	if (cmap_initialize(&h) != CS_OK || cmap_iter_init(h, "test.", &it) != CS_OK ||
 	    cmap_iter_next(h, it, key, &len, &type) != CS_OK ||
-	    cmap_track_add(h, "test.child.", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY |
-			   CMAP_TRACK_DELETE | CMAP_TRACK_PREFIX, dummy_notify, NULL, &th) != CS_OK)
+	    cmap_track_add(h, "test.child.",
+			   CMAP_TRACK_ADD | CMAP_TRACK_MODIFY | CMAP_TRACK_DELETE |
+				   CMAP_TRACK_PREFIX,
+			   dummy_notify, NULL, &th) != CS_OK)
 		_exit(3);
 	if (write(ready_fd, &ok, 1) != 1)
 		_exit(4);

@@ -59,7 +59,8 @@ static void test_slow_reader_gets_everything_in_order(void **state)
 	assert_int_equal(cmap_initialize(&reader), CS_OK);
 	assert_int_equal(cmap_initialize(&writer), CS_OK);
 	assert_int_equal(cmap_track_add(reader, "slow.k", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY,
-					check_order, &oc, &th), CS_OK);
+					check_order, &oc, &th),
+			 CS_OK);
 	/* far more than fits the 1 MiB event ring */
 	for (uint32_t i = 0; i < SLOW_EVENTS; i++)
 		assert_int_equal(cmap_set_uint32(writer, "slow.k", i), CS_OK);
@@ -117,8 +118,10 @@ static void test_stuck_reader_is_disconnected(void **state)
 	long rss_before = daemon_rss_kb();
 	assert_int_equal(cmap_initialize(&stuck), CS_OK);
 	assert_int_equal(cmap_initialize(&writer), CS_OK);
-	assert_int_equal(cmap_track_add(stuck, "flood.", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY |
-				       CMAP_TRACK_PREFIX, nop_notify, NULL, &th), CS_OK);
+	assert_int_equal(cmap_track_add(stuck, "flood.",
+					CMAP_TRACK_ADD | CMAP_TRACK_MODIFY | CMAP_TRACK_PREFIX,
+					nop_notify, NULL, &th),
+			 CS_OK);
 	for (uint32_t i = 0; i < FLOOD_EVENTS; i++) {
 		double t0 = now_s();
 		assert_int_equal(cmap_set_uint32(writer, "flood.k", i), CS_OK);
@@ -141,8 +144,9 @@ static void test_stuck_reader_is_disconnected(void **state)
 		 cmap_set_uint32(writer, "flood.k", 0) == CS_OK);
 	assert_int_not_equal(err, CS_OK);
 	usleep(200000);
-	assert_int_equal(cmap_get_uint64(stats, "stats.ipcs.global.overload_disconnects",
-					 &evicted_after), CS_OK);
+	assert_int_equal(
+		cmap_get_uint64(stats, "stats.ipcs.global.overload_disconnects", &evicted_after),
+		CS_OK);
 	assert_int_equal(evicted_after, evicted_before + 1);
 	/* and everybody else is still served */
 	uint32_t v;

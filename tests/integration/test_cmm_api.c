@@ -213,8 +213,9 @@ static void test_fork(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		cmm_nodeid_t me;
-		int ok = cmm_notify_dispatch() == CMM_ENOENT && cmm_cmc_unregister() == CMM_ENOENT &&
-			 cmm_node_getid(&me) == CMM_OK && me == 1;
+		int ok = cmm_notify_dispatch() == CMM_ENOENT &&
+			 cmm_cmc_unregister() == CMM_ENOENT && cmm_node_getid(&me) == CMM_OK &&
+			 me == 1;
 		_exit(ok ? 0 : 1);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -252,7 +253,8 @@ static void test_strerror(void **state)
 {
 	(void)state;
 	assert_string_equal(cmm_strerror(CMM_OK), "CMM_OK: success");
-	assert_string_equal(cmm_strerror(CMM_EPERM), "CMM_EPERM: operation not permitted on this node");
+	assert_string_equal(cmm_strerror(CMM_EPERM),
+			    "CMM_EPERM: operation not permitted on this node");
 	for (int e = CMM_EBADF; e <= CMM_EOTHER; e++)
 		assert_true(strncmp(cmm_strerror((cmm_error_t)e), "CMM_E", 5) == 0);
 	assert_string_equal(cmm_strerror(CMM_EOTHER), "CMM_EOTHER: other error");
@@ -263,16 +265,11 @@ static void test_strerror(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_connect),
-		cmocka_unit_test(test_node_getid),
-		cmocka_unit_test(test_member_queries),
-		cmocka_unit_test(test_count_and_all),
-		cmocka_unit_test(test_predicates),
-		cmocka_unit_test(test_modifications),
-		cmocka_unit_test(test_filter),
-		cmocka_unit_test(test_registration),
-		cmocka_unit_test(test_fork),
-		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_connect),	       cmocka_unit_test(test_node_getid),
+		cmocka_unit_test(test_member_queries), cmocka_unit_test(test_count_and_all),
+		cmocka_unit_test(test_predicates),     cmocka_unit_test(test_modifications),
+		cmocka_unit_test(test_filter),	       cmocka_unit_test(test_registration),
+		cmocka_unit_test(test_fork),	       cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_strerror),
 	};
 

@@ -238,9 +238,9 @@ static void test_quorum(void **state)
 	assert_int_equal(quorum_finalize(h), CS_ERR_BAD_HANDLE);
 
 	assert_int_equal(quorum_model_initialize(&h, 7, NULL, &type, NULL), CS_ERR_INVALID_PARAM);
-	assert_int_equal(quorum_model_initialize(&h, QUORUM_MODEL_V1, (quorum_model_data_t *)&v1,
-						 &type, &s),
-			 CS_OK);
+	assert_int_equal(
+		quorum_model_initialize(&h, QUORUM_MODEL_V1, (quorum_model_data_t *)&v1, &type, &s),
+		CS_OK);
 	assert_int_equal(quorum_trackstart(h, CS_TRACK_CURRENT), CS_OK);
 	assert_int_equal(quorum_dispatch(h, CS_DISPATCH_ALL), CS_OK);
 	assert_int_equal(s.v1n, 1);

@@ -45,8 +45,8 @@ static void mem_check(struct memout *m, const char *want, size_t want_len)
 
 #define MEM_CHECK(m, lit) mem_check((m), (lit), sizeof(lit) - 1)
 
-static void text_line(const char *key, int type, const void *data, size_t len, bool quiet,
-		      bool bin, const char *want, size_t want_len)
+static void text_line(const char *key, int type, const void *data, size_t len, bool quiet, bool bin,
+		      const char *want, size_t want_len)
 {
 	struct syn_cmapctl_val v = {.type = type, .len = len, .data = data};
 	struct memout m;
@@ -56,7 +56,7 @@ static void text_line(const char *key, int type, const void *data, size_t len, b
 	mem_check(&m, want, want_len);
 }
 
-#define TEXT(key, type, data, len, quiet, bin, lit) \
+#define TEXT(key, type, data, len, quiet, bin, lit)                                                \
 	text_line((key), (type), (data), (len), (quiet), (bin), (lit), sizeof(lit) - 1)
 
 static void test_text_numbers(void **state)
@@ -77,8 +77,7 @@ static void test_text_numbers(void **state)
 	TEXT("k.u8", CMAP_VALUETYPE_UINT8, &u8, 1, false, false, "k.u8 (u8) = 255\n");
 	TEXT("k.i16", CMAP_VALUETYPE_INT16, &i16, 2, false, false, "k.i16 (i16) = -32768\n");
 	TEXT("k.u16", CMAP_VALUETYPE_UINT16, &u16, 2, false, false, "k.u16 (u16) = 65535\n");
-	TEXT("k.i32", CMAP_VALUETYPE_INT32, &i32, 4, false, false,
-	     "k.i32 (i32) = -2147483648\n");
+	TEXT("k.i32", CMAP_VALUETYPE_INT32, &i32, 4, false, false, "k.i32 (i32) = -2147483648\n");
 	TEXT("k.u32", CMAP_VALUETYPE_UINT32, &u32, 4, false, false, "k.u32 (u32) = 4294967295\n");
 	TEXT("k.i64", CMAP_VALUETYPE_INT64, &i64, 8, false, false,
 	     "k.i64 (i64) = -9223372036854775808\n");
@@ -105,8 +104,8 @@ static void test_text_strings_and_odd_types(void **state)
 
 static void test_text_binary(void **state)
 {
-	static const unsigned char bytes[] = {'a', 'b', '\\', 'c', '\n', 0x01, 0x7f, 0x80, 0xff,
-					      0x00, 'z'};
+	static const unsigned char bytes[] = {'a',  'b',  '\\', 'c',  '\n', 0x01,
+					      0x7f, 0x80, 0xff, 0x00, 'z'};
 
 	(void)state;
 	TEXT("k.b", CMAP_VALUETYPE_BINARY, bytes, sizeof(bytes), false, false, "k.b (bin)\n");
@@ -128,8 +127,8 @@ static void json_item(const char *key, int type, const void *data, size_t len, c
 	mem_check(&m, want, want_len);
 }
 
-#define JSON(key, type, data, len, lit) json_item((key), (type), (data), (len), (lit), \
-						  sizeof(lit) - 1)
+#define JSON(key, type, data, len, lit)                                                            \
+	json_item((key), (type), (data), (len), (lit), sizeof(lit) - 1)
 
 static void test_json(void **state)
 {
@@ -142,7 +141,8 @@ static void test_json(void **state)
 	(void)state;
 	JSON("a.b", CMAP_VALUETYPE_UINT64, &u64, 8,
 	     "{\"key\":\"a.b\",\"type\":\"u64\",\"value\":18446744073709551615}");
-	JSON("a.b", CMAP_VALUETYPE_INT16, &i16, 2, "{\"key\":\"a.b\",\"type\":\"i16\",\"value\":-5}");
+	JSON("a.b", CMAP_VALUETYPE_INT16, &i16, 2,
+	     "{\"key\":\"a.b\",\"type\":\"i16\",\"value\":-5}");
 	JSON("a.f", CMAP_VALUETYPE_FLOAT, &flt, 4,
 	     "{\"key\":\"a.f\",\"type\":\"flt\",\"value\":0.100000001}");
 	JSON("a.d", CMAP_VALUETYPE_DOUBLE, &dbl, 8,

@@ -35,8 +35,7 @@ static struct syn_store *parse_ok(const char *text)
 	return s;
 }
 
-static void expect_error_flags(const char *text, unsigned flags, unsigned line,
-			       const char *reason)
+static void expect_error_flags(const char *text, unsigned flags, unsigned line, const char *reason)
 {
 	struct syn_store *s = syn_store_create();
 	char err[SYN_CONFIG_ERR_LEN], want[SYN_CONFIG_ERR_LEN + 64];
@@ -132,8 +131,9 @@ static void test_syntax_errors(void **state)
 	expect_error("\nabc\n", 2, "Line is not opening or closing section or key value");
 	expect_error(": v\n", 1, "Key name can't be empty");
 	expect_error("a {\n  :v\n}\n", 2, "Key name can't be empty");
-	expect_error("my key: v\n", 1,
-		     "Can't store key \"my key\" into icmap, returned error is CS_ERR_NAME_TOO_LONG");
+	expect_error(
+		"my key: v\n", 1,
+		"Can't store key \"my key\" into icmap, returned error is CS_ERR_NAME_TOO_LONG");
 	expect_error("k: v\n", 1,
 		     "Can't store key \"k\" into icmap, returned error is CS_ERR_NAME_TOO_LONG");
 	expect_error("a$ {\n b: c\n}\n", 2,
@@ -213,8 +213,7 @@ static void test_range_errors(void **state)
 	expect_error("totem {\n interface {\n  linknumber: 256\n }\n}\n", 3,
 		     "Value of key \"totem.interface.linknumber\" is expected to be integer in "
 		     "range (0..255), but \"256\" was given");
-	expect_error("nodelist {\n node {\n  nodeid: 1\n }\n node {\n  nodeid: one\n }\n}\n",
-		     6,
+	expect_error("nodelist {\n node {\n  nodeid: 1\n }\n node {\n  nodeid: one\n }\n}\n", 6,
 		     "Value of key \"nodelist.node.1.nodeid\" is expected to be integer in range "
 		     "(0..4294967295), but \"one\" was given");
 	expect_error("resources {\n watchdog_timeout: 1.5\n}\n", 2,
@@ -223,8 +222,7 @@ static void test_range_errors(void **state)
 	expect_error("totem {\n config_version: abc\n}\n", 2,
 		     "Value of key \"totem.config_version\" is expected to be unsigned integer, "
 		     "but \"abc\" was given");
-	expect_error("resources {\n system {\n  memory_used {\n   poll_period: 1x\n  }\n }\n}\n",
-		     4,
+	expect_error("resources {\n system {\n  memory_used {\n   poll_period: 1x\n  }\n }\n}\n", 4,
 		     "Value of key \"resources.system.memory_used.poll_period\" is expected to be "
 		     "unsigned integer, but \"1x\" was given");
 	expect_error("totem {\n config_version: 18446744073709551616\n}\n", 2,
@@ -346,9 +344,9 @@ static void test_syntax_consequences(void **state)
 						 err, sizeof(err)),
 			 0);
 	assert_int_equal(syn_store_count(t), 2);
-	assert_int_equal(syn_config_parse_buffer(t, "t.conf", "abc: d\nef\0: g\n", 14, 0, err,
-						 sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		syn_config_parse_buffer(t, "t.conf", "abc: d\nef\0: g\n", 14, 0, err, sizeof(err)),
+		-EINVAL);
 	assert_string_equal(err, "parser error: t.conf:2: Line too long");
 	syn_store_destroy(t);
 }
@@ -432,10 +430,11 @@ static void test_interface_mapping(void **state)
 static void test_nodelist_mapping(void **state)
 {
 	(void)state;
-	struct syn_store *s = parse_ok("nodelist {\n x: y\n node {\n  nodeid: 1\n"
-				       "  ring0_addr: 10.0.0.1\n  name: a\n  quorum_votes: 2\n"
-				       "  extra: e\n }\n node {\n  nodeid: 2\n  ring1_addr: b1\n }\n"
-				       "}\n");
+	struct syn_store *s =
+		parse_ok("nodelist {\n x: y\n node {\n  nodeid: 1\n"
+			 "  ring0_addr: 10.0.0.1\n  name: a\n  quorum_votes: 2\n"
+			 "  extra: e\n }\n node {\n  nodeid: 2\n  ring1_addr: b1\n }\n"
+			 "}\n");
 	assert_str_key(s, "nodelist.x", "y");
 	assert_typed(s, "nodelist.node.0.nodeid", SYN_TYPE_UINT32, 1);
 	assert_str_key(s, "nodelist.node.0.ring0_addr", "10.0.0.1");
@@ -559,9 +558,8 @@ static void test_bundled_config(void **state)
 	(void)state;
 	struct syn_store *s = syn_store_create();
 	char err[SYN_CONFIG_ERR_LEN];
-	assert_int_equal(syn_config_parse_file(s, SYN_SOURCE_ROOT "/conf/synod.conf", err,
-					       sizeof(err)),
-			 0);
+	assert_int_equal(
+		syn_config_parse_file(s, SYN_SOURCE_ROOT "/conf/synod.conf", err, sizeof(err)), 0);
 	assert_str_key(s, "totem.cluster_name", "synod");
 	assert_str_key(s, "totem.transport", "knet");
 	assert_typed(s, "nodelist.node.0.nodeid", SYN_TYPE_UINT32, 1);

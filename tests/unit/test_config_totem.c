@@ -200,15 +200,24 @@ static void test_timer_defaults_and_runtime_keys(void **state)
 		uint32_t v;
 	} want[] = {
 		{"token", 3000},
-		{"token_warning", 75},	      {"token_retransmits_before_loss_const", 4},
-		{"join", 50},		      {"send_join", 0},
-		{"merge", 200},		      {"downcheck", 1000},
-		{"fail_recv_const", 2500},    {"seqno_unchanged_const", 30},
-		{"heartbeat_failures_allowed", 0}, {"max_network_delay", 50},
-		{"window_size", 50},	      {"max_messages", 17},
-		{"miss_count_const", 5},      {"knet_pmtud_interval", 30},
-		{"knet_mtu", 0},	      {"knet_compression_threshold", 0},
-		{"block_unlisted_ips", 0},    {"cancel_token_hold_on_retransmit", 1},
+		{"token_warning", 75},
+		{"token_retransmits_before_loss_const", 4},
+		{"join", 50},
+		{"send_join", 0},
+		{"merge", 200},
+		{"downcheck", 1000},
+		{"fail_recv_const", 2500},
+		{"seqno_unchanged_const", 30},
+		{"heartbeat_failures_allowed", 0},
+		{"max_network_delay", 50},
+		{"window_size", 50},
+		{"max_messages", 17},
+		{"miss_count_const", 5},
+		{"knet_pmtud_interval", 30},
+		{"knet_mtu", 0},
+		{"knet_compression_threshold", 0},
+		{"block_unlisted_ips", 0},
+		{"cancel_token_hold_on_retransmit", 1},
 		{"interface.0.knet_ping_timeout", 1000},
 		{"interface.0.knet_ping_interval", 77},
 	};
@@ -251,17 +260,20 @@ static void test_timer_validation(void **state)
 		const char *msg;
 	} cases[] = {
 		{" token: 10", "The token timeout parameter (10 ms) may not be less than (30 ms)."},
-		{" token: 40", "Not appropriate token or token_retransmits_before_loss_const value set"},
+		{" token: 40",
+		 "Not appropriate token or token_retransmits_before_loss_const value set"},
 		{" token_warning: 101",
 		 "The token warning parameter (101%) must be between 0 (disabled) and 100."},
 		{" token_retransmit: 10",
 		 "The token retransmit timeout parameter (10 ms) may not be less than (30 ms)."},
-		{" hold: 10", "The token hold timeout parameter (10 ms) may not be less than (14 ms)."},
+		{" hold: 10",
+		 "The token hold timeout parameter (10 ms) may not be less than (14 ms)."},
 		{" join: 10", "The join timeout parameter (10 ms) may not be less than (30 ms)."},
 		{" consensus: 10",
 		 "The consensus timeout parameter (10 ms) may not be less than (30 ms)."},
-		{" consensus: 40", "The consensus timeout parameter (40 ms) may not be less than join "
-				   "timeout (50 ms)."},
+		{" consensus: 40",
+		 "The consensus timeout parameter (40 ms) may not be less than join "
+		 "timeout (50 ms)."},
 		{" merge: 10", "The merge timeout parameter (10 ms) may not be less than (30 ms)."},
 		{" downcheck: 10",
 		 "The downcheck timeout parameter (10 ms) may not be less than (30 ms)."},
@@ -298,7 +310,8 @@ static void test_crypto_rules(void **state)
 	write_key(short_key, 64);
 	write_key(good_key, 128);
 
-	expect_fail(" transport: tcp", ONE_NODE, "Invalid transport type. Should be udpu, udp or knet");
+	expect_fail(" transport: tcp", ONE_NODE,
+		    "Invalid transport type. Should be udpu, udp or knet");
 	expect_fail(" crypto_cipher: aes256", ONE_NODE,
 		    "crypto_cipher requires crypto_hash with value other than none");
 	expect_fail(" crypto_hash: sha1\n keyfile: /nonexistent/authkey", ONE_NODE,
@@ -335,21 +348,27 @@ static void test_link_and_node_rules(void **state)
 		    "Knet requires an explicit nodeid for the local node");
 	expect_fail("", "nodelist {\n node {\n  nodeid: 0\n  ring0_addr: 10.0.0.1\n }\n}\n",
 		    "Knet requires an explicit nodeid for the local node");
-	expect_fail("", ONE_NODE "nodelist {\n node {\n }\n node {\n  ring0_addr: 10.9.9.9\n }\n}\n",
+	expect_fail("",
+		    ONE_NODE "nodelist {\n node {\n }\n node {\n  ring0_addr: 10.9.9.9\n }\n}\n",
 		    "Knet requires an explicit nodeid to be specified for address '10.9.9.9'.");
 	expect_fail("", "nodelist {\n node {\n  nodeid: 70000\n  ring0_addr: 10.0.0.1\n }\n}\n",
 		    "Knet requires nodeid to be less than 65536 for address '10.0.0.1'.");
-	expect_fail("", ONE_NODE "nodelist {\n node {\n }\n node {\n  nodeid: 1\n"
-				 "  ring0_addr: 10.0.0.2\n }\n}\n",
+	expect_fail("",
+		    ONE_NODE "nodelist {\n node {\n }\n node {\n  nodeid: 1\n"
+			     "  ring0_addr: 10.0.0.2\n }\n}\n",
 		    "Nodeid 1 appears twice in corosync.conf");
-	expect_fail("", ONE_NODE "nodelist {\n node {\n }\n node {\n  nodeid: 2\n"
-				 "  ring0_addr: nosuchhost.invalid\n }\n}\n",
+	expect_fail("",
+		    ONE_NODE "nodelist {\n node {\n }\n node {\n  nodeid: 2\n"
+			     "  ring0_addr: nosuchhost.invalid\n }\n}\n",
 		    "failed to parse node address 'nosuchhost.invalid'");
-	expect_fail("", "nodelist {\n node {\n  nodeid: 1\n  ring0_addr: 10.0.0.1\n"
-			"  ring8_addr: 10.0.0.1\n }\n}\n",
-		    "parse error in config: interface ring number 8 is bigger than allowed maximum 7");
-	expect_fail(" interface {\n  linknumber: 9\n  knet_link_priority: 3\n }", ONE_NODE,
-		    "parse error in config: interface ring number 9 is bigger than allowed maximum 7");
+	expect_fail(
+		"",
+		"nodelist {\n node {\n  nodeid: 1\n  ring0_addr: 10.0.0.1\n"
+		"  ring8_addr: 10.0.0.1\n }\n}\n",
+		"parse error in config: interface ring number 8 is bigger than allowed maximum 7");
+	expect_fail(
+		" interface {\n  linknumber: 9\n  knet_link_priority: 3\n }", ONE_NODE,
+		"parse error in config: interface ring number 9 is bigger than allowed maximum 7");
 	expect_fail(" interface {\n  knet_transport: tcp\n }", ONE_NODE,
 		    "Unrecognised knet_transport. expected 'udp' or 'sctp'");
 	expect_fail(" interface {\n  ttl: 3\n }", ONE_NODE,
@@ -366,16 +385,19 @@ static void test_link_and_node_rules(void **state)
 	expect_fail(" version: 3", ONE_NODE,
 		    "parse error in config: This totem parser can only parse version 2 "
 		    "configurations.");
-	expect_fail("", "nodelist {\n node {\n  nodeid: 1\n  ring0_addr: 10.0.0.1\n"
-			"  ring1_addr: 10.1.0.1\n }\n}\n",
+	expect_fail("",
+		    "nodelist {\n node {\n  nodeid: 1\n  ring0_addr: 10.0.0.1\n"
+		    "  ring1_addr: 10.1.0.1\n }\n}\n",
 		    "parse error in config: for a multi-link configuration, all nodes must have a "
 		    "'name' attribute");
-	expect_fail("", "nodelist {\n node {\n  nodeid: 1\n  name: a\n  ring0_addr: 10.0.0.1\n"
-			"  ring1_addr: 10.1.0.1\n }\n node {\n  nodeid: 2\n  name: b\n"
-			"  ring0_addr: 10.0.0.2\n }\n}\n",
+	expect_fail("",
+		    "nodelist {\n node {\n  nodeid: 1\n  name: a\n  ring0_addr: 10.0.0.1\n"
+		    "  ring1_addr: 10.1.0.1\n }\n node {\n  nodeid: 2\n  name: b\n"
+		    "  ring0_addr: 10.0.0.2\n }\n}\n",
 		    "parse error in config: Not all nodes have the same number of links");
-	expect_fail(" transport: udpu", "nodelist {\n node {\n  nodeid: 1\n  name: a\n"
-					"  ring0_addr: 10.0.0.1\n  ring1_addr: 10.1.0.1\n }\n}\n",
+	expect_fail(" transport: udpu",
+		    "nodelist {\n node {\n  nodeid: 1\n  name: a\n"
+		    "  ring0_addr: 10.0.0.1\n  ring1_addr: 10.1.0.1\n }\n}\n",
 		    "parse error in config: 2 is too many configured interfaces for non-Knet "
 		    "transport.");
 }
@@ -403,17 +425,19 @@ static void test_udp_rules(void **state)
 	syn_store_destroy(s);
 	expect_fail(" transport: udpu", "nodelist {\n node {\n  ring0_addr: fd00::1\n }\n}\n",
 		    "An IPV6 network requires that a node ID be specified for address 'fd00::1'.");
-	expect_fail(" transport: udpu", "nodelist {\n node {\n  ring0_addr: 10.0.0.1\n }\n"
-					" node {\n  nodeid: 167772161\n  ring0_addr: 10.0.0.2\n }\n}\n",
+	expect_fail(" transport: udpu",
+		    "nodelist {\n node {\n  ring0_addr: 10.0.0.1\n }\n"
+		    " node {\n  nodeid: 167772161\n  ring0_addr: 10.0.0.2\n }\n}\n",
 		    "Nodeid 167772161 appears twice in corosync.conf");
-	expect_fail(" transport: udpu", "nodelist {\n node {\n  nodeid: 167772161\n"
-					"  ring0_addr: 10.0.0.2\n }\n node {\n"
-					"  ring0_addr: 10.0.0.1\n }\n}\n",
+	expect_fail(" transport: udpu",
+		    "nodelist {\n node {\n  nodeid: 167772161\n"
+		    "  ring0_addr: 10.0.0.2\n }\n node {\n"
+		    "  ring0_addr: 10.0.0.1\n }\n}\n",
 		    "Nodeid 167772161(autogenerated from 10.0.0.1) appears twice in corosync.conf");
 	/* udp: multicast address from the cluster name, port, bind address */
-	assert_int_equal(apply(" transport: udp\n cluster_name: synod", ONE_NODE, "h", "10.0.0.1",
-			       err, &s),
-			 0);
+	assert_int_equal(
+		apply(" transport: udp\n cluster_name: synod", ONE_NODE, "h", "10.0.0.1", err, &s),
+		0);
 	assert_string_equal(get_str(s, "totem.interface.0.mcastaddr"), "239.192.13.0");
 	uint16_t port = 0;
 	struct syn_value v;
@@ -440,7 +464,8 @@ static long detect(const char *nodes, const char *hostname, const char *local_ad
 	if (rc == 0)
 		pos = get_u32(s, "nodelist.local_node_pos");
 	else
-		assert_string_equal(err, "parse error in config: No valid name found for local host");
+		assert_string_equal(err,
+				    "parse error in config: No valid name found for local host");
 	syn_store_destroy(s);
 	return pos;
 }
@@ -478,9 +503,10 @@ static void test_local_node_detection(void **state)
 	char many[4096];
 	size_t used = (size_t)snprintf(many, sizeof(many), "nodelist {\n");
 	for (int i = 0; i < 11; i++)
-		used += (size_t)snprintf(many + used, sizeof(many) - used,
-					 " node {\n  nodeid: %d\n  name: n%d\n  ring0_addr: %s\n }\n",
-					 i + 1, i, (i == 2 || i == 10) ? "same" : "10.0.1.1");
+		used += (size_t)snprintf(
+			many + used, sizeof(many) - used,
+			" node {\n  nodeid: %d\n  name: n%d\n  ring0_addr: %s\n }\n", i + 1, i,
+			(i == 2 || i == 10) ? "same" : "10.0.1.1");
 	snprintf(many + used, sizeof(many) - used, "}\n");
 	assert_int_equal(detect(many, "same", "192.0.2.1"), 10);
 }
@@ -501,9 +527,8 @@ static void test_bundled_config(void **state)
 	(void)state;
 	struct syn_store *s = syn_store_create();
 	char err[SYN_CONFIG_ERR_LEN];
-	assert_int_equal(syn_config_parse_file(s, SYN_SOURCE_ROOT "/conf/synod.conf", err,
-					       sizeof(err)),
-			 0);
+	assert_int_equal(
+		syn_config_parse_file(s, SYN_SOURCE_ROOT "/conf/synod.conf", err, sizeof(err)), 0);
 	/* on a fake host that only has loopback, and on this host */
 	struct syn_config_env env = fake_env("unrelated-host", "127.0.0.1");
 	assert_int_equal(syn_config_totem_apply(s, &env, err, sizeof(err)), 0);

@@ -42,8 +42,8 @@ static void expect_invalid(const char *logging_body, const char *reason)
 static void test_invalid_values(void **state)
 {
 	(void)state;
-	const char *bools[] = {"to_stderr", "to_syslog", "to_logfile", "debug", "timestamp",
-			       "fileline", "function_name", "blackbox"};
+	const char *bools[] = {"to_stderr", "to_syslog", "to_logfile",	  "debug",
+			       "timestamp", "fileline",	 "function_name", "blackbox"};
 	char body[128], reason[128];
 	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
 		snprintf(body, sizeof(body), " %s: maybe", bools[i]);
@@ -85,12 +85,13 @@ static void test_defaults_and_values(void **state)
 	assert_string_equal(cfg.logfile, "");
 	syn_store_destroy(s);
 
-	s = parse("logging {\n to_stderr: off\n to_syslog: no\n to_file: yes\n"
-		  " logfile: /var/log/x.log\n syslog_priority: WARNING\n logfile_priority: err\n"
-		  " syslog_facility: local3\n debug: trace\n timestamp: on\n fileline: on\n"
-		  " function_name: on\n blackbox: off\n"
-		  " logger_subsys {\n  subsys: QUORUM\n  to_stderr: yes\n  syslog_level: debug\n }\n"
-		  " logger_subsys {\n  subsys: CMAP\n  debug: on\n }\n}\n");
+	s = parse(
+		"logging {\n to_stderr: off\n to_syslog: no\n to_file: yes\n"
+		" logfile: /var/log/x.log\n syslog_priority: WARNING\n logfile_priority: err\n"
+		" syslog_facility: local3\n debug: trace\n timestamp: on\n fileline: on\n"
+		" function_name: on\n blackbox: off\n"
+		" logger_subsys {\n  subsys: QUORUM\n  to_stderr: yes\n  syslog_level: debug\n }\n"
+		" logger_subsys {\n  subsys: CMAP\n  debug: on\n }\n}\n");
 	assert_int_equal(syn_logconfig_read(s, &cfg, err, sizeof(err)), 0);
 	assert_false(cfg.t.to_stderr);
 	assert_false(cfg.t.to_syslog);

@@ -173,8 +173,11 @@ static const struct syn_quorum_env *env_for(struct simnode *sn)
 {
 	static _Thread_local struct syn_quorum_env env;
 
-	env = (struct syn_quorum_env){.ctx = sn, .send = on_send, .event = on_event,
-				      .log = on_log, .realloc = sim_realloc};
+	env = (struct syn_quorum_env){.ctx = sn,
+				      .send = on_send,
+				      .event = on_event,
+				      .log = on_log,
+				      .realloc = sim_realloc};
 	return &env;
 }
 
@@ -254,9 +257,8 @@ static void view(struct sim *s, const char *spec)
 
 			assert_non_null(sn->q);
 			sn->part = (int)g;
-			assert_int_equal(syn_quorum_sync_init(sn->q, ring, groups[g], sizes[g],
-							      s->now),
-					 0);
+			assert_int_equal(
+				syn_quorum_sync_init(sn->q, ring, groups[g], sizes[g], s->now), 0);
 		}
 	}
 	do {
@@ -291,14 +293,15 @@ static struct sim *start_all(const struct scen *sc, const char *spec)
 
 	for (const char *p = spec; *p; p++)
 		if (*p >= '1' && *p <= '9')
-			assert_int_equal(start_node(s, (uint32_t)(*p - '0'), reason, sizeof(reason)),
-					 0);
+			assert_int_equal(
+				start_node(s, (uint32_t)(*p - '0'), reason, sizeof(reason)), 0);
 	view(s, spec);
 	return s;
 }
 
 /* Check quorate, expected, total, quorum of node id (0 = don't check). */
-static void expect_at(int line, struct sim *s, uint32_t id, bool quorate, uint32_t ev, uint32_t tv, uint32_t q)
+static void expect_at(int line, struct sim *s, uint32_t id, bool quorate, uint32_t ev, uint32_t tv,
+		      uint32_t q)
 {
 	struct syn_quorum_info info;
 
@@ -400,15 +403,14 @@ static void test_atb(void **state)
 static void test_atb_odd(void **state)
 {
 	(void)state;
-	struct sim *s = start_all(&SCEN(.n = 5, .atb = true, .wfa_set = true, .wfa = true),
-				  "12345");
+	struct sim *s =
+		start_all(&SCEN(.n = 5, .atb = true, .wfa_set = true, .wfa = true), "12345");
 	char reason[256];
 
 	view(s, "12|345"); /* V12 */
 	expect(s, 1, false, 5, 2, 3);
 	expect(s, 3, true, 5, 3, 3);
-	assert_int_equal(info_flags(s, 3), SYN_QUORUM_INFO_QUORATE |
-						   SYN_QUORUM_INFO_WAIT_FOR_ALL |
+	assert_int_equal(info_flags(s, 3), SYN_QUORUM_INFO_QUORATE | SYN_QUORUM_INFO_WAIT_FOR_ALL |
 						   SYN_QUORUM_INFO_AUTO_TIE_BREAKER);
 	sim_free(s);
 
@@ -439,8 +441,7 @@ static void test_two_node(void **state)
 
 	s = start_all(&SCEN(.n = 2, .two_node = true), "1"); /* V15 */
 	expect(s, 1, false, 2, 1, 1);
-	assert_int_equal(info_flags(s, 1),
-			 SYN_QUORUM_INFO_TWONODE | SYN_QUORUM_INFO_WAIT_FOR_ALL);
+	assert_int_equal(info_flags(s, 1), SYN_QUORUM_INFO_TWONODE | SYN_QUORUM_INFO_WAIT_FOR_ALL);
 	char reason[256];
 	assert_int_equal(start_node(s, 2, reason, sizeof(reason)), 0); /* V16 */
 	view(s, "12");
@@ -470,8 +471,7 @@ static void test_two_node(void **state)
 
 	s = start_all(&SCEN(.n = 2, .two_node = true, .atb = true), "12"); /* V19 */
 	expect(s, 1, true, 2, 2, 2);
-	assert_int_equal(info_flags(s, 1), SYN_QUORUM_INFO_QUORATE |
-						   SYN_QUORUM_INFO_WAIT_FOR_ALL |
+	assert_int_equal(info_flags(s, 1), SYN_QUORUM_INFO_QUORATE | SYN_QUORUM_INFO_WAIT_FOR_ALL |
 						   SYN_QUORUM_INFO_AUTO_TIE_BREAKER);
 	view(s, "1|2");
 	expect(s, 1, true, 2, 1, 2);
@@ -561,8 +561,8 @@ static void test_last_man_standing(void **state)
 static void test_lms_atb(void **state)
 {
 	(void)state;
-	struct scen sc = SCEN(.n = 4, .lms = true, .lms_window = 3000, .atb = true,
-			      .wfa_set = true, .wfa = true);
+	struct scen sc = SCEN(.n = 4, .lms = true, .lms_window = 3000, .atb = true, .wfa_set = true,
+			      .wfa = true);
 	struct sim *s = start_all(&sc, "1234");
 
 	kill_node(s, 4); /* V25 */
@@ -740,8 +740,8 @@ static void test_evt_and_downscale(void **state)
 	struct scen sc = SCEN(.n = 5, .ad = true, .expected = 3); /* V36 */
 	s = start_all(&sc, "12345");
 	expect(s, 1, true, 5, 5, 3);
-	assert_int_equal(info_flags(s, 1), SYN_QUORUM_INFO_QUORATE |
-						   SYN_QUORUM_INFO_ALLOW_DOWNSCALE);
+	assert_int_equal(info_flags(s, 1),
+			 SYN_QUORUM_INFO_QUORATE | SYN_QUORUM_INFO_ALLOW_DOWNSCALE);
 	const char *views[] = {"1234", "123", "12", "1"};
 	const uint32_t ev[] = {4, 3, 2, 1};
 	for (int k = 0; k < 4; k++) {
@@ -817,9 +817,8 @@ static void test_qdevice(void **state)
 static void test_master_wins(void **state)
 {
 	(void)state;
-	struct sim *s = start_all(&SCEN(.n = 4, .device = true, .device_votes_set = true,
-					.device_votes = 1),
-				  "1234");
+	struct sim *s = start_all(
+		&SCEN(.n = 4, .device = true, .device_votes_set = true, .device_votes = 1), "1234");
 	struct syn_quorum_ring ring;
 
 	expect(s, 1, true, 5, 4, 3); /* V38 */
@@ -974,8 +973,8 @@ static void test_alloc_failure(void **state)
 		sim_free(s);
 	}
 	struct sim *s = start_all(&SCEN(.n = 3), "1");
-	struct syn_quorum_msg msg = {.type = SYN_QUORUM_MSG_NODEINFO, .nodeid = 3, .votes = 1,
-				     .expected = 3};
+	struct syn_quorum_msg msg = {
+		.type = SYN_QUORUM_MSG_NODEINFO, .nodeid = 3, .votes = 1, .expected = 3};
 	struct syn_quorum_info info;
 	/* growing the table beyond its first 8 entries fails: state unchanged */
 	for (uint32_t id = 10; id < 17; id++) {

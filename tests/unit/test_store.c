@@ -127,9 +127,11 @@ static void test_tracking_values_and_order(void **state)
 	struct syn_store_tracker *t_exact, *t_prefix, *t_all;
 	uint32_t seven = 7;
 
-	assert_int_equal(syn_store_track_add(s, "", SYN_TRACK_ADD | SYN_TRACK_DELETE |
-					     SYN_TRACK_MODIFY | SYN_TRACK_PREFIX,
-					     log_event, &log, &t_all), 0);
+	assert_int_equal(syn_store_track_add(s, "",
+					     SYN_TRACK_ADD | SYN_TRACK_DELETE | SYN_TRACK_MODIFY |
+						     SYN_TRACK_PREFIX,
+					     log_event, &log, &t_all),
+			 0);
 	assert_int_equal(syn_store_track_add(s, "test.", 0x0F, log_event, &log, &t_prefix), 0);
 	assert_int_equal(syn_store_track_add(s, "test.key", 0x07, log_event, &log, &t_exact), 0);
 	assert_int_equal(syn_store_track_add(s, "x", 0x10, log_event, &log, &t_exact), -EINVAL);

@@ -141,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct syn_cmm_node_conf table[NODES] = {
-	    {.nodeid = 1, .eligible = true}, {.nodeid = 2, .eligible = true}, {.nodeid = 3}};
+		{.nodeid = 1, .eligible = true}, {.nodeid = 2, .eligible = true}, {.nodeid = 3}};
 	struct syn_cmm_env env = {.alloc = f_alloc,
 				  .free = f_free,
 				  .emit = f_emit,

@@ -85,12 +85,12 @@ static size_t build(uint8_t *buf, struct reader *r, uint32_t src)
 		return syn_mem_wire_ring3(buf, s, SYN_MEM_PKT_ACK, &ring, a, 0);
 	case 6:
 		return syn_mem_wire_submit(buf, s, &ring, a + b + 1, b + 1,
-					   (a & 7) ? 0 : syn_mem_frag_make(3, (uint32_t)(b % 3)), data,
-					   1 + (a & 15));
+					   (a & 7) ? 0 : syn_mem_frag_make(3, (uint32_t)(b % 3)),
+					   data, 1 + (a & 15));
 	case 7:
 		return syn_mem_wire_ordered(buf, s, &ring, a + 1, b + 1, a, (uint32_t)n, eps[0],
-					    (b & 7) ? 0 : syn_mem_frag_make(2, (uint32_t)(a & 1)), data,
-					    1 + (b & 15));
+					    (b & 7) ? 0 : syn_mem_frag_make(2, (uint32_t)(a & 1)),
+					    data, 1 + (b & 15));
 	default:
 		return syn_mem_wire_ring3(buf, s, SYN_MEM_PKT_RETRANS, &ring, a + 1, a + 1 + b);
 	}
