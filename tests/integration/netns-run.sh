@@ -5,10 +5,11 @@
 #
 # usage: netns-run.sh DAEMON CONFIG COMMAND [ARGS...]
 # The daemon runs in the foreground; COMMAND runs inside the namespace
-# once the cmap IPC answers.  Every wait is bounded; only the daemon this
-# script started is killed.  Exit status: COMMAND's, or 99 on set-up
-# failure.  With SYN_DAEMON_WRAPPER (e.g. "valgrind --leak-check=full")
-# the daemon runs under that wrapper.
+# once the cmap IPC answers and the node is quorate (its first view
+# installed; CONFIG is a configuration quorate on its own).  Every wait
+# is bounded; only the daemon this script started is killed.  Exit status:
+# COMMAND's, or 99 on set-up failure.  With SYN_DAEMON_WRAPPER (e.g.
+# "valgrind --leak-check=full") the daemon runs under that wrapper.
 set -u
 daemon=$1 config=$2
 shift 2
@@ -31,7 +32,7 @@ ip netns exec "$ns" ${SYN_DAEMON_WRAPPER:-} "$daemon" -f -c "$config" >"$log" 2>
 dpid=$!
 ready=0
 for _ in $(seq 1 100); do
-	if ip netns exec "$ns" "${SYN_WAIT_READY:?set SYN_WAIT_READY to the wait-ready program}" 2>/dev/null; then ready=1; break; fi
+	if ip netns exec "$ns" "${SYN_WAIT_READY:?set SYN_WAIT_READY to the wait-ready program}" quorate 2>/dev/null; then ready=1; break; fi
 	kill -0 "$dpid" 2>/dev/null || break
 	sleep 0.1
 done
