@@ -15,6 +15,7 @@
 #include <qb/qbipcs.h>
 #include <qb/qblog.h>
 
+#include "ipc_intake.h"
 #include "proto/ipc_common.h"
 
 #define SYN_QUEUE_TRIM_BYTES (1024 * 1024)
@@ -49,6 +50,7 @@ struct syn_conn {
 	struct registered_service *rs;
 	qb_ipcs_connection_t *qb;
 	pid_t pid;
+	size_t max_msg; /* message size of the connection's rings */
 	char stats_prefix[128];
 	struct conn_counters counters;
 	bool stats_dirty;
@@ -75,8 +77,7 @@ struct syn_ipc {
 	bool flush_armed;
 	qb_loop_timer_handle flush_timer;
 	struct syn_stats_provider provider;
-	void *aligned_buf; /* requests copied here when libqb hands them unaligned */
-	size_t aligned_len;
+	struct syn_ipc_intake intake; /* the request being handled, copied */
 };
 
 static int32_t poll_job_add(enum qb_loop_priority p, void *data, qb_loop_job_dispatch_fn fn)
@@ -265,6 +266,7 @@ static void conn_created(qb_ipcs_connection_t *c)
 	struct qb_ipcs_connection_stats st;
 	struct syn_conn *conn = calloc(1, sizeof(*conn) + rs->def->priv_size);
 	char key[SYN_KEY_MAX + 1], procname[16];
+	int32_t rc;
 
 	if (!conn) {
 		qb_log(LOG_ERR, "Out of memory accepting a %s client", rs->def->name);
@@ -277,6 +279,8 @@ static void conn_created(qb_ipcs_connection_t *c)
 	conn->priv = rs->def->priv_size ? (void *)(conn + 1) : NULL;
 	qb_ipcs_connection_stats_get(c, &st, 0);
 	conn->pid = st.client_pid;
+	rc = qb_ipcs_connection_get_buffer_size(c);
+	conn->max_msg = rc > 0 ? (size_t)rc : SYN_IPC_BUFFER_SIZE;
 	snprintf(conn->stats_prefix, sizeof(conn->stats_prefix),
 		 "stats.ipcs.service%" PRId32 ".%ld.%#" PRIxPTR, rs->def->id, (long)conn->pid,
 		 (uintptr_t)conn);
@@ -338,50 +342,31 @@ static void conn_destroyed(qb_ipcs_connection_t *c)
 	free(conn);
 }
 
-/*
- * The shared-memory ring hands requests 4-byte aligned; the wire structs
- * are 8-byte aligned, so such a request is first copied.
- */
-static void *aligned_request(struct syn_ipc *ipc, void *data, size_t size)
-{
-	if (((uintptr_t)data & 7) == 0)
-		return data;
-	if (size > ipc->aligned_len) {
-		void *n = realloc(ipc->aligned_buf, size);
-		if (!n)
-			return NULL;
-		ipc->aligned_buf = n;
-		ipc->aligned_len = size;
-	}
-	memcpy(ipc->aligned_buf, data, size);
-	return ipc->aligned_buf;
-}
-
+/* libqb passes the size the request header claims; the intake checks it. */
 static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 {
 	struct syn_conn *conn = qb_ipcs_context_get(c);
 	const struct qb_ipc_request_header *h;
-	const struct syn_service_def *def;
+	const void *req;
+	int rc;
 
 	if (!conn)
 		return 0;
-	data = aligned_request(conn->ipc, data, size);
-	if (!data) {
+	conn->counters.requests++;
+	conn_stats_touch(conn);
+	rc = syn_ipc_intake_take(&conn->ipc->intake, conn->rs->def, data, size, conn->max_msg,
+				 &req);
+	if (rc == -ENOMEM) {
 		syn_conn_respond_error(conn, 0, 8 /* CS_ERR_NO_MEMORY */);
 		return 0;
 	}
-	h = data;
-	def = conn->rs->def;
-	conn->counters.requests++;
-	conn_stats_touch(conn);
-	if (size < sizeof(*h) || size > SYN_IPC_BUFFER_SIZE || h->size < 0 || h->id < 0 ||
-	    (size_t)h->id >= def->n_requests || size < def->min_request_size[h->id] ||
-	    (size_t)h->size != size) {
+	if (rc != 0) {
 		conn->counters.invalid_request++;
 		syn_conn_respond_error(conn, 0, 7 /* CS_ERR_INVALID_PARAM */);
 		return 0;
 	}
-	def->request(conn->rs->svc, conn, conn->priv, h->id, data, size);
+	h = req;
+	conn->rs->def->request(conn->rs->svc, conn, conn->priv, h->id, req, size);
 	return 0;
 }
 
@@ -549,6 +534,7 @@ struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct 
 	ipc->loop = loop;
 	ipc->icmap = icmap;
 	ipc->stats = stats;
+	syn_ipc_intake_init(&ipc->intake);
 	global_stats_write(ipc);
 	return ipc;
 }
@@ -569,6 +555,11 @@ int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, 
 		goto err_free;
 	}
 	qb_ipcs_service_context_set(rs->qb, rs);
+	/*
+	 * Every ring at least the largest request, whatever the client asked
+	 * for: the intake reads up to that many bytes from any ring.
+	 */
+	qb_ipcs_enforce_buffer_size(rs->qb, SYN_IPC_BUFFER_SIZE);
 	qb_ipcs_poll_handlers_set(rs->qb, &poll_handlers);
 	rc = qb_ipcs_run(rs->qb);
 	if (rc != 0)
@@ -597,6 +588,6 @@ void syn_ipc_destroy(struct syn_ipc *ipc)
 	}
 	if (ipc->flush_armed)
 		qb_loop_timer_del(ipc->loop, ipc->flush_timer);
-	free(ipc->aligned_buf);
+	syn_ipc_intake_fini(&ipc->intake);
 	free(ipc);
 }

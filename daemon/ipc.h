@@ -5,9 +5,13 @@
  *
  * A service module supplies a struct syn_service_def: its IPC name, the
  * minimum size of each request id, a request handler and a close hook.
- * The glue rejects unknown ids and short requests with corosync's generic
- * rejection (a bare response header, CS_ERR_INVALID_PARAM) before the
- * handler runs, so handlers may read their fixed part without checks.
+ * Every request goes through the intake (ipc_intake.h) first: a size
+ * claim that is not what the client committed, above the 1 MiB buffer
+ * (enforced on every connection), an unknown id or a request shorter than
+ * its id's minimum gets corosync's generic rejection (a bare response
+ * header, CS_ERR_INVALID_PARAM) before the handler runs.  Handlers get a
+ * private copy of exactly the bytes sent and may read their fixed part
+ * without checks.
  *
  * Events a client does not read wait in a FIFO of at most
  * SYN_CONN_EVENT_QUEUE_MAX events / SYN_CONN_EVENT_QUEUE_BYTES bytes;

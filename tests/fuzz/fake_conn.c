@@ -6,9 +6,15 @@
  * equal to the bytes sent, the response id of the request (or the
  * generic rejection), a response no longer than the client's receive
  * buffer, an error code the request can return, and events of the one
- * event id cmap has, sent only to open connections.  The glue's
- * validation is reproduced from the service definition, so the handler
- * sees exactly what it would see behind daemon/ipc.c.
+ * event id cmap has, sent only to open connections.
+ *
+ * A request reaches the handler the way daemon/ipc.c hands it over: its
+ * bytes are committed into a model of libqb's shared request ring (chunk
+ * header, then the data; the ring keeps the stale bytes of earlier
+ * requests and wraps like libqb's), and the real intake (ipc_intake.c)
+ * takes it from there with the size its header claims, as libqb passes
+ * it.  What the intake accepts is copied once more into memory of
+ * exactly that size, so a handler reading past it is an ASan report.
  */
 #include "fake_conn.h"
 
@@ -19,7 +25,10 @@
 #include <string.h>
 #include <corosync/corotypes.h>
 
+#include "ipc_intake.h"
 #include "proto/ipc_cmap.h"
+#include "proto/ipc_common.h"
+#include "proto/ipc_ring.h"
 
 struct syn_ipc {
 	int unused;
@@ -52,6 +61,10 @@ static struct {
 	const struct syn_service_def *def;
 	void *svc;
 	struct syn_conn conns[SYN_FAKE_CONN_MAX];
+	struct syn_ipc_intake intake;
+	unsigned char *ring; /* 2 * ring_size: data may run past the end */
+	size_t ring_size;
+	size_t write_pt;
 } env;
 
 #define CHECK(cond)                                                                                \
@@ -70,6 +83,13 @@ void syn_fake_env_init(struct syn_store *icmap, struct syn_store *stats,
 	env.stats = stats;
 	env.def = def;
 	env.svc = svc;
+	syn_ipc_intake_init(&env.intake);
+	env.ring_size = syn_ipc_ring_size(SYN_IPC_BUFFER_SIZE, env.intake.page_size);
+	env.ring = aligned_alloc(env.intake.page_size, 2 * env.ring_size);
+	CHECK(env.ring != NULL);
+	/* What a request claiming more than it sent would read instead. */
+	memset(env.ring, 0xa5, 2 * env.ring_size);
+	env.write_pt = 0;
 	for (unsigned int i = 0; i < SYN_FAKE_CONN_MAX; i++) {
 		env.conns[i].index = i;
 		env.conns[i].pid = (pid_t)(1000 + i);
@@ -81,6 +101,9 @@ void syn_fake_env_fini(void)
 	for (unsigned int i = 0; i < SYN_FAKE_CONN_MAX; i++)
 		if (env.conns[i].open)
 			syn_fake_conn_close(&env.conns[i]);
+	syn_ipc_intake_fini(&env.intake);
+	free(env.ring);
+	env.ring = NULL;
 }
 
 struct syn_ipc *syn_fake_ipc(void)
@@ -380,44 +403,101 @@ void syn_ipc_stats_clear(struct syn_ipc *ipc)
 	}
 }
 
-void syn_fake_conn_deliver(struct syn_conn *c, const void *msg, size_t len)
+/* Write at ring offset off into both mappings, wrapping as libqb's ring. */
+static void ring_write(size_t off, const void *src, size_t len)
+{
+	const unsigned char *from = src;
+
+	while (len > 0) {
+		size_t pos = off % env.ring_size;
+		size_t n = len < env.ring_size - pos ? len : env.ring_size - pos;
+
+		memcpy(env.ring + pos, from, n);
+		memcpy(env.ring + env.ring_size + pos, from, n);
+		off += n;
+		from += n;
+		len -= n;
+	}
+}
+
+static void ring_put32(size_t off, uint32_t v)
+{
+	ring_write(off, &v, sizeof(v));
+}
+
+/*
+ * Commit len bytes as libqb's client does: chunk header, then the data.
+ * `place` moves the chunk first: 1 puts the data at the start of the next
+ * page, 2 splits the header over the end of the ring (the cases where the
+ * header is not in the data's page).  Returns where the data starts.
+ */
+static unsigned char *ring_commit(const void *msg, size_t len, unsigned int place)
+{
+	size_t page = env.intake.page_size;
+	size_t hdr, data;
+
+	if (place == 1)
+		env.write_pt = ((env.write_pt + page) / page * page - SYN_QB_RB_CHUNK_HEADER_SIZE) %
+			       env.ring_size;
+	else if (place == 2)
+		env.write_pt = env.ring_size - 4;
+	hdr = env.write_pt;
+	data = (hdr + SYN_QB_RB_CHUNK_HEADER_SIZE) % env.ring_size;
+	ring_put32(hdr, (uint32_t)len);
+	ring_put32(hdr + 4, SYN_QB_RB_CHUNK_MAGIC);
+	ring_write(data, msg, len);
+	env.write_pt = (data + ((len + 3) & ~(size_t)3)) % env.ring_size;
+	return env.ring + data;
+}
+
+/*
+ * What libqb passes as the size: the header's claim, sign-extended, read
+ * from the ring even when fewer bytes were committed.
+ */
+static size_t claimed_size(const unsigned char *data)
+{
+	struct qb_ipc_request_header h;
+
+	memcpy(&h, data, sizeof(h));
+	return (size_t)(ssize_t)h.size;
+}
+
+void syn_fake_conn_deliver(struct syn_conn *c, const void *msg, size_t len, unsigned int place)
 {
 	const struct syn_service_def *def = env.def;
-	struct qb_ipc_request_header h;
+	const unsigned char *data;
+	const void *req;
+	size_t claimed;
 	unsigned char *buf;
 
 	CHECK(c->open && !c->in_request);
-	/*
-	 * libqb hands the handler an aligned buffer; malloc of exactly the
-	 * bytes read makes any read past them an ASan report.
-	 */
-	buf = malloc(len ? len : 1);
-	CHECK(buf != NULL);
-	memcpy(buf, msg, len);
+	CHECK(len <= SYN_IPC_BUFFER_SIZE);
+	data = ring_commit(msg, len, place);
+	claimed = claimed_size(data);
 	c->requests++;
 	c->in_request = true;
 	c->glue_rejected = false;
 	c->n_responses = 0;
-	c->req = buf;
-	c->req_len = len;
 	c->req_id = -1;
-	memset(&h, 0, sizeof(h));
-	if (len >= sizeof(h)) {
-		memcpy(&h, buf, sizeof(h));
-		c->req_id = h.id;
-	}
-	if (len < sizeof(h) || h.id < 0 || (size_t)h.id >= def->n_requests ||
-	    len < def->min_request_size[h.id] || (size_t)h.size != len) {
+	if (syn_ipc_intake_take(&env.intake, def, data, claimed, SYN_IPC_BUFFER_SIZE, &req) != 0) {
 		c->glue_rejected = true;
 		c->invalid++;
 		syn_conn_respond_error(c, 0, CS_ERR_INVALID_PARAM);
 	} else {
-		def->request(env.svc, c, c->priv, h.id, buf, len);
+		/* Only the bytes sent pass, wherever the chunk lies. */
+		CHECK(claimed == len);
+		buf = malloc(claimed);
+		CHECK(buf != NULL);
+		memcpy(buf, req, claimed);
+		c->req = buf;
+		c->req_len = claimed;
+		c->req_id = ((const struct qb_ipc_request_header *)buf)->id;
+		def->request(env.svc, c, c->priv, c->req_id, buf, claimed);
+		free(buf);
 	}
 	CHECK(c->n_responses == 1);
 	c->in_request = false;
 	c->req = NULL;
-	free(buf);
 }
 
 uint64_t syn_fake_conn_invalid(const struct syn_conn *conn)

@@ -47,7 +47,13 @@ bool syn_fake_conn_is_open(const struct syn_conn *conn);
  * that exactly one well-formed response was sent.  msg is copied into an
  * exactly sized, aligned buffer first so overreads are caught.
  */
-void syn_fake_conn_deliver(struct syn_conn *conn, const void *msg, size_t len);
+/*
+ * Commit a request into the connection's ring model and hand it to the
+ * intake and the handler; place 1 puts its data at a page start, 2 splits
+ * its chunk header over the ring's end, anything else leaves it where the
+ * ring is.
+ */
+void syn_fake_conn_deliver(struct syn_conn *conn, const void *msg, size_t len, unsigned int place);
 
 /* Copy every open connection's counters to the stats store (the glue's flush). */
 void syn_fake_env_flush(void);

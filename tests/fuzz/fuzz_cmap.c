@@ -6,7 +6,8 @@
  *
  * Input: a sequence of records, each
  *   off size field
- *     0    1 ctl     bits 0-1 connection, bits 4-6 operation
+ *     0    1 ctl     bits 0-1 connection, bits 2-3 placement in the
+ *                    request ring (fake_conn.c), bits 4-6 operation
  *     1    4 len     little endian, clipped to the bytes left
  *     5  len bytes   the request (ignored by operations 2-4)
  * Operations: 0 and 5-7 deliver the bytes as they are; 1 delivers them
@@ -14,6 +15,10 @@
  * the connection (running the close hook); 3 reopens it; 4 is a daemon
  * tick: stats are flushed and the daemon changes keys of its own, which
  * fires every matching tracker.
+ *
+ * Requests reach the handler through the daemon's own intake
+ * (ipc_intake.c) from a model of libqb's request ring, with the size
+ * their header claims, as libqb hands them over.
  *
  * The oracle is in fake_conn.c (framing and result checks, events to
  * closed connections) and in the sanitizers (overreads of the exactly
@@ -75,7 +80,7 @@ static void request(struct syn_conn *c, void *msg, size_t len)
 	struct qb_ipc_request_header *h = msg;
 
 	h->size = (int32_t)len;
-	syn_fake_conn_deliver(c, msg, len);
+	syn_fake_conn_deliver(c, msg, len, 0);
 }
 
 static void set_map(struct syn_conn *c, int32_t map)
@@ -170,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(msg, data + off, len);
 			if (op == 1 && len >= sizeof(struct qb_ipc_request_header))
 				((struct qb_ipc_request_header *)msg)->size = (int32_t)len;
-			syn_fake_conn_deliver(c, msg, len);
+			syn_fake_conn_deliver(c, msg, len, (ctl >> 2) & 3u);
 			free(msg);
 		}
 		off += len;
