@@ -5,6 +5,8 @@
  *
  * A service module supplies a struct syn_service_def: its IPC name, the
  * minimum size of each request id, a request handler and a close hook.
+ * Connections are accepted from root, and from the uids and gids that
+ * uidgid grants, except for a root_only service: there only uid 0.
  * The glue rejects unknown ids and short requests with corosync's generic
  * rejection (a bare response header, CS_ERR_INVALID_PARAM) before the
  * handler runs, so handlers may read their fixed part without checks.
@@ -44,6 +46,7 @@ struct syn_service_def {
 	const char *name;  /* libqb IPC service name, e.g. "cmap" */
 	int32_t id;	   /* corosync service id, e.g. 0 */
 	size_t priv_size;  /* per-connection state handed to the hooks, zeroed */
+	bool root_only;	   /* refuse every uid but 0, whatever uidgid grants */
 	size_t n_requests; /* valid request ids are 0 .. n_requests - 1 */
 	const size_t *min_request_size;
 	void (*request)(void *svc, struct syn_conn *conn, void *priv, int32_t id, const void *msg,
