@@ -330,9 +330,11 @@ static int start_services(struct daemon *d)
 	publish_services(d->icmap, votequorum);
 	if (start_cmm(d) != 0)
 		return SYN_EXIT_SERVICE;
-	d->bcast = syn_svc_bcast_create(d->loop, d->cluster);
-	if (!d->bcast || add_service(d, syn_svc_bcast_def(), d->bcast) != 0)
-		return SYN_EXIT_SERVICE;
+	if (syn_svc_bcast_configured(d->icmap)) {
+		d->bcast = syn_svc_bcast_create(d->loop, d->cluster);
+		if (!d->bcast || add_service(d, syn_svc_bcast_def(), d->bcast) != 0)
+			return SYN_EXIT_SERVICE;
+	}
 	/* services see views from now on, starting with the current one */
 	if (syn_view_source_attach(d->views, d->cluster, d->loop) != 0)
 		return SYN_EXIT_SERVICE;

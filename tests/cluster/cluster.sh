@@ -182,7 +182,7 @@ bcast_check() { # want node...
 # two senders at once; then a flood interrupted by killing a node: the
 # survivors must still agree on every message, none corrupted.
 s_broadcast() {
-	local d1 i
+	local d1 i CL_SYSTEM="  bcast_service: yes"
 	form 3 >/dev/null || return 1
 	bcast_wait_own() { # node count
 		for _ in $(seq 1 200); do

@@ -4,7 +4,9 @@
 # namespaces created here; every wait is bounded; only daemons started here
 # are killed, by PID.  Source it, then call cl_setup N.
 #
-# Needs: BUILD (the build directory), root.
+# Needs: BUILD (the build directory), root.  CL_SYSTEM, when set, is
+# added to the system section of the configuration cl_write_conf writes
+# (e.g. "  bcast_service: yes" for tests that drive synod-bcast).
 
 CL_ID="c$$"
 CL_HUB="syn-${CL_ID}-hub"
@@ -43,6 +45,7 @@ cl_write_conf() { # n_nodes extra_totem extra_quorum
 		echo "}"
 		echo "system {"
 		echo "  state_dir: $CL_DIR"
+		[ -n "${CL_SYSTEM:-}" ] && printf '%b\n' "$CL_SYSTEM"
 		echo "}"
 	} >"$CL_DIR/synod.conf"
 }
