@@ -34,6 +34,7 @@
 #include "svc_votequorum.h"
 #include "view.h"
 #include "priority.h"
+#include "security.h"
 #include "svc_bcast.h"
 #include "svc_cmm.h"
 
@@ -167,6 +168,7 @@ static int load_config(struct daemon *d, const char *path)
 		qb_log(LOG_ERR, "%s", err);
 		return SYN_EXIT_CONFIG;
 	}
+	syn_security_warn(d->icmap);
 	return SYN_EXIT_OK;
 }
 
