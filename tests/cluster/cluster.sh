@@ -137,7 +137,7 @@ s_rolling() {
 }
 
 s_crypto() {
-	local ms
+	local ms CL_CRYPTO=0
 	cl_setup 3 "  crypto_cipher: aes256\n  crypto_hash: sha256\n  keyfile: $CL_DIR/authkey"
 	"$BUILD/tools/synod-keygen" -k "$CL_DIR/authkey" >/dev/null || return 1
 	sed "s|$CL_DIR/authkey|$CL_DIR/wrongkey|" "$CL_DIR/synod.conf" >"$CL_DIR/wrong.conf"
