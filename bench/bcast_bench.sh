@@ -63,7 +63,9 @@ send() { # node count size mode
 
 one_system() { # rep
 	local rep=$1 name count size mode line i
-	bv_new 3 "  token: $token"
+	# synod offers the load service only when configured (corosync
+	# ignores the key)
+	CL_SYSTEM="  bcast_service: yes" bv_new 3 "  token: $token"
 	for i in 1 2 3; do bv_start "$i"; done
 	cl_wait_view_any || { bv_done; return; }
 	RECV=()

@@ -148,6 +148,7 @@ static const struct {
 	{"system.sched_rr", yes_no, "Invalid system.sched_rr value"},
 	{"system.move_to_root_cgroup", yes_no_auto, "Invalid system.move_to_root_cgroup"},
 	{"system.allow_knet_handle_fallback", yes_no, "Invalid system.allow_knet_handle_fallback"},
+	{"system.bcast_service", yes_no, "Invalid system.bcast_service value"},
 };
 
 /* Models of the reference transport library build. */

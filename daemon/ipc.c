@@ -232,7 +232,14 @@ static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 	struct registered_service *rs = qb_ipcs_connection_service_context_get(c);
 	const struct syn_store *icmap = rs->ipc->icmap;
 
-	if (uid == 0 || gid == 0)
+	if (uid == 0)
+		return 0;
+	if (rs->def->root_only) {
+		qb_log(LOG_NOTICE, "Denied connection to %s: uid %lu is not root", rs->def->name,
+		       (unsigned long)uid);
+		return -EACCES;
+	}
+	if (gid == 0)
 		return 0;
 	if (grant_key(icmap, "uidgid.uid.%lu", uid) ||
 	    grant_key(icmap, "uidgid.config.uid.%lu", uid) ||

@@ -5,6 +5,8 @@
  *
  * A service module supplies a struct syn_service_def: its IPC name, the
  * minimum size of each request id, a request handler and a close hook.
+ * Connections are accepted from root, and from the uids and gids that
+ * uidgid grants, except for a root_only service: there only uid 0.
  * Every request goes through the intake (ipc_intake.h) first: a size
  * claim that is not what the client committed, above the 1 MiB buffer
  * (enforced on every connection), an unknown id or a request shorter than
@@ -48,6 +50,7 @@ struct syn_service_def {
 	const char *name;  /* libqb IPC service name, e.g. "cmap" */
 	int32_t id;	   /* corosync service id, e.g. 0 */
 	size_t priv_size;  /* per-connection state handed to the hooks, zeroed */
+	bool root_only;	   /* refuse every uid but 0, whatever uidgid grants */
 	size_t n_requests; /* valid request ids are 0 .. n_requests - 1 */
 	const size_t *min_request_size;
 	void (*request)(void *svc, struct syn_conn *conn, void *priv, int32_t id, const void *msg,

@@ -34,6 +34,7 @@
 #include "svc_votequorum.h"
 #include "view.h"
 #include "priority.h"
+#include "security.h"
 #include "svc_bcast.h"
 #include "svc_cmm.h"
 
@@ -167,6 +168,7 @@ static int load_config(struct daemon *d, const char *path)
 		qb_log(LOG_ERR, "%s", err);
 		return SYN_EXIT_CONFIG;
 	}
+	syn_security_warn(d->icmap);
 	return SYN_EXIT_OK;
 }
 
@@ -330,9 +332,11 @@ static int start_services(struct daemon *d)
 	publish_services(d->icmap, votequorum);
 	if (start_cmm(d) != 0)
 		return SYN_EXIT_SERVICE;
-	d->bcast = syn_svc_bcast_create(d->loop, d->cluster);
-	if (!d->bcast || add_service(d, syn_svc_bcast_def(), d->bcast) != 0)
-		return SYN_EXIT_SERVICE;
+	if (syn_svc_bcast_configured(d->icmap)) {
+		d->bcast = syn_svc_bcast_create(d->loop, d->cluster);
+		if (!d->bcast || add_service(d, syn_svc_bcast_def(), d->bcast) != 0)
+			return SYN_EXIT_SERVICE;
+	}
 	/* services see views from now on, starting with the current one */
 	if (syn_view_source_attach(d->views, d->cluster, d->loop) != 0)
 		return SYN_EXIT_SERVICE;

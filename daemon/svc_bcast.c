@@ -1,12 +1,22 @@
 /*
  * svc_bcast.c - the broadcast load service (svc_bcast.h).
  *
- * One run at a time per daemon.  FLOOD keeps the membership's send queue
- * full: when syn_cluster_send() answers -EAGAIN the pump retries from a
- * 1 ms timer.  SERIAL sends the next message from the delivery of the
- * previous one.  Counters and latency samples live until RESET; the
- * latency of a message is its own delivery time minus the send time it
- * carries, both read from this daemon's monotonic clock.
+ * One run at a time per daemon.  FLOOD sends from a pump that runs at
+ * most once per BCAST_TURN_NS, queueing at most BCAST_TURN_MSGS messages
+ * or BCAST_TURN_BYTES bytes a turn (one message always), and only while
+ * the run's own messages not yet delivered back stay within the window
+ * (BCAST_WINDOW_MSGS, BCAST_WINDOW_BYTES).  So a run never holds more
+ * than about one window in the daemon, whatever the client asked for,
+ * and the loop is free between turns to serve other clients.  SERIAL
+ * sends the next message from the delivery of the previous one (a window
+ * of one).  The window counts by sequence number: own messages come back
+ * in the order they were sent (a view change resends, never drops, them),
+ * so "in flight" is the last sequence number sent minus the last one
+ * delivered back, and survives a RESET in the middle of a run.
+ *
+ * Counters and latency samples live until RESET; the latency of a
+ * message is its own delivery time minus the send time it carries, both
+ * read from this daemon's monotonic clock.
  */
 #include "svc_bcast.h"
 
@@ -19,7 +29,15 @@
 
 #include "proto/ipc_bcast.h"
 
-#define BCAST_MAX_SAMPLES (1u << 20)
+/* Latency samples kept (the first ones of a run): a STATS sorts them. */
+#define BCAST_MAX_SAMPLES (1u << 16)
+/* Own messages queued but not yet delivered back. */
+#define BCAST_WINDOW_MSGS 256u
+#define BCAST_WINDOW_BYTES (4u * 1024 * 1024)
+/* One pump turn; turns at least BCAST_TURN_NS apart. */
+#define BCAST_TURN_MSGS 32u
+#define BCAST_TURN_BYTES (256u * 1024)
+#define BCAST_TURN_NS 1000000
 
 struct syn_svc_bcast {
 	qb_loop_t *loop;
@@ -35,6 +53,7 @@ struct syn_svc_bcast {
 	unsigned char *msg;
 	/* counters */
 	uint64_t next_seq;
+	uint64_t last_own_seq; /* of the last own message delivered back */
 	uint64_t sent;
 	uint64_t own_delivered;
 	uint64_t delivered;
@@ -76,29 +95,57 @@ static void retry_timer(void *data)
 	pump(svc);
 }
 
-/* Queue messages until the run's target or a full queue. */
+/* Run the pump again in one turn's time (once: a pending turn is enough). */
+static void pump_later(struct syn_svc_bcast *svc)
+{
+	if (!svc->retry_armed && qb_loop_timer_add(svc->loop, QB_LOOP_LOW, BCAST_TURN_NS, svc,
+						   retry_timer, &svc->retry) == 0)
+		svc->retry_armed = true;
+}
+
+/* May one more message of the run's size be queued now? */
+static bool window_open(const struct syn_svc_bcast *svc)
+{
+	uint64_t in_flight = svc->next_seq - 1 - svc->last_own_seq;
+
+	if (in_flight == 0)
+		return true;
+	if (svc->mode == SYN_BCAST_SERIAL)
+		return false;
+	return in_flight < BCAST_WINDOW_MSGS && (in_flight + 1) * svc->size <= BCAST_WINDOW_BYTES;
+}
+
+/* Build and queue message seq; 0, -EAGAIN (queue full) or -errno. */
+static int send_one(struct syn_svc_bcast *svc, uint64_t seq)
+{
+	put_le(svc->msg, svc->self, 4);
+	put_le(svc->msg + 4, 0, 4);
+	put_le(svc->msg + 8, seq, 8);
+	put_le(svc->msg + 16, now_us(), 8);
+	for (uint32_t i = SYN_BCAST_MIN_SIZE; i < svc->size; i++)
+		svc->msg[i] = (unsigned char)(seq * 131 + i);
+	return syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_BENCH, svc->msg, svc->size);
+}
+
+/*
+ * One turn: queue messages until the run's target, a closed window, a
+ * full membership queue or the turn's budget; come back in a turn's time
+ * unless the run ended (SERIAL waits for its delivery instead).
+ */
 static void pump(struct syn_svc_bcast *svc)
 {
-	while (svc->running && svc->sent < svc->target) {
-		uint64_t seq = svc->next_seq;
+	uint32_t n_msgs = 0;
+	uint64_t n_bytes = 0;
+
+	while (svc->running && svc->sent < svc->target && window_open(svc)) {
 		int rc;
 
-		if (svc->mode == SYN_BCAST_SERIAL && svc->sent > svc->own_delivered)
-			return; /* one in flight: the delivery calls us again */
-		put_le(svc->msg, svc->self, 4);
-		put_le(svc->msg + 4, 0, 4);
-		put_le(svc->msg + 8, seq, 8);
-		put_le(svc->msg + 16, now_us(), 8);
-		for (uint32_t i = SYN_BCAST_MIN_SIZE; i < svc->size; i++)
-			svc->msg[i] = (unsigned char)(seq * 131 + i);
-		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_BENCH, svc->msg, svc->size);
-		if (rc == -EAGAIN) {
-			if (!svc->retry_armed &&
-			    qb_loop_timer_add(svc->loop, QB_LOOP_LOW, 1000000, svc, retry_timer,
-					      &svc->retry) == 0)
-				svc->retry_armed = true;
-			return;
-		}
+		if (n_msgs > 0 &&
+		    (n_msgs >= BCAST_TURN_MSGS || n_bytes + svc->size > BCAST_TURN_BYTES))
+			break;
+		rc = send_one(svc, svc->next_seq);
+		if (rc == -EAGAIN)
+			break;
 		if (rc != 0) {
 			qb_log(LOG_WARNING, "bcast: run stopped: %s", strerror(-rc));
 			svc->running = false;
@@ -108,9 +155,13 @@ static void pump(struct syn_svc_bcast *svc)
 			svc->first_send_us = now_us();
 		svc->next_seq++;
 		svc->sent++;
+		n_msgs++;
+		n_bytes += svc->size;
 	}
 	if (svc->sent >= svc->target)
 		svc->running = false;
+	if (svc->running && (svc->mode == SYN_BCAST_FLOOD || window_open(svc)))
+		pump_later(svc);
 }
 
 static bool content_ok(uint32_t sender, const unsigned char *d, size_t len)
@@ -139,8 +190,10 @@ static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 	svc->bytes += len;
 	if (sender != svc->self)
 		return;
-	uint64_t now = now_us(), sent_us = get_le(d + 16, 8);
+	uint64_t now = now_us(), sent_us = get_le(d + 16, 8), seq = get_le(d + 8, 8);
 	svc->own_delivered++;
+	if (seq > svc->last_own_seq && seq < svc->next_seq)
+		svc->last_own_seq = seq;
 	svc->last_own_us = now;
 	if (svc->n_lat < BCAST_MAX_SAMPLES && svc->lat_us && now >= sent_us)
 		svc->lat_us[svc->n_lat++] = (uint32_t)(now - sent_us);
@@ -257,10 +310,18 @@ static const size_t min_request_size[SYN_BCAST_REQ_COUNT] = {
 static const struct syn_service_def bcast_def = {
 	.name = "synod_bcast",
 	.id = SYN_BCAST_SERVICE_ID,
+	.root_only = true,
 	.n_requests = SYN_BCAST_REQ_COUNT,
 	.min_request_size = min_request_size,
 	.request = request,
 };
+
+bool syn_svc_bcast_configured(const struct syn_store *icmap)
+{
+	const char *v;
+
+	return syn_store_get_str(icmap, SYN_SVC_BCAST_KEY, &v) == 0 && strcmp(v, "yes") == 0;
+}
 
 const struct syn_service_def *syn_svc_bcast_def(void)
 {

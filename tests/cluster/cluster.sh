@@ -137,7 +137,7 @@ s_rolling() {
 }
 
 s_crypto() {
-	local ms
+	local ms CL_CRYPTO=0
 	cl_setup 3 "  crypto_cipher: aes256\n  crypto_hash: sha256\n  keyfile: $CL_DIR/authkey"
 	"$BUILD/tools/synod-keygen" -k "$CL_DIR/authkey" >/dev/null || return 1
 	sed "s|$CL_DIR/authkey|$CL_DIR/wrongkey|" "$CL_DIR/synod.conf" >"$CL_DIR/wrong.conf"
@@ -182,7 +182,7 @@ bcast_check() { # want node...
 # two senders at once; then a flood interrupted by killing a node: the
 # survivors must still agree on every message, none corrupted.
 s_broadcast() {
-	local d1 i
+	local d1 i CL_SYSTEM="  bcast_service: yes"
 	form 3 >/dev/null || return 1
 	bcast_wait_own() { # node count
 		for _ in $(seq 1 200); do

@@ -4,7 +4,15 @@
 # namespaces created here; every wait is bounded; only daemons started here
 # are killed, by PID.  Source it, then call cl_setup N.
 #
-# Needs: BUILD (the build directory), root.
+# The clusters are encrypted (aes256/sha256 with a key from synod-keygen,
+# as a real cluster must be: without crypto, anyone who can send UDP to a
+# node can crash it or forge membership traffic).  CL_CRYPTO=0 writes
+# configurations without crypto, for scenarios that set their own or
+# check the unencrypted case.  CL_SYSTEM, when set, is added to the
+# system section (e.g. "  bcast_service: yes" for tests that drive
+# synod-bcast).
+#
+# Needs: BUILD (the build directory, with synod-keygen built), root.
 
 CL_ID="c$$"
 CL_HUB="syn-${CL_ID}-hub"
@@ -16,11 +24,19 @@ cl_addr() { echo "10.231.0.$1"; }
 
 cl_write_conf() { # n_nodes extra_totem extra_quorum
 	local n=$1 extra=${2:-} extra_quorum=${3:-} i
+	if [ "${CL_CRYPTO:-1}" = 1 ] && [ ! -s "$CL_DIR/authkey" ]; then
+		"$BUILD/tools/synod-keygen" -k "$CL_DIR/authkey" >/dev/null || return 1
+	fi
 	{
 		echo "totem {"
 		echo "  version: 2"
 		echo "  cluster_name: synodtest"
 		echo "  transport: knet"
+		if [ "${CL_CRYPTO:-1}" = 1 ]; then
+			echo "  crypto_cipher: aes256"
+			echo "  crypto_hash: sha256"
+			echo "  keyfile: $CL_DIR/authkey"
+		fi
 		[ -n "$extra" ] && printf '%b\n' "$extra"
 		echo "}"
 		echo "nodelist {"
@@ -43,6 +59,7 @@ cl_write_conf() { # n_nodes extra_totem extra_quorum
 		echo "}"
 		echo "system {"
 		echo "  state_dir: $CL_DIR"
+		[ -n "${CL_SYSTEM:-}" ] && printf '%b\n' "$CL_SYSTEM"
 		echo "}"
 	} >"$CL_DIR/synod.conf"
 }
