@@ -176,8 +176,11 @@ static void check_limit_and_release(open_fn open_one, close_fn close_one, const 
 	rss_closed = rss_after_close(rss0 + (rss_full - rss0) / 4);
 	print_message("%s: daemon RSS %ld kB before, %ld kB with %d open, %ld kB after close\n",
 		      what, rss0, rss_full, HANDLES_MAX, rss_closed);
-	assert_true(rss_full > rss0);
-	assert_true(rss_closed <= rss0 + (rss_full - rss0) / 4);
+	/* a sanitized daemon's allocator keeps freed memory (netns-run.sh checks it leaks none) */
+	if (!getenv("SYN_DAEMON_SANITIZED")) {
+		assert_true(rss_full > rss0);
+		assert_true(rss_closed <= rss0 + (rss_full - rss0) / 4);
+	}
 	/* a new connection gets the whole allowance again */
 	c = raw_connect();
 	fill_to_limit(c, open_one, close_one);
