@@ -4,7 +4,9 @@
  * on a key nobody tracks is measured with no trackers and again with
  * 100,000 exact-key trackers on other keys (two raw connections of
  * 50,000, within the per-connection limit).  A change must cost in
- * proportion to the trackers it matches, so the ratio stays small; the
+ * proportion to the trackers it matches, so the ratio stays small (it
+ * was about 50 with a scan of all trackers).  Other load only ever adds
+ * time, so each side is the lowest median of a few rounds, and the
  * margin is generous because the machine is shared.  Run by netns-run.sh
  * inside the daemon's network namespace.
  */
@@ -24,9 +26,10 @@
 
 #define IDLE_CONNS 2
 #define IDLE_PER_CONN 50000
-#define WARMUP 300
-#define SAMPLES 3000
-#define RATIO_MAX 3.0
+#define WARMUP 200
+#define SAMPLES 1000
+#define ROUNDS 3
+#define RATIO_MAX 5.0
 
 static double now_s(void)
 {
@@ -44,7 +47,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Median of SAMPLES SET+GET round trips on one untracked key, in seconds. */
-static double set_get_p50(cmap_handle_t h)
+static double set_get_p50_once(cmap_handle_t h)
 {
 	static double t[SAMPLES];
 	uint32_t v;
@@ -58,6 +61,18 @@ static double set_get_p50(cmap_handle_t h)
 	}
 	qsort(t, SAMPLES, sizeof(t[0]), cmp_double);
 	return t[SAMPLES / 2];
+}
+
+static double set_get_p50(cmap_handle_t h)
+{
+	double best = set_get_p50_once(h);
+
+	for (int i = 1; i < ROUNDS; i++) {
+		double p = set_get_p50_once(h);
+		if (p < best)
+			best = p;
+	}
+	return best;
 }
 
 /* n exact trackers on distinct keys, over raw IPC (no client-side handles). */
