@@ -3,6 +3,14 @@
  *
  * libqb's poll hooks carry no context pointer, so they use libqb's
  * default loop (the first one created, the daemon's only loop).
+ *
+ * Queue accounting: a queued event costs its bytes plus its list header
+ * (queue_cost()).  Invariants: conn->queue_bytes is the cost of the
+ * events on conn's queue, ipc->queued_bytes the sum over all connections
+ * and never above ipc->queue_total_max after enqueue() returns.  A
+ * connection being evicted has an empty queue and takes no more events:
+ * its queue is freed when the eviction is decided, not when libqb
+ * finally destroys the connection, so the bound holds at every moment.
  */
 #include "ipc.h"
 
@@ -74,6 +82,9 @@ struct syn_ipc {
 	uint64_t active;
 	uint64_t closed;
 	uint64_t overload_disconnects;
+	size_t queued_bytes; /* over all connections */
+	size_t queued_bytes_peak;
+	size_t queue_total_max;
 	bool flush_armed;
 	qb_loop_timer_handle flush_timer;
 	struct syn_stats_provider provider;
@@ -160,6 +171,9 @@ static void global_stats_write(struct syn_ipc *ipc)
 	syn_store_set_u64(ipc->stats, "stats.ipcs.global.closed", ipc->closed);
 	syn_store_set_u64(ipc->stats, "stats.ipcs.global.overload_disconnects",
 			  ipc->overload_disconnects);
+	syn_store_set_u64(ipc->stats, "stats.ipcs.global.queued_bytes", ipc->queued_bytes);
+	syn_store_set_u64(ipc->stats, "stats.ipcs.global.queued_bytes_peak",
+			  ipc->queued_bytes_peak);
 }
 
 void syn_ipc_set_stats_provider(struct syn_ipc *ipc, const struct syn_stats_provider *p)
@@ -212,6 +226,7 @@ void syn_ipc_stats_clear(struct syn_ipc *ipc)
 	}
 	ipc->closed = 0;
 	ipc->overload_disconnects = 0;
+	ipc->queued_bytes_peak = ipc->queued_bytes;
 	global_stats_write(ipc);
 }
 
@@ -304,16 +319,54 @@ static void conn_created(qb_ipcs_connection_t *c)
 	global_stats_write(ipc);
 }
 
+static size_t queue_cost(size_t msg_len)
+{
+	return sizeof(struct queued_event) + msg_len;
+}
+
+static void queue_push(struct syn_conn *conn, struct queued_event *e)
+{
+	size_t cost = queue_cost(e->len);
+
+	e->next = NULL;
+	if (conn->queue_tail)
+		conn->queue_tail->next = e;
+	else
+		conn->queue_head = e;
+	conn->queue_tail = e;
+	conn->queue_len++;
+	conn->queue_bytes += cost;
+	if (conn->queue_bytes > conn->queue_peak_bytes)
+		conn->queue_peak_bytes = conn->queue_bytes;
+	conn->ipc->queued_bytes += cost;
+	if (conn->ipc->queued_bytes > conn->ipc->queued_bytes_peak)
+		conn->ipc->queued_bytes_peak = conn->ipc->queued_bytes;
+}
+
+/* Unlink the head of the queue; the caller frees it. */
+static struct queued_event *queue_pop(struct syn_conn *conn)
+{
+	struct queued_event *e = conn->queue_head;
+	size_t cost = queue_cost(e->len);
+
+	conn->queue_head = e->next;
+	if (!conn->queue_head)
+		conn->queue_tail = NULL;
+	conn->queue_len--;
+	conn->queue_bytes -= cost;
+	conn->ipc->queued_bytes -= cost;
+	return e;
+}
+
 static void queue_free(struct syn_conn *conn)
 {
-	while (conn->queue_head) {
-		struct queued_event *e = conn->queue_head;
-		conn->queue_head = e->next;
-		free(e);
-	}
-	conn->queue_tail = NULL;
-	conn->queue_len = 0;
-	conn->queue_bytes = 0;
+	size_t freed = conn->queue_bytes;
+
+	while (conn->queue_head)
+		free(queue_pop(conn));
+	/* Give a large queue's memory back instead of keeping it as a high-water mark. */
+	if (freed > SYN_QUEUE_TRIM_BYTES)
+		malloc_trim(0);
 }
 
 static int32_t conn_closed(qb_ipcs_connection_t *c)
@@ -450,15 +503,11 @@ static void drain(void *data)
 			drain_arm(conn);
 			break;
 		}
-		conn->queue_head = e->next;
-		conn->queue_len--;
-		conn->queue_bytes -= e->len;
+		free(queue_pop(conn));
 		if (rc >= 0)
 			conn->counters.dispatched++;
-		free(e);
 	}
 	if (!conn->queue_head) {
-		conn->queue_tail = NULL;
 		/* Give a burst's memory back instead of keeping it as a high-water mark. */
 		if (conn->queue_peak_bytes > SYN_QUEUE_TRIM_BYTES)
 			malloc_trim(0);
@@ -467,24 +516,72 @@ static void drain(void *data)
 	conn_stats_touch(conn);
 }
 
+/*
+ * Disconnect a client that does not keep up: count it, warn, free its
+ * queue now (its events will never be sent) and let libqb close it from
+ * a job, outside the send path that found the overload.
+ */
+static void overload_evict(struct syn_conn *conn)
+{
+	conn->counters.overload++;
+	conn->ipc->overload_disconnects++;
+	conn->evicting = true;
+	qb_log(LOG_WARNING,
+	       "Client pid %ld (service %s) does not read its events: %zu queued, "
+	       "disconnecting it",
+	       (long)conn->pid, conn->rs->def->name, conn->queue_len);
+	if (conn->drain_armed) {
+		qb_loop_timer_del(conn->ipc->loop, conn->drain_timer);
+		conn->drain_armed = false;
+	}
+	queue_free(conn);
+	conn_stats_touch(conn);
+	qb_ipcs_connection_ref(conn->qb);
+	qb_loop_job_add(conn->ipc->loop, QB_LOOP_HIGH, conn->qb, evict);
+}
+
+/* The connection with the most bytes queued (the first such in the list). */
+static struct syn_conn *largest_queue(struct syn_ipc *ipc)
+{
+	struct syn_conn *largest = NULL;
+
+	for (struct syn_conn *c = ipc->conns; c; c = c->next)
+		if (c->queue_bytes > 0 && (!largest || c->queue_bytes > largest->queue_bytes))
+			largest = c;
+	return largest;
+}
+
+/*
+ * Make room for cost more bytes in the daemon-wide bound by evicting the
+ * connections with the largest queues.  False when conn itself had to go.
+ */
+static bool make_room(struct syn_conn *conn, size_t cost)
+{
+	struct syn_ipc *ipc = conn->ipc;
+
+	while (ipc->queued_bytes + cost > ipc->queue_total_max) {
+		struct syn_conn *victim = largest_queue(ipc);
+		if (!victim || victim == conn || victim->queue_bytes < conn->queue_bytes + cost) {
+			overload_evict(conn);
+			return false;
+		}
+		overload_evict(victim);
+	}
+	return true;
+}
+
 static int enqueue(struct syn_conn *conn, const struct iovec *iov, size_t iov_len, size_t total)
 {
 	struct queued_event *e;
 	size_t off = 0;
 
 	if (conn->queue_len >= SYN_CONN_EVENT_QUEUE_MAX ||
-	    conn->queue_bytes + total > SYN_CONN_EVENT_QUEUE_BYTES) {
-		conn->counters.overload++;
-		conn->ipc->overload_disconnects++;
-		conn->evicting = true;
-		qb_log(LOG_WARNING,
-		       "Client pid %ld (service %s) does not read its events: %zu queued, "
-		       "disconnecting it",
-		       (long)conn->pid, conn->rs->def->name, conn->queue_len);
-		qb_ipcs_connection_ref(conn->qb);
-		qb_loop_job_add(conn->ipc->loop, QB_LOOP_HIGH, conn->qb, evict);
+	    conn->queue_bytes + queue_cost(total) > SYN_CONN_EVENT_QUEUE_BYTES) {
+		overload_evict(conn);
 		return -ENOBUFS;
 	}
+	if (!make_room(conn, queue_cost(total)))
+		return -ENOBUFS;
 	e = malloc(sizeof(*e) + total);
 	if (!e)
 		return -ENOMEM;
@@ -493,16 +590,7 @@ static int enqueue(struct syn_conn *conn, const struct iovec *iov, size_t iov_le
 		off += iov[i].iov_len;
 	}
 	e->len = total;
-	e->next = NULL;
-	if (conn->queue_tail)
-		conn->queue_tail->next = e;
-	else
-		conn->queue_head = e;
-	conn->queue_tail = e;
-	conn->queue_len++;
-	conn->queue_bytes += total;
-	if (conn->queue_bytes > conn->queue_peak_bytes)
-		conn->queue_peak_bytes = conn->queue_bytes;
+	queue_push(conn, e);
 	drain_arm(conn);
 	return 0;
 }
@@ -532,12 +620,36 @@ int syn_conn_event(struct syn_conn *conn, const struct iovec *iov, size_t iov_le
 
 /* ---- services -------------------------------------------------------- */
 
-struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats)
+int syn_ipc_queue_total_read(const struct syn_store *icmap, size_t *bytes, char *err,
+			     size_t err_len)
+{
+	const char *text;
+	char *end;
+	unsigned long long v;
+
+	*bytes = SYN_IPC_EVENT_QUEUE_TOTAL_DEFAULT;
+	if (syn_store_get_str(icmap, SYN_IPC_EVENT_QUEUE_TOTAL_KEY, &text) != 0)
+		return 0;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
+	    v < SYN_IPC_EVENT_QUEUE_TOTAL_MIN || v > SIZE_MAX / 2) {
+		snprintf(err, err_len, "Invalid %s value %s (bytes, at least %u)",
+			 SYN_IPC_EVENT_QUEUE_TOTAL_KEY, text, SYN_IPC_EVENT_QUEUE_TOTAL_MIN);
+		return -EINVAL;
+	}
+	*bytes = (size_t)v;
+	return 0;
+}
+
+struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
+			       size_t queue_total_bytes)
 {
 	struct syn_ipc *ipc = calloc(1, sizeof(*ipc));
 
 	if (!ipc)
 		return NULL;
+	ipc->queue_total_max = queue_total_bytes;
 	ipc->loop = loop;
 	ipc->icmap = icmap;
 	ipc->stats = stats;

@@ -22,6 +22,17 @@
  * `overload` grow.  Events are never dropped while the connection lives,
  * and never reordered.
  *
+ * All queues together hold at most the daemon-wide bound given to
+ * syn_ipc_create() (corosync.conf system.ipc_event_queue_total_bytes,
+ * default SYN_IPC_EVENT_QUEUE_TOTAL_DEFAULT).  Bytes are counted with a
+ * small per-event overhead, close to what the queue costs in memory.
+ * When an event would pass the bound, the connections with the largest
+ * queues are disconnected, largest first (the same warning and counters),
+ * until it fits; if the receiving connection's own queue is the largest,
+ * it is the one to go.  A client whose queue is not the largest keeps
+ * every event, in order.  An evicted client's queue is freed at once.
+ * stats.ipcs.global.queued_bytes and queued_bytes_peak show the total.
+ *
  * Each connection publishes stats.ipcs.service<S>.<pid>.<token>.* in the
  * stats store.  Counters are copied there at most every
  * SYN_STATS_FLUSH_MS, so a client tracking its own counters does not feed
@@ -43,6 +54,15 @@
 #define SYN_CONN_EVENT_QUEUE_BYTES (64u * 1024 * 1024)
 #define SYN_STATS_FLUSH_MS 100
 
+/*
+ * The daemon-wide bound.  The default lets one client use its whole
+ * per-connection queue and leaves as much again for everybody else, while
+ * any number of slow clients together stay within 128 MiB.
+ */
+#define SYN_IPC_EVENT_QUEUE_TOTAL_KEY "system.ipc_event_queue_total_bytes"
+#define SYN_IPC_EVENT_QUEUE_TOTAL_DEFAULT (2 * SYN_CONN_EVENT_QUEUE_BYTES)
+#define SYN_IPC_EVENT_QUEUE_TOTAL_MIN (1024u * 1024)
+
 struct syn_ipc;
 struct syn_conn;
 
@@ -58,7 +78,15 @@ struct syn_service_def {
 	void (*closed)(void *svc, struct syn_conn *conn, void *priv);
 };
 
-struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats);
+/*
+ * The daemon-wide bound from the configuration in icmap: the default when
+ * the key is absent, else a decimal byte count of at least
+ * SYN_IPC_EVENT_QUEUE_TOTAL_MIN.  0, or -EINVAL with a message in err.
+ */
+int syn_ipc_queue_total_read(const struct syn_store *icmap, size_t *bytes, char *err,
+			     size_t err_len);
+struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
+			       size_t queue_total_bytes);
 /* Disconnects every client (running the close hooks) and frees all. */
 void syn_ipc_destroy(struct syn_ipc *ipc);
 int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, void *svc);

@@ -70,6 +70,7 @@ struct daemon {
 	struct syn_svc_quorum *quorum;
 	struct syn_svc_votequorum *votequorum;
 	struct syn_svc_cfg *cfg;
+	size_t ipc_queue_total_bytes;
 };
 
 static void usage(FILE *out)
@@ -308,7 +309,7 @@ static int start_services(struct daemon *d)
 		return SYN_EXIT_SERVICE;
 	}
 
-	d->ipc = syn_ipc_create(d->loop, d->icmap, d->stats);
+	d->ipc = syn_ipc_create(d->loop, d->icmap, d->stats, d->ipc_queue_total_bytes);
 	d->cmap = d->ipc ? syn_svc_cmap_create(d->icmap, d->stats, d->ipc) : NULL;
 	if (!d->cmap)
 		return SYN_EXIT_SERVICE;
@@ -341,6 +342,17 @@ static int start_services(struct daemon *d)
 	if (syn_view_source_attach(d->views, d->cluster, d->loop) != 0)
 		return SYN_EXIT_SERVICE;
 	return 0;
+}
+
+/* The IPC settings of system {}, read once at start-up. */
+static int check_ipc_config(struct daemon *d)
+{
+	char err[160];
+	int rc = syn_ipc_queue_total_read(d->icmap, &d->ipc_queue_total_bytes, err, sizeof(err));
+
+	if (rc != 0)
+		qb_log(LOG_ERR, "%s", err);
+	return rc;
 }
 
 static void daemon_fini(struct daemon *d)
@@ -400,6 +412,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	code = load_config(&d, opt.config_path);
+	if (code == SYN_EXIT_OK && check_ipc_config(&d) != 0)
+		code = SYN_EXIT_CONFIG;
 	if (code != SYN_EXIT_OK || opt.test_only)
 		goto out;
 	if (!opt.foreground && become_daemon() != 0) {

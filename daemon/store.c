@@ -10,10 +10,13 @@
  * Iterators keep a copy of the last key they returned and resume at its
  * upper bound, which makes them immune to any change in between.
  *
- * Trackers are a list in creation order.  For each change the matching
- * trackers are collected and sorted into corosync's delivery order.
- * Callbacks may re-enter the store; a tracker deleted while a change is
- * being delivered is only marked dead and freed when the outermost
+ * Trackers are filed by key in track_index.c, which hands back the
+ * trackers of a change already in corosync's delivery order, at a cost
+ * proportional to those trackers rather than to all of them.  The
+ * matching trackers are collected before the first callback runs, so a
+ * tracker added by a callback sees only later changes.  Callbacks may
+ * re-enter the store; a tracker deleted while a change is being delivered
+ * is only marked dead (skipped from then on) and freed when the outermost
  * delivery finishes, so no delivery touches freed memory.  The values
  * passed to callbacks are private copies for the same reason.
  */
@@ -23,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "track_index.h"
+
 struct entry {
 	uint8_t type;
 	size_t len;
@@ -30,27 +35,14 @@ struct entry {
 	char key[];
 };
 
-struct syn_store_tracker {
-	struct syn_store_tracker *next;
-	struct syn_store_tracker *prev;
-	uint64_t seq;
-	int32_t track_type;
-	bool dead;
-	syn_store_notify_fn notify;
-	void *ctx;
-	size_t key_len;
-	char key[];
-};
-
 struct syn_store {
 	struct entry **entries;
 	size_t n_entries;
 	size_t cap_entries;
-	struct syn_store_tracker *trackers_head;
-	struct syn_store_tracker *trackers_tail;
+	struct syn_track_index trackers;
 	uint64_t next_tracker_seq;
 	unsigned int delivery_depth;
-	bool have_dead_trackers;
+	struct syn_store_tracker *dead; /* deleted during delivery, to free after it */
 };
 
 struct syn_store_iter {
@@ -102,19 +94,11 @@ bool syn_store_key_name_valid(const char *name)
 
 struct syn_store *syn_store_create(void)
 {
-	return calloc(1, sizeof(struct syn_store));
-}
+	struct syn_store *store = calloc(1, sizeof(struct syn_store));
 
-static void tracker_unlink(struct syn_store *store, struct syn_store_tracker *t)
-{
-	if (t->prev)
-		t->prev->next = t->next;
-	else
-		store->trackers_head = t->next;
-	if (t->next)
-		t->next->prev = t->prev;
-	else
-		store->trackers_tail = t->prev;
+	if (store)
+		syn_track_index_init(&store->trackers);
+	return store;
 }
 
 void syn_store_destroy(struct syn_store *store)
@@ -126,11 +110,7 @@ void syn_store_destroy(struct syn_store *store)
 		free(store->entries[i]);
 	}
 	free(store->entries);
-	while (store->trackers_head) {
-		struct syn_store_tracker *t = store->trackers_head;
-		tracker_unlink(store, t);
-		free(t);
-	}
+	syn_track_index_fini(&store->trackers);
 	free(store);
 }
 
@@ -166,48 +146,14 @@ size_t syn_store_count(const struct syn_store *store)
 	return store->n_entries;
 }
 
-static bool tracker_matches(const struct syn_store_tracker *t, const char *key, int event)
-{
-	if (t->dead || !(t->track_type & event))
-		return false;
-	if (t->track_type & SYN_TRACK_PREFIX)
-		return strncmp(t->key, key, t->key_len) == 0;
-	return t->key_len > 0 && strcmp(t->key, key) == 0;
-}
-
-/* corosync's order: see the header comment of store.h. */
-static int delivery_cmp(const void *a, const void *b)
-{
-	const struct syn_store_tracker *x = *(struct syn_store_tracker *const *)a;
-	const struct syn_store_tracker *y = *(struct syn_store_tracker *const *)b;
-	bool x_all = x->key_len == 0, y_all = y->key_len == 0;
-	bool x_pre = (x->track_type & SYN_TRACK_PREFIX) != 0;
-	bool y_pre = (y->track_type & SYN_TRACK_PREFIX) != 0;
-
-	if (x_all != y_all)
-		return x_all ? 1 : -1;
-	if (x->key_len != y->key_len)
-		return x->key_len > y->key_len ? -1 : 1;
-	if (!x_all && x_pre != y_pre)
-		return x_pre ? 1 : -1;
-	if (!x_all && x_pre)
-		return x->seq < y->seq ? -1 : 1;
-	return x->seq > y->seq ? -1 : 1;
-}
-
 static void reap_dead_trackers(struct syn_store *store)
 {
-	struct syn_store_tracker *t = store->trackers_head;
-
-	while (t) {
-		struct syn_store_tracker *next = t->next;
-		if (t->dead) {
-			tracker_unlink(store, t);
-			free(t);
-		}
-		t = next;
+	while (store->dead) {
+		struct syn_store_tracker *t = store->dead;
+		store->dead = t->dead_next;
+		syn_track_index_remove(&store->trackers, t);
+		free(t);
 	}
-	store->have_dead_trackers = false;
 }
 
 /* Private copy of a value for delivery; small values use the caller's buffer. */
@@ -234,33 +180,17 @@ static int value_snapshot(struct syn_value *dst, const struct syn_value *src, un
 static void deliver(struct syn_store *store, int event, const char *key,
 		    const struct syn_value *new_value, const struct syn_value *old_value)
 {
-	struct syn_store_tracker *local[16];
-	struct syn_store_tracker **matched = local;
-	size_t n = 0, cap = 16;
+	struct syn_track_match m;
 	unsigned char new_buf[64], old_buf[64];
 	struct syn_value nv, ov;
 	void *new_heap = NULL, *old_heap = NULL;
 	char key_copy[SYN_KEY_MAX + 1];
 
-	for (struct syn_store_tracker *t = store->trackers_head; t; t = t->next) {
-		if (!tracker_matches(t, key, event))
-			continue;
-		if (n == cap) {
-			size_t ncap = cap * 2;
-			struct syn_store_tracker **m = malloc(ncap * sizeof(*m));
-			if (!m)
-				break; /* deliver to those collected; cannot do better */
-			memcpy(m, matched, n * sizeof(*m));
-			if (matched != local)
-				free(matched);
-			matched = m;
-			cap = ncap;
-		}
-		matched[n++] = t;
-	}
-	if (n == 0)
-		return;
-	qsort(matched, n, sizeof(*matched), delivery_cmp);
+	syn_track_match_init(&m);
+	/* Out of memory part way: deliver to those collected; cannot do better. */
+	syn_track_index_collect(&store->trackers, key, event, &m);
+	if (m.n == 0)
+		goto out;
 	if (value_snapshot(&nv, new_value, new_buf, sizeof(new_buf), &new_heap) != 0 ||
 	    value_snapshot(&ov, old_value, old_buf, sizeof(old_buf), &old_heap) != 0)
 		goto out;
@@ -268,23 +198,23 @@ static void deliver(struct syn_store *store, int event, const char *key,
 	key_copy[sizeof(key_copy) - 1] = '\0';
 
 	store->delivery_depth++;
-	for (size_t i = 0; i < n; i++) {
-		if (!matched[i]->dead)
-			matched[i]->notify(matched[i]->ctx, matched[i], event, key_copy, &nv, &ov);
+	for (size_t i = 0; i < m.n; i++) {
+		struct syn_store_tracker *t = m.v[i];
+		if (!t->dead)
+			t->notify(t->ctx, t, event, key_copy, &nv, &ov);
 	}
 	store->delivery_depth--;
-	if (store->delivery_depth == 0 && store->have_dead_trackers)
+	if (store->delivery_depth == 0)
 		reap_dead_trackers(store);
 out:
 	free(new_heap);
 	free(old_heap);
-	if (matched != local)
-		free(matched);
+	syn_track_match_fini(&m);
 }
 
 static bool any_tracker(const struct syn_store *store)
 {
-	return store->trackers_head != NULL;
+	return !syn_track_index_empty(&store->trackers);
 }
 
 /* Check a value against corosync's SET rules; returns the length to store. */
@@ -622,26 +552,25 @@ int syn_store_track_add(struct syn_store *store, const char *key, int32_t track_
 	t->notify = notify;
 	t->ctx = ctx;
 	t->seq = store->next_tracker_seq++;
-	t->prev = store->trackers_tail;
-	if (store->trackers_tail)
-		store->trackers_tail->next = t;
-	else
-		store->trackers_head = t;
-	store->trackers_tail = t;
+	if (syn_track_index_add(&store->trackers, t) != 0) {
+		free(t);
+		return -ENOMEM;
+	}
 	*out = t;
 	return 0;
 }
 
 void syn_store_track_delete(struct syn_store *store, struct syn_store_tracker *t)
 {
-	if (!t)
+	if (!t || t->dead)
 		return;
 	if (store->delivery_depth > 0) {
 		t->dead = true;
-		store->have_dead_trackers = true;
+		t->dead_next = store->dead;
+		store->dead = t;
 		return;
 	}
-	tracker_unlink(store, t);
+	syn_track_index_remove(&store->trackers, t);
 	free(t);
 }
 

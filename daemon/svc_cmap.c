@@ -4,10 +4,13 @@
  * Every connection works on one map, chosen by SET_CURRENT_MAP before it
  * opens iterators or trackers: the default map (the daemon's store) or
  * the stats map (a second store the daemon keeps current).  Iterator and
- * tracker handles are per connection; a closing connection's iterators
- * and trackers are freed with it.  Notifications are built here from the
- * store's callbacks and queued as events, in the order the store
- * delivers them.
+ * tracker handles are per connection, at most SYN_CMAP_CONN_ITERS_MAX
+ * and SYN_CMAP_CONN_TRACKS_MAX open at once (corosync's handle database
+ * holds 65,536 of each and answers CS_ERR_LIBRARY beyond); a closing
+ * connection's iterators and trackers are freed with it, and the heap is
+ * trimmed when that gave back much memory.  Notifications are built here
+ * from the store's callbacks and queued as events, in the order the
+ * store delivers them.
  *
  * Stats map rules: writes only to stats.clear.<group>; prefix trackers
  * must ask for ADD and DELETE and get only those (keys appear and
@@ -17,6 +20,7 @@
 #include "svc_cmap.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <corosync/corotypes.h>
@@ -50,7 +54,12 @@ struct cmap_conn {
 	uint64_t next_handle;
 	struct cmap_iter *iters;
 	struct cmap_track *tracks;
+	size_t n_iters;
+	size_t n_tracks;
 };
+
+/* Closing a connection that held this many handles trims the heap. */
+#define TRIM_HANDLES 1024
 
 static const size_t min_request_size[SYN_CMAP_REQ_COUNT] = {
 	[SYN_CMAP_REQ_SET] = sizeof(struct syn_cmap_req_set),
@@ -141,6 +150,8 @@ static cs_error_t errno_to_cs(int rc)
 		return CS_ERR_BUSY;
 	case -EOPNOTSUPP:
 		return CS_ERR_NOT_SUPPORTED;
+	case -EMFILE: /* as corosync: its handle database is full */
+		return CS_ERR_LIBRARY;
 	default:
 		return CS_ERR_LIBRARY;
 	}
@@ -282,7 +293,9 @@ static void handle_iter_init(struct syn_svc_cmap *svc, struct syn_conn *conn, st
 	res.header.id = SYN_CMAP_RES_ITER_INIT;
 	res.header.size = sizeof(res);
 	res.header.error = CS_ERR_NO_SECTIONS;
-	if (prefix)
+	if (prefix && cc->n_iters >= SYN_CMAP_CONN_ITERS_MAX)
+		res.header.error = CS_ERR_LIBRARY;
+	else if (prefix)
 		ci = calloc(1, sizeof(*ci));
 	if (ci) {
 		ci->it = syn_store_iter_create(conn_store(svc, cc), prefix);
@@ -295,6 +308,7 @@ static void handle_iter_init(struct syn_svc_cmap *svc, struct syn_conn *conn, st
 		ci->handle = ++cc->next_handle;
 		ci->next = cc->iters;
 		cc->iters = ci;
+		cc->n_iters++;
 		res.iter_handle = ci->handle;
 		res.header.error = CS_OK;
 	}
@@ -344,6 +358,7 @@ static int handle_iter_finalize(struct cmap_conn *cc, const void *msg)
 		return -EBADF;
 	ci = *p;
 	*p = ci->next;
+	cc->n_iters--;
 	syn_store_iter_destroy(ci->it);
 	free(ci);
 	return 0;
@@ -395,6 +410,8 @@ static void handle_track_add(struct syn_svc_cmap *svc, struct syn_conn *conn, st
 	if (rc == 0 && cc->stats_map && (type & SYN_TRACK_PREFIX) &&
 	    (type & (SYN_TRACK_ADD | SYN_TRACK_DELETE)) != (SYN_TRACK_ADD | SYN_TRACK_DELETE))
 		rc = -EOPNOTSUPP;
+	if (rc == 0 && cc->n_tracks >= SYN_CMAP_CONN_TRACKS_MAX)
+		rc = -EMFILE;
 	if (rc == 0) {
 		t = calloc(1, sizeof(*t));
 		rc = t ? 0 : -ENOMEM;
@@ -413,6 +430,7 @@ static void handle_track_add(struct syn_svc_cmap *svc, struct syn_conn *conn, st
 		t->handle = ++cc->next_handle;
 		t->next = cc->tracks;
 		cc->tracks = t;
+		cc->n_tracks++;
 		res.track_handle = t->handle;
 	} else {
 		free(t);
@@ -436,6 +454,7 @@ static void handle_track_delete(struct syn_conn *conn, struct cmap_conn *cc, con
 	if (*p) {
 		struct cmap_track *t = *p;
 		*p = t->next;
+		cc->n_tracks--;
 		res.track_inst_handle = t->inst_handle;
 		res.header.error = CS_OK;
 		syn_store_track_delete(t->store, t->tracker);
@@ -509,6 +528,7 @@ void syn_svc_cmap_request(void *svc_ptr, struct syn_conn *conn, void *priv, int3
 static void cmap_closed(void *svc_ptr, struct syn_conn *conn, void *priv)
 {
 	struct cmap_conn *cc = priv;
+	bool trim = cc->n_iters + cc->n_tracks >= TRIM_HANDLES;
 
 	(void)svc_ptr, (void)conn;
 	while (cc->iters) {
@@ -523,6 +543,10 @@ static void cmap_closed(void *svc_ptr, struct syn_conn *conn, void *priv)
 		syn_store_track_delete(t->store, t->tracker);
 		free(t);
 	}
+	cc->n_iters = cc->n_tracks = 0;
+	/* Give the memory of thousands of small objects back to the system. */
+	if (trim)
+		malloc_trim(0);
 }
 
 static const struct syn_service_def cmap_def = {

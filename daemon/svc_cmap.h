@@ -9,6 +9,10 @@
 #include "ipc.h"
 #include "store.h"
 
+/* Iterators and trackers one connection may hold open (corosync's limit). */
+#define SYN_CMAP_CONN_ITERS_MAX 65536
+#define SYN_CMAP_CONN_TRACKS_MAX 65536
+
 struct syn_svc_cmap;
 
 struct syn_svc_cmap *syn_svc_cmap_create(struct syn_store *icmap, struct syn_store *stats,
