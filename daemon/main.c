@@ -6,7 +6,12 @@
  * Exit codes follow corosync: 0 normal or -t success, 1 bad usage,
  * 7 invalid logging configuration, 8 unreadable/invalid configuration,
  * 15 a service failed to start (e.g. another daemon owns the IPC names),
+ * 16 the state directory cannot be entered (checked by -t too),
  * 20 the quorum configuration was refused.
+ *
+ * After the logging configuration is applied the daemon works in the
+ * state directory, as corosync does; the configuration path is made
+ * absolute first so that reloads still find it.
  *
  * Until the membership layer drives the view source, the daemon installs
  * one static single-node view {local node} at start-up.
@@ -38,7 +43,6 @@
 #include "svc_cmm.h"
 
 #define SYN_DEFAULT_CONFIG "/etc/corosync/corosync.conf"
-#define SYN_STATE_DIR "/var/lib/corosync"
 
 enum {
 	SYN_EXIT_OK = 0,
@@ -46,11 +50,13 @@ enum {
 	SYN_EXIT_LOGCONFIG = 7,
 	SYN_EXIT_CONFIG = 8,
 	SYN_EXIT_SERVICE = 15,
+	SYN_EXIT_STATE_DIR = 16,
 	SYN_EXIT_QUORUM = 20,
 };
 
 struct options {
 	const char *config_path;
+	char *config_path_abs; /* config_path made absolute, NULL if it cannot be */
 	int foreground;
 	int test_only;
 };
@@ -156,6 +162,10 @@ static int load_config(struct daemon *d, const char *path)
 		fprintf(stderr, "Cannot apply the logging configuration\n");
 		return SYN_EXIT_LOGCONFIG;
 	}
+	if (syn_config_state_dir_enter(d->icmap, err, sizeof(err)) != 0) {
+		qb_log(LOG_ERR, "%s", err);
+		return SYN_EXIT_STATE_DIR;
+	}
 	if (syn_config_env_init_system(&env) != 0) {
 		fprintf(stderr, "Cannot read the host's name and addresses\n");
 		return SYN_EXIT_CONFIG;
@@ -225,8 +235,8 @@ static int start_quorum(struct daemon *d, bool votequorum)
 		return SYN_EXIT_SERVICE;
 	if (!votequorum)
 		return 0;
-	rc = syn_svc_votequorum_create(d->icmap, d->loop, d->views, SYN_STATE_DIR, &d->votequorum,
-				       reason, sizeof(reason));
+	rc = syn_svc_votequorum_create(d->icmap, d->loop, d->views, syn_config_state_dir(d->icmap),
+				       &d->votequorum, reason, sizeof(reason));
 	if (rc != 0) {
 		qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'",
 		       reason);
@@ -395,6 +405,8 @@ int main(int argc, char **argv)
 		code = SYN_EXIT_CONFIG;
 		goto out;
 	}
+	/* reloads read the file again after the move to the state directory */
+	opt.config_path_abs = realpath(opt.config_path, NULL);
 	code = load_config(&d, opt.config_path);
 	if (code != SYN_EXIT_OK || opt.test_only)
 		goto out;
@@ -402,7 +414,7 @@ int main(int argc, char **argv)
 		code = SYN_EXIT_SERVICE;
 		goto out;
 	}
-	d.config_path = opt.config_path;
+	d.config_path = opt.config_path_abs ? opt.config_path_abs : opt.config_path;
 	{
 		char err[128];
 
@@ -428,6 +440,7 @@ int main(int argc, char **argv)
 	qb_log(LOG_NOTICE, "synod exiting");
 out:
 	daemon_fini(&d);
+	free(opt.config_path_abs);
 	qb_log_fini();
 	return code;
 }
