@@ -7,7 +7,8 @@
  * 7 invalid logging configuration, 8 unreadable/invalid configuration,
  * 15 a service failed to start (e.g. another daemon owns the IPC names),
  * 16 the state directory cannot be entered (checked by -t too),
- * 20 the quorum configuration was refused.
+ * 20 the quorum configuration was refused (an unknown quorum.provider
+ * included; like corosync, -t does not load services so does not see it).
  *
  * After the logging configuration is applied the daemon works in the
  * state directory, as corosync does; the configuration path is made
@@ -224,12 +225,38 @@ static int link_status_hook(void *ctx, uint32_t nodeid, unsigned int link,
 
 static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view);
 
-/* votequorum and quorum (provider or free); exit code on failure. */
-static int start_quorum(struct daemon *d, bool votequorum)
+/*
+ * The quorum provider named by quorum.provider, as corosync loads it:
+ * none, or corosync_votequorum; any other name stops the start.
+ * corosync_ykd, which corosync also knows, is not implemented and is
+ * refused rather than run without quorum.  Returns an exit code.
+ */
+static int check_provider(const char *provider)
 {
+	const char *reason = "Invalid quorum provider";
+
+	if (!provider)
+		return 0;
+	qb_log(LOG_NOTICE, "Using quorum provider %s", provider);
+	if (strcmp(provider, "corosync_votequorum") == 0)
+		return 0;
+	if (strcmp(provider, "corosync_ykd") == 0)
+		reason = "Quorum provider corosync_ykd is not supported by synod";
+	qb_log(LOG_CRIT, "Quorum provider: %s failed to initialize.", provider);
+	qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'", reason);
+	return SYN_EXIT_QUORUM;
+}
+
+/* votequorum and quorum (provider or free); exit code on failure. */
+static int start_quorum(struct daemon *d, const char *provider)
+{
+	bool votequorum = provider != NULL;
 	char reason[512];
 	int rc;
 
+	rc = check_provider(provider);
+	if (rc != 0)
+		return rc;
 	d->quorum = syn_svc_quorum_create(d->views, votequorum);
 	if (!d->quorum)
 		return SYN_EXIT_SERVICE;
@@ -304,8 +331,7 @@ static int start_services(struct daemon *d)
 				      .shutdown = shutdown_hook,
 				      .link_status = link_status_hook};
 	const char *provider = NULL;
-	bool votequorum = syn_store_get_str(d->icmap, "quorum.provider", &provider) == 0 &&
-			  strcmp(provider, "corosync_votequorum") == 0;
+	bool votequorum;
 	uint32_t local;
 	char err[512];
 	int code, rc;
@@ -329,7 +355,10 @@ static int start_services(struct daemon *d)
 	d->cfg = d->views ? syn_svc_cfg_create(d->icmap, d->loop, d->views, &hooks) : NULL;
 	if (!d->views || !d->cfg)
 		return SYN_EXIT_SERVICE;
-	code = start_quorum(d, votequorum);
+	if (syn_store_get_str(d->icmap, "quorum.provider", &provider) != 0)
+		provider = NULL;
+	votequorum = provider != NULL;
+	code = start_quorum(d, provider);
 	if (code != 0)
 		return code;
 	if (add_service(d, syn_svc_cmap_def(), d->cmap) != 0 ||
