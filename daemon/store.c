@@ -30,6 +30,7 @@ struct entry {
 	struct entry *right;
 	int height; /* of the subtree rooted here; a leaf is 1 */
 	uint8_t type;
+	bool data_inline; /* data is in this allocation, after the key */
 	size_t len;
 	unsigned char *data; /* NULL when len == 0 */
 	char key[];
@@ -121,6 +122,13 @@ static void tracker_unlink(struct syn_store *store, struct syn_store_tracker *t)
 		store->trackers_tail = t->prev;
 }
 
+static void entry_free(struct entry *e)
+{
+	if (!e->data_inline)
+		free(e->data);
+	free(e);
+}
+
 /* Recursion depth is the tree height, under 1.45 log2(n) + 2. */
 static void tree_free(struct entry *e)
 {
@@ -128,8 +136,7 @@ static void tree_free(struct entry *e)
 		return;
 	tree_free(e->left);
 	tree_free(e->right);
-	free(e->data);
-	free(e);
+	entry_free(e);
 }
 
 void syn_store_destroy(struct syn_store *store)
@@ -200,6 +207,40 @@ static struct entry *rebalance(struct entry *e)
 }
 
 /*
+ * Comparisons of one key with the entries met on a descent.  Every key of
+ * the subtree entered next lies between the nearest ancestors passed on
+ * its left and on its right, so it shares with key at least the shorter
+ * of key's common prefixes with those two; comparing starts after it.
+ * Long keys that share long prefixes (test.key123456 next to
+ * test.key123457) then cost a few byte compares per level, not a strcmp.
+ */
+struct descent {
+	size_t lcp_low;	 /* common prefix with the nearest smaller ancestor */
+	size_t lcp_high; /* common prefix with the nearest larger ancestor */
+	size_t lcp_last; /* common prefix with the entry compared last */
+};
+
+/* strcmp(key, other), knowing the prefix the two share. */
+static inline int descent_cmp(struct descent *d, const char *key, const char *other)
+{
+	size_t i = d->lcp_low < d->lcp_high ? d->lcp_low : d->lcp_high;
+
+	while (key[i] != '\0' && key[i] == other[i])
+		i++;
+	d->lcp_last = i;
+	return (int)(unsigned char)key[i] - (int)(unsigned char)other[i];
+}
+
+/* The entry compared last becomes the smaller (right) or larger bound. */
+static inline void descent_go(struct descent *d, bool right)
+{
+	if (right)
+		d->lcp_low = d->lcp_last;
+	else
+		d->lcp_high = d->lcp_last;
+}
+
+/*
  * The links followed from the root to where key is or would be.  An AVL
  * tree of height h holds at least F(h+2)-1 entries (F Fibonacci), so 96
  * levels exceed any tree that fits in memory.
@@ -214,13 +255,15 @@ struct tree_path {
 static struct entry *find_path(struct syn_store *store, const char *key, struct tree_path *path)
 {
 	struct entry **link = &store->root;
+	struct descent d = {0};
 
 	path->n = 0;
 	while (*link) {
-		int c = strcmp(key, (*link)->key);
+		int c = descent_cmp(&d, key, (*link)->key);
 		path->link[path->n++] = link;
 		if (c == 0)
 			return *link;
+		descent_go(&d, c > 0);
 		link = c < 0 ? &(*link)->left : &(*link)->right;
 	}
 	path->link[path->n++] = link;
@@ -281,10 +324,13 @@ static struct entry *tree_remove(struct entry *root, const char *key, struct ent
 static struct entry *lower_bound(const struct syn_store *store, const char *key, bool after)
 {
 	struct entry *e = store->root, *best = NULL;
+	struct descent d = {0};
 
 	while (e) {
-		int c = strcmp(e->key, key);
-		if (c < 0 || (after && c == 0)) {
+		int c = descent_cmp(&d, key, e->key);
+		bool right = c > 0 || (after && c == 0);
+		descent_go(&d, right);
+		if (right) {
 			e = e->right;
 		} else {
 			best = e;
@@ -297,11 +343,13 @@ static struct entry *lower_bound(const struct syn_store *store, const char *key,
 static struct entry *find(const struct syn_store *store, const char *key)
 {
 	struct entry *e = store->root;
+	struct descent d = {0};
 
 	while (e) {
-		int c = strcmp(key, e->key);
+		int c = descent_cmp(&d, key, e->key);
 		if (c == 0)
 			return e;
+		descent_go(&d, c > 0);
 		e = c < 0 ? e->left : e->right;
 	}
 	return NULL;
@@ -458,23 +506,83 @@ static int normalise_value(const void *value, size_t len, uint8_t type, size_t *
 	return -EINVAL;
 }
 
-/* Build the stored bytes of a value (adds the NUL of a string). */
-static unsigned char *value_dup(const void *value, size_t stored_len, uint8_t type)
+/* Write the stored bytes of a value (adds the NUL of a string). */
+static void value_write(unsigned char *data, const void *value, size_t stored_len, uint8_t type)
 {
-	unsigned char *data;
-
-	if (stored_len == 0)
-		return NULL;
-	data = malloc(stored_len);
-	if (!data)
-		return NULL;
 	if (type == SYN_TYPE_STRING) {
 		memcpy(data, value, stored_len - 1);
 		data[stored_len - 1] = '\0';
 	} else {
 		memcpy(data, value, stored_len);
 	}
-	return data;
+}
+
+/* A new value for an existing entry, in its own allocation. */
+static int entry_modify(struct syn_store *store, struct entry *e, const void *value,
+			size_t stored_len, uint8_t type)
+{
+	unsigned char *data = NULL, *old_data = e->data;
+	bool old_inline = e->data_inline;
+
+	if (e->type == type && e->len == stored_len &&
+	    (stored_len == 0 ||
+	     (type == SYN_TYPE_STRING ? memcmp(e->data, value, stored_len - 1) == 0
+				      : memcmp(e->data, value, stored_len) == 0)))
+		return 0;
+	if (stored_len) {
+		data = malloc(stored_len);
+		if (!data)
+			return -ENOMEM;
+		value_write(data, value, stored_len, type);
+	}
+	struct syn_value old = {e->type, e->len, e->data};
+	e->type = type;
+	e->len = stored_len;
+	e->data = data;
+	e->data_inline = false;
+	if (any_tracker(store)) {
+		struct syn_value nv = {type, stored_len, data};
+		deliver(store, SYN_TRACK_MODIFY, e->key, &nv, &old);
+	}
+	if (!old_inline)
+		free(old_data);
+	return 0;
+}
+
+/*
+ * A new entry hung where find_path stopped.  Key and first value share
+ * one allocation, the value aligned for any fixed-size type.
+ */
+static int entry_add(struct syn_store *store, struct tree_path *path, const char *key,
+		     const void *value, size_t stored_len, uint8_t type)
+{
+	size_t key_len, data_off;
+	struct entry *e;
+
+	if (!syn_store_key_name_valid(key))
+		return -ENAMETOOLONG;
+	key_len = strlen(key);
+	data_off = (sizeof(*e) + key_len + 1 + 7) & ~(size_t)7;
+	e = malloc(data_off + stored_len);
+	if (!e)
+		return -ENOMEM;
+	memcpy(e->key, key, key_len + 1);
+	e->left = e->right = NULL;
+	e->height = 1;
+	e->type = type;
+	e->len = stored_len;
+	e->data = stored_len ? (unsigned char *)e + data_off : NULL;
+	e->data_inline = true;
+	if (stored_len)
+		value_write(e->data, value, stored_len, type);
+	insert_at(path, e);
+	store->n_entries++;
+	if (any_tracker(store)) {
+		struct syn_value nv = {type, stored_len, e->data};
+		struct syn_value none = {0, 0, NULL};
+		deliver(store, SYN_TRACK_ADD, e->key, &nv, &none);
+	}
+	return 0;
 }
 
 int syn_store_set(struct syn_store *store, const char *key, const void *value, size_t len,
@@ -483,58 +591,15 @@ int syn_store_set(struct syn_store *store, const char *key, const void *value, s
 	struct tree_path path;
 	size_t stored_len;
 	struct entry *e;
-	unsigned char *data;
 	int rc;
 
 	rc = normalise_value(value, len, type, &stored_len);
 	if (rc != 0)
 		return rc;
 	e = find_path(store, key, &path);
-	if (e) {
-		if (e->type == type && e->len == stored_len &&
-		    (stored_len == 0 ||
-		     (type == SYN_TYPE_STRING ? memcmp(e->data, value, stored_len - 1) == 0
-					      : memcmp(e->data, value, stored_len) == 0)))
-			return 0;
-		data = value_dup(value, stored_len, type);
-		if (stored_len && !data)
-			return -ENOMEM;
-		struct syn_value old = {e->type, e->len, e->data};
-		unsigned char *old_data = e->data;
-		e->type = type;
-		e->len = stored_len;
-		e->data = data;
-		if (any_tracker(store)) {
-			struct syn_value nv = {type, stored_len, data};
-			deliver(store, SYN_TRACK_MODIFY, key, &nv, &old);
-		}
-		free(old_data);
-		return 0;
-	}
-	if (!syn_store_key_name_valid(key))
-		return -ENAMETOOLONG;
-	size_t key_len = strlen(key);
-	e = malloc(sizeof(*e) + key_len + 1);
-	if (!e)
-		return -ENOMEM;
-	memcpy(e->key, key, key_len + 1);
-	e->left = e->right = NULL;
-	e->height = 1;
-	e->type = type;
-	e->len = stored_len;
-	e->data = value_dup(value, stored_len, type);
-	if (stored_len && !e->data) {
-		free(e);
-		return -ENOMEM;
-	}
-	insert_at(&path, e);
-	store->n_entries++;
-	if (any_tracker(store)) {
-		struct syn_value nv = {type, stored_len, e->data};
-		struct syn_value none = {0, 0, NULL};
-		deliver(store, SYN_TRACK_ADD, key, &nv, &none);
-	}
-	return 0;
+	if (e)
+		return entry_modify(store, e, value, stored_len, type);
+	return entry_add(store, &path, key, value, stored_len, type);
 }
 
 int syn_store_set_u8(struct syn_store *store, const char *key, uint8_t v)
@@ -608,8 +673,7 @@ int syn_store_delete(struct syn_store *store, const char *key)
 		struct syn_value none = {0, 0, NULL};
 		deliver(store, SYN_TRACK_DELETE, e->key, &none, &old);
 	}
-	free(e->data);
-	free(e);
+	entry_free(e);
 	return 0;
 }
 

@@ -324,6 +324,37 @@ static void test_model_sorted_inputs(void **state)
 	syn_store_destroy(s);
 }
 
+/* Keys that are prefixes of one another, arriving out of order. */
+static void test_model_prefix_keys(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"p.abc", "p.a", "p.abcd", "p.ab", "p.b",   "p.abd",
+					   "p.aa",  "p..", "p.abca", "p.c",  "p.ab.", "p.ab0"};
+	struct syn_store *s = syn_store_create();
+	struct model *m = calloc(1, sizeof(*m));
+	uint64_t u64 = 0x0102030405060708ULL;
+	struct syn_value v;
+
+	assert_non_null(m);
+	for (size_t round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			size_t k = (i * 5 + round * 7) % (sizeof(keys) / sizeof(keys[0]));
+			assert_int_equal(syn_store_set_u8(s, keys[k], (uint8_t)(k + round)), 0);
+			model_set(m, keys[k], (uint8_t)(k + round));
+		}
+		model_compare(m, s, "");
+		model_compare(m, s, "p.ab");
+		model_compare(m, s, "p.abc");
+	}
+	/* a fixed-size value written into a new entry is aligned for its type */
+	assert_int_equal(syn_store_set_u64(s, "q.x", u64), 0);
+	assert_int_equal(syn_store_get(s, "q.x", &v), 0);
+	assert_int_equal((uintptr_t)v.data % 8, 0);
+	assert_int_equal(*(const uint64_t *)v.data, u64);
+	free(m);
+	syn_store_destroy(s);
+}
+
 static void test_merge(void **state)
 {
 	(void)state;
@@ -368,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_callback_reentry),
 		cmocka_unit_test(test_model_random_ops),
 		cmocka_unit_test(test_model_sorted_inputs),
+		cmocka_unit_test(test_model_prefix_keys),
 		cmocka_unit_test(test_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
