@@ -582,16 +582,20 @@ static int item_logging(struct parser *p, enum ctx ctx, const char *key, const c
 static int handle_item(struct parser *p, const char *key, const char *value)
 {
 	const struct level *lv = &p->levels[p->depth];
+	size_t path_len = strlen(lv->path), key_len = strlen(key), at = 0;
 	char full[PATH_MAX_LEN * 2];
 
 	if (!*key)
 		return fail(p, "Key name can't be empty");
-	if (strlen(lv->path) + strlen(key) + 1 >= PATH_MAX_LEN)
+	if (path_len + key_len + 1 >= PATH_MAX_LEN)
 		return fail(p, "New key makes total cmap path too long");
-	if (p->depth == 0)
-		snprintf(full, sizeof(full), "%s", key);
-	else
-		snprintf(full, sizeof(full), "%s.%s", lv->path, key);
+	/* "<path>.<key>", or "<key>" at the top; built by hand, once per item */
+	if (p->depth > 0) {
+		memcpy(full, lv->path, path_len);
+		full[path_len] = '.';
+		at = path_len + 1;
+	}
+	memcpy(full + at, key, key_len + 1);
 	if (p->flags & SYN_CONFIG_UIDGID_ONLY) {
 		if (strcmp(full, "uidgid.uid") != 0 && strcmp(full, "uidgid.gid") != 0)
 			return fail(p, "uidgid: Only uid and gid are allowed items");
