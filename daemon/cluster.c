@@ -20,6 +20,8 @@
 #include <qb/qblog.h>
 #include <qb/qbutil.h>
 
+#include "config.h"
+
 #define SYN_CLUSTER_MAX_OBSERVERS 8
 #define SYN_CLUSTER_STATS_MS 1000
 
@@ -380,14 +382,12 @@ int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, con
 /* A value that grows with every start, even two starts in one second. */
 static uint32_t boot_epoch(const struct syn_store *icmap)
 {
-	const char *dir = "/var/lib/corosync";
 	uint32_t epoch = (uint32_t)time(NULL), last = 0;
 	char path[512], buf[32];
 	ssize_t n;
 	int fd;
 
-	syn_store_get_str(icmap, "system.state_dir", &dir);
-	snprintf(path, sizeof(path), "%s/synod-boot-epoch", dir);
+	snprintf(path, sizeof(path), "%s/synod-boot-epoch", syn_config_state_dir(icmap));
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return epoch;

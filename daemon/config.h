@@ -122,4 +122,17 @@ int syn_config_totem_apply(struct syn_store *store, const struct syn_config_env 
  */
 int syn_config_totem_timers_publish(struct syn_store *store, char *err, size_t err_len);
 
+/* Default state directory (the reference's LOCALSTATEDIR/lib/corosync). */
+#define SYN_CONFIG_STATE_DIR "/var/lib/corosync"
+
+/* The state directory: system.state_dir, else the default; borrowed from store. */
+const char *syn_config_state_dir(const struct syn_store *store);
+
+/*
+ * Make the state directory the working directory.  Returns 0, or -errno
+ * from chdir with "Cannot chdir to state directory <dir>. <strerror>" in
+ * err (the daemon exits 16).
+ */
+int syn_config_state_dir_enter(const struct syn_store *store, char *err, size_t err_len);
+
 #endif /* SYN_DAEMON_CONFIG_H */

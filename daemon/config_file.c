@@ -2,7 +2,7 @@
  * config_file.c - reading the main configuration file and the uidgid.d
  * drop-ins next to it, and parsing them as one unit.
  *
- * All files go into one scratch store, which is copied into the caller's
+ * All files go into one scratch store, which is merged into the caller's
  * store only when every file parsed; any error leaves the caller's store
  * as it was.  Drop-ins are taken in directory-read order, as the
  * reference does; only regular files count.
@@ -147,7 +147,7 @@ int syn_config_parse_file(struct syn_store *store, const char *path, char *err, 
 	if (rc == 0)
 		rc = parse_dropins(scratch, path, err, err_len);
 	if (rc == 0)
-		rc = syn_config_store_copy(store, scratch);
+		rc = syn_store_merge(store, scratch);
 	if (rc == -ENOMEM && err_len && !err[0])
 		set_err(err, err_len, "out of memory");
 	syn_store_destroy(scratch);

@@ -22,9 +22,6 @@ void syn_config_join_models(const char *const *list, char *out, size_t out_len);
 int syn_config_parse_into(struct syn_store *scratch, const char *name, const char *buf, size_t len,
 			  unsigned flags, char *err, size_t err_len);
 
-/* Copy every key of src into dst. */
-int syn_config_store_copy(struct syn_store *dst, const struct syn_store *src);
-
 #define SYN_CONFIG_MAX_LINKS 8
 
 /* The totem protocol timers and constants in use (spec 5.2). */

@@ -11,7 +11,7 @@
  * their keys when that section closes.
  *
  * Everything is written into a private scratch store; the caller's store
- * only receives a copy after the last line of the last file was accepted.
+ * only receives the keys after the last line of the last file was accepted.
  * This module does not validate relations between keys (that is
  * config_totem.c) and does no name resolution except uid/gid names.
  */
@@ -436,6 +436,9 @@ static int check_validated(struct parser *p, const char *key, const char *value)
 
 static uint8_t typed_key_type(const char *key)
 {
+	/* Every typed key is under totem. or quorum.; skip the scan for the rest. */
+	if (strncmp(key, "totem.", 6) != 0 && strncmp(key, "quorum.", 7) != 0)
+		return SYN_TYPE_STRING;
 	for (size_t i = 0; i < sizeof(typed_keys) / sizeof(typed_keys[0]); i++)
 		if (strcmp(typed_keys[i].key, key) == 0)
 			return typed_keys[i].type;
@@ -580,16 +583,20 @@ static int item_logging(struct parser *p, enum ctx ctx, const char *key, const c
 static int handle_item(struct parser *p, const char *key, const char *value)
 {
 	const struct level *lv = &p->levels[p->depth];
+	size_t path_len = strlen(lv->path), key_len = strlen(key), at = 0;
 	char full[PATH_MAX_LEN * 2];
 
 	if (!*key)
 		return fail(p, "Key name can't be empty");
-	if (strlen(lv->path) + strlen(key) + 1 >= PATH_MAX_LEN)
+	if (path_len + key_len + 1 >= PATH_MAX_LEN)
 		return fail(p, "New key makes total cmap path too long");
-	if (p->depth == 0)
-		snprintf(full, sizeof(full), "%s", key);
-	else
-		snprintf(full, sizeof(full), "%s.%s", lv->path, key);
+	/* "<path>.<key>", or "<key>" at the top; built by hand, once per item */
+	if (p->depth > 0) {
+		memcpy(full, lv->path, path_len);
+		full[path_len] = '.';
+		at = path_len + 1;
+	}
+	memcpy(full + at, key, key_len + 1);
 	if (p->flags & SYN_CONFIG_UIDGID_ONLY) {
 		if (strcmp(full, "uidgid.uid") != 0 && strcmp(full, "uidgid.gid") != 0)
 			return fail(p, "uidgid: Only uid and gid are allowed items");
@@ -910,21 +917,6 @@ int syn_config_parse_into(struct syn_store *scratch, const char *name, const cha
 	return rc;
 }
 
-int syn_config_store_copy(struct syn_store *dst, const struct syn_store *src)
-{
-	struct syn_store_iter *it = syn_store_iter_create(src, NULL);
-	const char *key;
-	struct syn_value v;
-	int rc = 0;
-
-	if (!it)
-		return -ENOMEM;
-	while (rc == 0 && syn_store_iter_next(it, &key, &v) == 0)
-		rc = syn_store_set(dst, key, v.data, v.len, v.type);
-	syn_store_iter_destroy(it);
-	return rc;
-}
-
 static void set_err(char *err, size_t err_len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -951,7 +943,7 @@ int syn_config_parse_buffer(struct syn_store *store, const char *name, const cha
 		return -ENOMEM;
 	rc = syn_config_parse_into(scratch, name, buf, len, flags, err, err_len);
 	if (rc == 0)
-		rc = syn_config_store_copy(store, scratch);
+		rc = syn_store_merge(store, scratch);
 	if (rc == -ENOMEM)
 		set_err(err, err_len, "out of memory");
 	syn_store_destroy(scratch);

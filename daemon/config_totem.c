@@ -332,7 +332,31 @@ static bool is_multicast(const struct syn_config_addr *a)
 	return a->bytes[0] == 0xFF;
 }
 
-/* Checks of one link's interface settings (spec 5.10). */
+static unsigned link_u8(struct check *c, unsigned l, const char *item, unsigned def)
+{
+	char key[96];
+	uint8_t v;
+
+	if_key(key, sizeof(key), l, item);
+	return syn_store_get_u8(c->store, key, &v) == 0 ? v : def;
+}
+
+/*
+ * A link's priority as the reference validates it: 1 unless set, and an
+ * explicit 0 also becomes 1 on a link the local node has an address on.
+ * Other transports accept the default value, only a different one is
+ * refused.
+ */
+static unsigned link_priority(struct check *c, unsigned l)
+{
+	unsigned prio = link_u8(c, l, "knet_link_priority", 1);
+
+	if (prio == 0 && c->local >= 0 && c->nodes[c->local].addr[l])
+		prio = 1;
+	return prio;
+}
+
+/* Checks of one link's interface settings (spec 5.10); ttl 1 and priority 1 are defaults. */
 static int check_link(struct check *c, unsigned l)
 {
 	char key[96];
@@ -342,12 +366,10 @@ static int check_link(struct check *c, unsigned l)
 	if (syn_store_get(c->store, key, &v) == 0 && v.type == SYN_TYPE_UINT16 &&
 	    *(const uint16_t *)v.data == 0)
 		return bad(c, true, "No multicast port specified for interface %u", l);
-	if_key(key, sizeof(key), l, "ttl");
-	if (c->transport != TRANSPORT_UDP && syn_store_exists(c->store, key))
+	if (c->transport != TRANSPORT_UDP && link_u8(c, l, "ttl", 1) != 1)
 		return bad(c, true,
 			   "Can only set ttl on multicast transport types for interface %u", l);
-	if_key(key, sizeof(key), l, "knet_link_priority");
-	if (c->transport != TRANSPORT_KNET && syn_store_exists(c->store, key))
+	if (c->transport != TRANSPORT_KNET && link_priority(c, l) != 1)
 		return bad(c, true,
 			   "Can only set link priority on knet transport type for interface %u", l);
 	if (c->transport != TRANSPORT_UDP)
@@ -379,25 +401,54 @@ static int check_multilink(struct check *c)
 
 	for (unsigned l = 0; l < SYN_CONFIG_MAX_LINKS; l++)
 		n_links += c->link_present[l];
-	if (n_links > 1) {
-		for (size_t i = 0; i < c->n_nodes; i++)
-			if (!c->nodes[i].name)
-				return bad(c, true,
-					   "for a multi-link configuration, all nodes must have a "
-					   "'name' attribute");
-		for (size_t i = 0; i < c->n_nodes; i++)
-			for (unsigned l = 0; l < SYN_CONFIG_MAX_LINKS; l++)
-				if (c->link_present[l] && !c->nodes[i].addr[l])
-					return bad(c, true,
-						   "Not all nodes have the same number of links");
+	if (n_links < 2)
+		return 0;
+	for (size_t i = 0; i < c->n_nodes; i++)
+		if (!c->nodes[i].name)
+			return bad(c, true,
+				   "for a multi-link configuration, all nodes must have a 'name' "
+				   "attribute");
+	for (size_t i = 0; i < c->n_nodes; i++)
 		for (unsigned l = 0; l < SYN_CONFIG_MAX_LINKS; l++)
-			for (size_t i = 1; i < c->n_nodes; i++)
-				if (c->nodes[i].addr[l] && c->nodes[i].resolved[l].family !=
-								   c->nodes[0].resolved[l].family)
-					return bad(c, true,
-						   "Nodes for link %u have different IP families",
-						   l);
+			if (c->link_present[l] && !c->nodes[i].addr[l])
+				return bad(c, true, "Not all nodes have the same number of links");
+	return 0;
+}
+
+static const char *addr_text(const struct syn_config_addr *a, char *buf, size_t len)
+{
+	return inet_ntop(a->family, a->bytes, buf, (socklen_t)len) ? buf : "";
+}
+
+/*
+ * Every node's address on a link has the family of the link's first
+ * address, with one link or many: a link cannot carry both.
+ */
+static int check_link_families(struct check *c)
+{
+	char first_text[INET6_ADDRSTRLEN], other_text[INET6_ADDRSTRLEN];
+
+	for (unsigned l = 0; l < SYN_CONFIG_MAX_LINKS; l++) {
+		const struct syn_config_addr *first = NULL;
+		for (size_t i = 0; i < c->n_nodes; i++) {
+			const struct syn_config_addr *a = &c->nodes[i].resolved[l];
+			if (!c->nodes[i].addr[l])
+				continue;
+			if (!first)
+				first = a;
+			else if (a->family != first->family)
+				return bad(c, true,
+					   "Nodes for link %u have different IP families "
+					   "(compared %s with %s)",
+					   l, addr_text(a, other_text, sizeof(other_text)),
+					   addr_text(first, first_text, sizeof(first_text)));
+		}
 	}
+	return 0;
+}
+
+static int check_duplicate_ids(struct check *c)
+{
 	for (size_t i = 0; i < c->n_nodes; i++) {
 		for (size_t j = 0; j < i; j++) {
 			const struct node *a = &c->nodes[j], *b = &c->nodes[i];
@@ -735,7 +786,8 @@ static int run_checks(struct check *c)
 		return rc;
 	if (syn_config_timers_compute(c->store, &c->timers, msg, sizeof(msg)) != 0)
 		return bad(c, true, "%s", msg);
-	if ((rc = check_multilink(c)) || (rc = check_final(c, crypto_on)))
+	if ((rc = check_multilink(c)) || (rc = check_link_families(c)) ||
+	    (rc = check_duplicate_ids(c)) || (rc = check_final(c, crypto_on)))
 		return rc;
 	return 0;
 }

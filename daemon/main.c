@@ -6,7 +6,13 @@
  * Exit codes follow corosync: 0 normal or -t success, 1 bad usage,
  * 7 invalid logging configuration, 8 unreadable/invalid configuration,
  * 15 a service failed to start (e.g. another daemon owns the IPC names),
- * 20 the quorum configuration was refused.
+ * 16 the state directory cannot be entered (checked by -t too),
+ * 20 the quorum configuration was refused (an unknown quorum.provider
+ * included; like corosync, -t does not load services so does not see it).
+ *
+ * After the logging configuration is applied the daemon works in the
+ * state directory, as corosync does; the configuration path is made
+ * absolute first so that reloads still find it.
  *
  * Until the membership layer drives the view source, the daemon installs
  * one static single-node view {local node} at start-up.
@@ -39,7 +45,6 @@
 #include "svc_cmm.h"
 
 #define SYN_DEFAULT_CONFIG "/etc/corosync/corosync.conf"
-#define SYN_STATE_DIR "/var/lib/corosync"
 
 enum {
 	SYN_EXIT_OK = 0,
@@ -47,11 +52,13 @@ enum {
 	SYN_EXIT_LOGCONFIG = 7,
 	SYN_EXIT_CONFIG = 8,
 	SYN_EXIT_SERVICE = 15,
+	SYN_EXIT_STATE_DIR = 16,
 	SYN_EXIT_QUORUM = 20,
 };
 
 struct options {
 	const char *config_path;
+	char *config_path_abs; /* config_path made absolute, NULL if it cannot be */
 	int foreground;
 	int test_only;
 };
@@ -158,6 +165,10 @@ static int load_config(struct daemon *d, const char *path)
 		fprintf(stderr, "Cannot apply the logging configuration\n");
 		return SYN_EXIT_LOGCONFIG;
 	}
+	if (syn_config_state_dir_enter(d->icmap, err, sizeof(err)) != 0) {
+		qb_log(LOG_ERR, "%s", err);
+		return SYN_EXIT_STATE_DIR;
+	}
 	if (syn_config_env_init_system(&env) != 0) {
 		fprintf(stderr, "Cannot read the host's name and addresses\n");
 		return SYN_EXIT_CONFIG;
@@ -217,19 +228,45 @@ static int link_status_hook(void *ctx, uint32_t nodeid, unsigned int link,
 
 static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view);
 
-/* votequorum and quorum (provider or free); exit code on failure. */
-static int start_quorum(struct daemon *d, bool votequorum)
+/*
+ * The quorum provider named by quorum.provider, as corosync loads it:
+ * none, or corosync_votequorum; any other name stops the start.
+ * corosync_ykd, which corosync also knows, is not implemented and is
+ * refused rather than run without quorum.  Returns an exit code.
+ */
+static int check_provider(const char *provider)
 {
+	const char *reason = "Invalid quorum provider";
+
+	if (!provider)
+		return 0;
+	qb_log(LOG_NOTICE, "Using quorum provider %s", provider);
+	if (strcmp(provider, "corosync_votequorum") == 0)
+		return 0;
+	if (strcmp(provider, "corosync_ykd") == 0)
+		reason = "Quorum provider corosync_ykd is not supported by synod";
+	qb_log(LOG_CRIT, "Quorum provider: %s failed to initialize.", provider);
+	qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'", reason);
+	return SYN_EXIT_QUORUM;
+}
+
+/* votequorum and quorum (provider or free); exit code on failure. */
+static int start_quorum(struct daemon *d, const char *provider)
+{
+	bool votequorum = provider != NULL;
 	char reason[512];
 	int rc;
 
+	rc = check_provider(provider);
+	if (rc != 0)
+		return rc;
 	d->quorum = syn_svc_quorum_create(d->views, votequorum);
 	if (!d->quorum)
 		return SYN_EXIT_SERVICE;
 	if (!votequorum)
 		return 0;
-	rc = syn_svc_votequorum_create(d->icmap, d->loop, d->views, SYN_STATE_DIR, &d->votequorum,
-				       reason, sizeof(reason));
+	rc = syn_svc_votequorum_create(d->icmap, d->loop, d->views, syn_config_state_dir(d->icmap),
+				       &d->votequorum, reason, sizeof(reason));
 	if (rc != 0) {
 		qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'",
 		       reason);
@@ -297,8 +334,7 @@ static int start_services(struct daemon *d)
 				      .shutdown = shutdown_hook,
 				      .link_status = link_status_hook};
 	const char *provider = NULL;
-	bool votequorum = syn_store_get_str(d->icmap, "quorum.provider", &provider) == 0 &&
-			  strcmp(provider, "corosync_votequorum") == 0;
+	bool votequorum;
 	uint32_t local;
 	char err[512];
 	int code, rc;
@@ -322,7 +358,10 @@ static int start_services(struct daemon *d)
 	d->cfg = d->views ? syn_svc_cfg_create(d->icmap, d->loop, d->views, &hooks) : NULL;
 	if (!d->views || !d->cfg)
 		return SYN_EXIT_SERVICE;
-	code = start_quorum(d, votequorum);
+	if (syn_store_get_str(d->icmap, "quorum.provider", &provider) != 0)
+		provider = NULL;
+	votequorum = provider != NULL;
+	code = start_quorum(d, provider);
 	if (code != 0)
 		return code;
 	if (add_service(d, syn_svc_cmap_def(), d->cmap) != 0 ||
@@ -411,6 +450,8 @@ int main(int argc, char **argv)
 		code = SYN_EXIT_CONFIG;
 		goto out;
 	}
+	/* reloads read the file again after the move to the state directory */
+	opt.config_path_abs = realpath(opt.config_path, NULL);
 	code = load_config(&d, opt.config_path);
 	if (code == SYN_EXIT_OK && check_ipc_config(&d) != 0)
 		code = SYN_EXIT_CONFIG;
@@ -420,7 +461,7 @@ int main(int argc, char **argv)
 		code = SYN_EXIT_SERVICE;
 		goto out;
 	}
-	d.config_path = opt.config_path;
+	d.config_path = opt.config_path_abs ? opt.config_path_abs : opt.config_path;
 	{
 		char err[128];
 
@@ -446,6 +487,7 @@ int main(int argc, char **argv)
 	qb_log(LOG_NOTICE, "synod exiting");
 out:
 	daemon_fini(&d);
+	free(opt.config_path_abs);
 	qb_log_fini();
 	return code;
 }

@@ -1,11 +1,13 @@
 /*
  * store.c - the cmap key space (see store.h for the contract).
  *
- * Keys live in an array of entry pointers sorted by strcmp(), so lookups
- * are binary searches and prefix iteration is a walk from the prefix's
- * lower bound.  Tens of thousands of keys is the expected maximum; the
- * memmove on insert is cheaper than a tree at that size and keeps the
- * order trivially right.
+ * Keys live in an AVL tree ordered by strcmp(), its links embedded in the
+ * entries: lookup, insertion, removal and "first key >= k" all cost
+ * O(log n) whatever the order keys arrive in, so loading n keys (a
+ * configuration file, a client filling the map) is O(n log n).  Prefix
+ * iteration is a walk of successive lower bounds.  Invariants: every
+ * node's key sorts after all keys of its left subtree and before all of
+ * its right subtree; heights of sibling subtrees differ by at most one.
  *
  * Iterators keep a copy of the last key they returned and resume at its
  * upper bound, which makes them immune to any change in between.
@@ -29,16 +31,19 @@
 #include "track_index.h"
 
 struct entry {
+	struct entry *left;
+	struct entry *right;
+	int height; /* of the subtree rooted here; a leaf is 1 */
 	uint8_t type;
+	bool data_inline; /* data is in this allocation, after the key */
 	size_t len;
 	unsigned char *data; /* NULL when len == 0 */
 	char key[];
 };
 
 struct syn_store {
-	struct entry **entries;
+	struct entry *root;
 	size_t n_entries;
-	size_t cap_entries;
 	struct syn_track_index trackers;
 	uint64_t next_tracker_seq;
 	unsigned int delivery_depth;
@@ -101,43 +106,232 @@ struct syn_store *syn_store_create(void)
 	return store;
 }
 
+static void entry_free(struct entry *e)
+{
+	if (!e->data_inline)
+		free(e->data);
+	free(e);
+}
+
+/* Recursion depth is the tree height, under 1.45 log2(n) + 2. */
+static void tree_free(struct entry *e)
+{
+	if (!e)
+		return;
+	tree_free(e->left);
+	tree_free(e->right);
+	entry_free(e);
+}
+
 void syn_store_destroy(struct syn_store *store)
 {
 	if (!store)
 		return;
-	for (size_t i = 0; i < store->n_entries; i++) {
-		free(store->entries[i]->data);
-		free(store->entries[i]);
-	}
-	free(store->entries);
+	tree_free(store->root);
 	syn_track_index_fini(&store->trackers);
 	free(store);
 }
 
-/* Index of the first entry whose key is >= key (or > key when after). */
-static size_t lower_bound(const struct syn_store *store, const char *key, bool after)
+static int height(const struct entry *e)
 {
-	size_t lo = 0, hi = store->n_entries;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(store->entries[mid]->key, key);
-		if (c < 0 || (after && c == 0))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return e ? e->height : 0;
 }
 
-static struct entry *find(const struct syn_store *store, const char *key, size_t *pos)
+static void update_height(struct entry *e)
 {
-	size_t i = lower_bound(store, key, false);
+	int l = height(e->left), r = height(e->right);
 
-	if (pos)
-		*pos = i;
-	if (i < store->n_entries && strcmp(store->entries[i]->key, key) == 0)
-		return store->entries[i];
+	e->height = (l > r ? l : r) + 1;
+}
+
+static struct entry *rotate_right(struct entry *e)
+{
+	struct entry *l = e->left;
+
+	e->left = l->right;
+	l->right = e;
+	update_height(e);
+	update_height(l);
+	return l;
+}
+
+static struct entry *rotate_left(struct entry *e)
+{
+	struct entry *r = e->right;
+
+	e->right = r->left;
+	r->left = e;
+	update_height(e);
+	update_height(r);
+	return r;
+}
+
+/* Restore the AVL balance at e after one insertion or removal below it. */
+static struct entry *rebalance(struct entry *e)
+{
+	int balance;
+
+	update_height(e);
+	balance = height(e->left) - height(e->right);
+	if (balance > 1) {
+		if (height(e->left->left) < height(e->left->right))
+			e->left = rotate_left(e->left);
+		return rotate_right(e);
+	}
+	if (balance < -1) {
+		if (height(e->right->right) < height(e->right->left))
+			e->right = rotate_right(e->right);
+		return rotate_left(e);
+	}
+	return e;
+}
+
+/*
+ * Comparisons of one key with the entries met on a descent.  Every key of
+ * the subtree entered next lies between the nearest ancestors passed on
+ * its left and on its right, so it shares with key at least the shorter
+ * of key's common prefixes with those two; comparing starts after it.
+ * Long keys that share long prefixes (test.key123456 next to
+ * test.key123457) then cost a few byte compares per level, not a strcmp.
+ */
+struct descent {
+	size_t lcp_low;	 /* common prefix with the nearest smaller ancestor */
+	size_t lcp_high; /* common prefix with the nearest larger ancestor */
+	size_t lcp_last; /* common prefix with the entry compared last */
+};
+
+/* strcmp(key, other), knowing the prefix the two share. */
+static inline int descent_cmp(struct descent *d, const char *key, const char *other)
+{
+	size_t i = d->lcp_low < d->lcp_high ? d->lcp_low : d->lcp_high;
+
+	while (key[i] != '\0' && key[i] == other[i])
+		i++;
+	d->lcp_last = i;
+	return (int)(unsigned char)key[i] - (int)(unsigned char)other[i];
+}
+
+/* The entry compared last becomes the smaller (right) or larger bound. */
+static inline void descent_go(struct descent *d, bool right)
+{
+	if (right)
+		d->lcp_low = d->lcp_last;
+	else
+		d->lcp_high = d->lcp_last;
+}
+
+/*
+ * The links followed from the root to where key is or would be.  An AVL
+ * tree of height h holds at least F(h+2)-1 entries (F Fibonacci), so 96
+ * levels exceed any tree that fits in memory.
+ */
+#define TREE_DEPTH_MAX 96
+struct tree_path {
+	struct entry **link[TREE_DEPTH_MAX];
+	int n;
+};
+
+/* Walk to key, recording the links; the entry, or NULL with the empty link last. */
+static struct entry *find_path(struct syn_store *store, const char *key, struct tree_path *path)
+{
+	struct entry **link = &store->root;
+	struct descent d = {0};
+
+	path->n = 0;
+	while (*link) {
+		int c = descent_cmp(&d, key, (*link)->key);
+		path->link[path->n++] = link;
+		if (c == 0)
+			return *link;
+		descent_go(&d, c > 0);
+		link = c < 0 ? &(*link)->left : &(*link)->right;
+	}
+	path->link[path->n++] = link;
+	return NULL;
+}
+
+/*
+ * Hang e on the empty link find_path ended at and rebalance upwards,
+ * stopping at the first subtree whose height did not change: nothing
+ * above it can have changed either.
+ */
+static void insert_at(struct tree_path *path, struct entry *e)
+{
+	*path->link[path->n - 1] = e;
+	for (int i = path->n - 2; i >= 0; i--) {
+		int before = (*path->link[i])->height;
+		*path->link[i] = rebalance(*path->link[i]);
+		if ((*path->link[i])->height == before)
+			break;
+	}
+}
+
+/* Detach the smallest entry of a non-empty subtree into *min. */
+static struct entry *tree_remove_min(struct entry *root, struct entry **min)
+{
+	if (!root->left) {
+		*min = root;
+		return root->right;
+	}
+	root->left = tree_remove_min(root->left, min);
+	return rebalance(root);
+}
+
+/* Detach the entry with key (which is in the tree) into *out. */
+static struct entry *tree_remove(struct entry *root, const char *key, struct entry **out)
+{
+	int c = strcmp(key, root->key);
+	struct entry *succ;
+
+	if (c < 0) {
+		root->left = tree_remove(root->left, key, out);
+		return rebalance(root);
+	}
+	if (c > 0) {
+		root->right = tree_remove(root->right, key, out);
+		return rebalance(root);
+	}
+	*out = root;
+	if (!root->right)
+		return root->left;
+	root->right = tree_remove_min(root->right, &succ);
+	succ->left = root->left;
+	succ->right = root->right;
+	return rebalance(succ);
+}
+
+/* The first entry whose key is >= key (> key when after), or NULL. */
+static struct entry *lower_bound(const struct syn_store *store, const char *key, bool after)
+{
+	struct entry *e = store->root, *best = NULL;
+	struct descent d = {0};
+
+	while (e) {
+		int c = descent_cmp(&d, key, e->key);
+		bool right = c > 0 || (after && c == 0);
+		descent_go(&d, right);
+		if (right) {
+			e = e->right;
+		} else {
+			best = e;
+			e = e->left;
+		}
+	}
+	return best;
+}
+
+static struct entry *find(const struct syn_store *store, const char *key)
+{
+	struct entry *e = store->root;
+	struct descent d = {0};
+
+	while (e) {
+		int c = descent_cmp(&d, key, e->key);
+		if (c == 0)
+			return e;
+		descent_go(&d, c > 0);
+		e = c < 0 ? e->left : e->right;
+	}
 	return NULL;
 }
 
@@ -242,96 +436,100 @@ static int normalise_value(const void *value, size_t len, uint8_t type, size_t *
 	return -EINVAL;
 }
 
-/* Build the stored bytes of a value (adds the NUL of a string). */
-static unsigned char *value_dup(const void *value, size_t stored_len, uint8_t type)
+/* Write the stored bytes of a value (adds the NUL of a string). */
+static void value_write(unsigned char *data, const void *value, size_t stored_len, uint8_t type)
 {
-	unsigned char *data;
-
-	if (stored_len == 0)
-		return NULL;
-	data = malloc(stored_len);
-	if (!data)
-		return NULL;
 	if (type == SYN_TYPE_STRING) {
 		memcpy(data, value, stored_len - 1);
 		data[stored_len - 1] = '\0';
 	} else {
 		memcpy(data, value, stored_len);
 	}
-	return data;
 }
 
-static int insert_entry(struct syn_store *store, size_t pos, struct entry *e)
+/* A new value for an existing entry, in its own allocation. */
+static int entry_modify(struct syn_store *store, struct entry *e, const void *value,
+			size_t stored_len, uint8_t type)
 {
-	if (store->n_entries == store->cap_entries) {
-		size_t ncap = store->cap_entries ? store->cap_entries * 2 : 64;
-		struct entry **n = realloc(store->entries, ncap * sizeof(*n));
-		if (!n)
+	unsigned char *data = NULL, *old_data = e->data;
+	bool old_inline = e->data_inline;
+
+	if (e->type == type && e->len == stored_len &&
+	    (stored_len == 0 ||
+	     (type == SYN_TYPE_STRING ? memcmp(e->data, value, stored_len - 1) == 0
+				      : memcmp(e->data, value, stored_len) == 0)))
+		return 0;
+	if (stored_len) {
+		data = malloc(stored_len);
+		if (!data)
 			return -ENOMEM;
-		store->entries = n;
-		store->cap_entries = ncap;
+		value_write(data, value, stored_len, type);
 	}
-	memmove(&store->entries[pos + 1], &store->entries[pos],
-		(store->n_entries - pos) * sizeof(*store->entries));
-	store->entries[pos] = e;
+	struct syn_value old = {e->type, e->len, e->data};
+	e->type = type;
+	e->len = stored_len;
+	e->data = data;
+	e->data_inline = false;
+	if (any_tracker(store)) {
+		struct syn_value nv = {type, stored_len, data};
+		deliver(store, SYN_TRACK_MODIFY, e->key, &nv, &old);
+	}
+	if (!old_inline)
+		free(old_data);
+	return 0;
+}
+
+/*
+ * A new entry hung where find_path stopped.  Key and first value share
+ * one allocation, the value aligned for any fixed-size type.
+ */
+static int entry_add(struct syn_store *store, struct tree_path *path, const char *key,
+		     const void *value, size_t stored_len, uint8_t type)
+{
+	size_t key_len, data_off;
+	struct entry *e;
+
+	if (!syn_store_key_name_valid(key))
+		return -ENAMETOOLONG;
+	key_len = strlen(key);
+	data_off = (sizeof(*e) + key_len + 1 + 7) & ~(size_t)7;
+	e = malloc(data_off + stored_len);
+	if (!e)
+		return -ENOMEM;
+	memcpy(e->key, key, key_len + 1);
+	e->left = e->right = NULL;
+	e->height = 1;
+	e->type = type;
+	e->len = stored_len;
+	e->data = stored_len ? (unsigned char *)e + data_off : NULL;
+	e->data_inline = true;
+	if (stored_len)
+		value_write(e->data, value, stored_len, type);
+	insert_at(path, e);
 	store->n_entries++;
+	if (any_tracker(store)) {
+		struct syn_value nv = {type, stored_len, e->data};
+		struct syn_value none = {0, 0, NULL};
+		deliver(store, SYN_TRACK_ADD, e->key, &nv, &none);
+	}
 	return 0;
 }
 
 int syn_store_set(struct syn_store *store, const char *key, const void *value, size_t len,
 		  uint8_t type)
 {
-	size_t stored_len, pos;
+	struct tree_path path;
+	size_t stored_len;
 	struct entry *e;
-	unsigned char *data;
 	int rc;
 
 	rc = normalise_value(value, len, type, &stored_len);
 	if (rc != 0)
 		return rc;
-	e = find(store, key, &pos);
-	if (e) {
-		if (e->type == type && e->len == stored_len &&
-		    (stored_len == 0 ||
-		     (type == SYN_TYPE_STRING ? memcmp(e->data, value, stored_len - 1) == 0
-					      : memcmp(e->data, value, stored_len) == 0)))
-			return 0;
-		data = value_dup(value, stored_len, type);
-		if (stored_len && !data)
-			return -ENOMEM;
-		struct syn_value old = {e->type, e->len, e->data};
-		unsigned char *old_data = e->data;
-		e->type = type;
-		e->len = stored_len;
-		e->data = data;
-		if (any_tracker(store)) {
-			struct syn_value nv = {type, stored_len, data};
-			deliver(store, SYN_TRACK_MODIFY, key, &nv, &old);
-		}
-		free(old_data);
-		return 0;
-	}
-	if (!syn_store_key_name_valid(key))
-		return -ENAMETOOLONG;
-	size_t key_len = strlen(key);
-	e = malloc(sizeof(*e) + key_len + 1);
-	if (!e)
-		return -ENOMEM;
-	memcpy(e->key, key, key_len + 1);
-	e->type = type;
-	e->len = stored_len;
-	e->data = value_dup(value, stored_len, type);
-	if ((stored_len && !e->data) || insert_entry(store, pos, e) != 0) {
-		free(e->data);
-		free(e);
-		return -ENOMEM;
-	}
-	if (any_tracker(store)) {
-		struct syn_value nv = {type, stored_len, e->data};
-		struct syn_value none = {0, 0, NULL};
-		deliver(store, SYN_TRACK_ADD, key, &nv, &none);
-	}
-	return 0;
+	e = find_path(store, key, &path);
+	if (e)
+		return entry_modify(store, e, value, stored_len, type);
+	return entry_add(store, &path, key, value, stored_len, type);
 }
 
 int syn_store_set_u8(struct syn_store *store, const char *key, uint8_t v)
@@ -364,29 +562,48 @@ int syn_store_set_str(struct syn_store *store, const char *key, const char *v)
 	return syn_store_set(store, key, v, strlen(v), SYN_TYPE_STRING);
 }
 
-static void remove_at(struct syn_store *store, size_t pos)
+int syn_store_merge(struct syn_store *dst, struct syn_store *src)
 {
-	struct entry *e = store->entries[pos];
+	struct syn_store_iter *it;
+	const char *key;
+	struct syn_value v;
+	int rc = 0;
 
-	memmove(&store->entries[pos], &store->entries[pos + 1],
-		(store->n_entries - pos - 1) * sizeof(*store->entries));
+	if (!dst->root && !any_tracker(dst)) {
+		dst->root = src->root;
+		dst->n_entries = src->n_entries;
+		src->root = NULL;
+		src->n_entries = 0;
+		return 0;
+	}
+	it = syn_store_iter_create(src, NULL);
+	if (!it)
+		return -ENOMEM;
+	while (rc == 0 && syn_store_iter_next(it, &key, &v) == 0)
+		rc = syn_store_set(dst, key, v.data, v.len, v.type);
+	syn_store_iter_destroy(it);
+	if (rc == 0) {
+		tree_free(src->root);
+		src->root = NULL;
+		src->n_entries = 0;
+	}
+	return rc;
+}
+
+int syn_store_delete(struct syn_store *store, const char *key)
+{
+	struct entry *e;
+
+	if (!find(store, key))
+		return -ENOENT;
+	store->root = tree_remove(store->root, key, &e);
 	store->n_entries--;
 	if (any_tracker(store)) {
 		struct syn_value old = {e->type, e->len, e->data};
 		struct syn_value none = {0, 0, NULL};
 		deliver(store, SYN_TRACK_DELETE, e->key, &none, &old);
 	}
-	free(e->data);
-	free(e);
-}
-
-int syn_store_delete(struct syn_store *store, const char *key)
-{
-	size_t pos;
-
-	if (!find(store, key, &pos))
-		return -ENOENT;
-	remove_at(store, pos);
+	entry_free(e);
 	return 0;
 }
 
@@ -405,7 +622,7 @@ void syn_store_delete_prefix(struct syn_store *store, const char *prefix)
 
 int syn_store_get(const struct syn_store *store, const char *key, struct syn_value *out)
 {
-	struct entry *e = find(store, key, NULL);
+	struct entry *e = find(store, key);
 
 	if (!e)
 		return -ENOENT;
@@ -417,7 +634,7 @@ int syn_store_get(const struct syn_store *store, const char *key, struct syn_val
 
 bool syn_store_exists(const struct syn_store *store, const char *key)
 {
-	return find(store, key, NULL) != NULL;
+	return find(store, key) != NULL;
 }
 
 static int get_typed(const struct syn_store *store, const char *key, uint8_t type, void *out)
@@ -463,7 +680,7 @@ int syn_store_get_str(const struct syn_store *store, const char *key, const char
 
 int syn_store_adjust(struct syn_store *store, const char *key, int32_t step)
 {
-	struct entry *e = find(store, key, NULL);
+	struct entry *e = find(store, key);
 	size_t width;
 	uint64_t raw = 0;
 
@@ -506,13 +723,11 @@ struct syn_store_iter *syn_store_iter_create(const struct syn_store *store, cons
 int syn_store_iter_next(struct syn_store_iter *it, const char **key, struct syn_value *value)
 {
 	const struct syn_store *store = it->store;
-	size_t i = it->started ? lower_bound(store, it->last, true)
-			       : lower_bound(store, it->prefix, false);
-	struct entry *e;
+	struct entry *e = it->started ? lower_bound(store, it->last, true)
+				      : lower_bound(store, it->prefix, false);
 
-	if (i >= store->n_entries)
+	if (!e)
 		return -ENOENT;
-	e = store->entries[i];
 	if (strncmp(e->key, it->prefix, it->prefix_len) != 0)
 		return -ENOENT;
 	it->started = true;

@@ -96,6 +96,14 @@ int syn_store_set_u64(struct syn_store *store, const char *key, uint64_t v);
 int syn_store_set_i32(struct syn_store *store, const char *key, int32_t v);
 int syn_store_set_str(struct syn_store *store, const char *key, const char *v);
 
+/*
+ * Set every key of src in dst, as syn_store_set of each would (same
+ * notifications to dst's trackers), and leave src empty.  When dst holds
+ * no key and no tracker, the keys move without copying in O(1).  Returns
+ * 0, or -ENOMEM with some keys set in dst and src unchanged.
+ */
+int syn_store_merge(struct syn_store *dst, struct syn_store *src);
+
 int syn_store_delete(struct syn_store *store, const char *key);
 /* Delete every key starting with prefix (notifying each deletion). */
 void syn_store_delete_prefix(struct syn_store *store, const char *prefix);

@@ -15,6 +15,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "config.h"
+
 static const char *get_str(const struct syn_store *icmap, const char *key, const char *def)
 {
 	const char *v;
@@ -89,8 +91,7 @@ int syn_svc_cmm_table_read(struct syn_svc_cmm *svc, const struct syn_store *icma
 	svc->stale_timeout_ms = get_num(icmap, "cmm.stale_timeout_ms", 10000);
 	snprintf(svc->swload, sizeof(svc->swload), "%s",
 		 get_str(icmap, "cmm.software_load_id", SYN_VERSION));
-	snprintf(svc->state_dir, sizeof(svc->state_dir), "%s",
-		 get_str(icmap, "system.state_dir", "/var/lib/corosync"));
+	snprintf(svc->state_dir, sizeof(svc->state_dir), "%s", syn_config_state_dir(icmap));
 	return svc->n_nodes ? 0 : -ENOENT;
 }
 

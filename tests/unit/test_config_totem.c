@@ -454,6 +454,49 @@ static void test_udp_rules(void **state)
 		    "address family for interface 0");
 }
 
+/*
+ * ttl and knet_link_priority at their default value (1; an explicit
+ * priority 0 on a link the local node uses counts as 1) are accepted on
+ * any transport; a mixed-family link is refused with one link too.
+ */
+static void test_link_defaults_and_families(void **state)
+{
+	(void)state;
+	char err[SYN_CONFIG_ERR_LEN];
+	const char *ok[] = {
+		" transport: udpu\n interface {\n  knet_link_priority: 1\n }",
+		" transport: udpu\n interface {\n  knet_link_priority: 0\n }",
+		" transport: udp\n interface {\n  knet_link_priority: 1\n }",
+		" interface {\n  ttl: 1\n }",
+		" transport: udpu\n interface {\n  ttl: 1\n }",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (apply(ok[i], ONE_NODE, "h", "10.0.0.1", err, NULL) != 0)
+			fail_msg("refused \"%s\": %s", ok[i], err);
+	expect_fail(" transport: udpu\n interface {\n  knet_link_priority: 2\n }", ONE_NODE,
+		    "parse error in config: Can only set link priority on knet transport type for "
+		    "interface 0");
+	expect_fail(" transport: udpu\n interface {\n  linknumber: 1\n  knet_link_priority: 0\n }",
+		    ONE_NODE,
+		    "parse error in config: Can only set link priority on knet transport type for "
+		    "interface 1");
+	expect_fail(" interface {\n  ttl: 0\n }", ONE_NODE,
+		    "parse error in config: Can only set ttl on multicast transport types for "
+		    "interface 0");
+	expect_fail("",
+		    "nodelist {\n node {\n  nodeid: 1\n  ring0_addr: 10.0.0.1\n }\n"
+		    " node {\n  nodeid: 2\n  ring0_addr: fd00::2\n }\n}\n",
+		    "parse error in config: Nodes for link 0 have different IP families "
+		    "(compared fd00::2 with 10.0.0.1)");
+	expect_fail("",
+		    "nodelist {\n node {\n  nodeid: 1\n  ring0_addr: fd00::9\n }\n"
+		    " node {\n  nodeid: 2\n  ring0_addr: 10.0.0.1\n }\n"
+		    " node {\n  nodeid: 3\n  ring0_addr: fd00::3\n }\n}\n",
+		    "parse error in config: Nodes for link 0 have different IP families "
+		    "(compared 10.0.0.1 with fd00::9)");
+}
+
 /* Run detection for a nodelist and return local_node_pos (or -1). */
 static long detect(const char *nodes, const char *hostname, const char *local_addr)
 {
@@ -552,6 +595,7 @@ int main(void)
 		cmocka_unit_test_setup(test_crypto_rules, setup),
 		cmocka_unit_test_setup(test_link_and_node_rules, setup),
 		cmocka_unit_test_setup(test_udp_rules, setup),
+		cmocka_unit_test_setup(test_link_defaults_and_families, setup),
 		cmocka_unit_test_setup(test_local_node_detection, setup),
 		cmocka_unit_test_setup(test_warnings, setup),
 		cmocka_unit_test_setup(test_bundled_config, setup),

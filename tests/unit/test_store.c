@@ -1,6 +1,7 @@
 /*
  * test_store.c - unit tests of the cmap store: value rules, errors,
- * iteration under change, and tracking order and values.
+ * iteration under change, tracking order and values, merging, and a
+ * model test of the ordered key set against a plain sorted array.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -8,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -173,6 +175,220 @@ static void test_callback_reentry(void **state)
 	syn_store_destroy(s);
 }
 
+/*
+ * The reference model: a sorted array of key names and one byte of value
+ * each, maintained by linear search and memmove.
+ */
+#define MODEL_KEYS 512
+struct model {
+	char keys[MODEL_KEYS][16];
+	uint8_t vals[MODEL_KEYS];
+	size_t n;
+};
+
+static size_t model_pos(const struct model *m, const char *key)
+{
+	size_t i = 0;
+
+	while (i < m->n && strcmp(m->keys[i], key) < 0)
+		i++;
+	return i;
+}
+
+static void model_set(struct model *m, const char *key, uint8_t v)
+{
+	size_t i = model_pos(m, key);
+
+	if (i < m->n && strcmp(m->keys[i], key) == 0) {
+		m->vals[i] = v;
+		return;
+	}
+	memmove(m->keys[i + 1], m->keys[i], (m->n - i) * sizeof(m->keys[0]));
+	memmove(&m->vals[i + 1], &m->vals[i], m->n - i);
+	snprintf(m->keys[i], sizeof(m->keys[i]), "%s", key);
+	m->vals[i] = v;
+	m->n++;
+}
+
+static int model_delete(struct model *m, const char *key)
+{
+	size_t i = model_pos(m, key);
+
+	if (i == m->n || strcmp(m->keys[i], key) != 0)
+		return -ENOENT;
+	memmove(m->keys[i], m->keys[i + 1], (m->n - i - 1) * sizeof(m->keys[0]));
+	memmove(&m->vals[i], &m->vals[i + 1], m->n - i - 1);
+	m->n--;
+	return 0;
+}
+
+/* The store iterated under prefix equals the model filtered by it. */
+static void model_compare(const struct model *m, struct syn_store *s, const char *prefix)
+{
+	struct syn_store_iter *it = syn_store_iter_create(s, prefix);
+	size_t plen = strlen(prefix), i = 0;
+	const char *key;
+	struct syn_value v;
+
+	assert_non_null(it);
+	while (syn_store_iter_next(it, &key, &v) == 0) {
+		while (i < m->n && strncmp(m->keys[i], prefix, plen) != 0)
+			i++;
+		assert_true(i < m->n);
+		assert_string_equal(key, m->keys[i]);
+		assert_int_equal(v.type, SYN_TYPE_UINT8);
+		assert_int_equal(*(const uint8_t *)v.data, m->vals[i]);
+		i++;
+	}
+	while (i < m->n && strncmp(m->keys[i], prefix, plen) != 0)
+		i++;
+	assert_int_equal(i, m->n);
+	syn_store_iter_destroy(it);
+}
+
+/* A fixed-seed generator, so a failure replays. */
+static uint32_t next_rand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static void test_model_random_ops(void **state)
+{
+	(void)state;
+	struct syn_store *s = syn_store_create();
+	struct model *m = calloc(1, sizeof(*m));
+	uint32_t seed = 0x5eed1234;
+	char key[16];
+	uint8_t u8;
+
+	assert_non_null(m);
+	for (int step = 0; step < 20000; step++) {
+		uint32_t r = next_rand(&seed);
+		/* 400 names over 4 prefixes, so sets, updates and deletes mix */
+		snprintf(key, sizeof(key), "k%u.%03u", r % 4, (r >> 8) % 100);
+		u8 = (uint8_t)(r >> 20);
+		if ((r >> 28) < 9) {
+			assert_int_equal(syn_store_set_u8(s, key, u8), 0);
+			model_set(m, key, u8);
+		} else {
+			assert_int_equal(syn_store_delete(s, key), model_delete(m, key));
+		}
+		assert_int_equal(syn_store_count(s), m->n);
+		assert_int_equal(syn_store_exists(s, key),
+				 model_pos(m, key) < m->n &&
+					 strcmp(m->keys[model_pos(m, key)], key) == 0);
+		if (step % 997 == 0) {
+			model_compare(m, s, "");
+			model_compare(m, s, "k2.");
+			model_compare(m, s, "k1.05");
+		}
+	}
+	model_compare(m, s, "");
+	syn_store_delete_prefix(s, "k3.");
+	for (size_t i = m->n; i-- > 0;)
+		if (strncmp(m->keys[i], "k3.", 3) == 0)
+			model_delete(m, m->keys[i]);
+	model_compare(m, s, "");
+	free(m);
+	syn_store_destroy(s);
+}
+
+/* Ascending, descending and interleaved insertion orders all keep the order. */
+static void test_model_sorted_inputs(void **state)
+{
+	(void)state;
+	struct syn_store *s = syn_store_create();
+	struct model *m = calloc(1, sizeof(*m));
+	char key[16];
+
+	assert_non_null(m);
+	for (int i = 0; i < 150; i++) {
+		const int ids[3] = {i, 499 - i, 150 + (i * 7) % 200};
+		for (int j = 0; j < 3; j++) {
+			snprintf(key, sizeof(key), "n.%04d", ids[j]);
+			assert_int_equal(syn_store_set_u8(s, key, (uint8_t)j), 0);
+			model_set(m, key, (uint8_t)j);
+		}
+	}
+	model_compare(m, s, "");
+	for (int i = 0; i < 500; i += 2) {
+		snprintf(key, sizeof(key), "n.%04d", i);
+		assert_int_equal(syn_store_delete(s, key), model_delete(m, key));
+	}
+	model_compare(m, s, "");
+	model_compare(m, s, "n.01");
+	free(m);
+	syn_store_destroy(s);
+}
+
+/* Keys that are prefixes of one another, arriving out of order. */
+static void test_model_prefix_keys(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"p.abc", "p.a", "p.abcd", "p.ab", "p.b",   "p.abd",
+					   "p.aa",  "p..", "p.abca", "p.c",  "p.ab.", "p.ab0"};
+	struct syn_store *s = syn_store_create();
+	struct model *m = calloc(1, sizeof(*m));
+	uint64_t u64 = 0x0102030405060708ULL;
+	struct syn_value v;
+
+	assert_non_null(m);
+	for (size_t round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			size_t k = (i * 5 + round * 7) % (sizeof(keys) / sizeof(keys[0]));
+			assert_int_equal(syn_store_set_u8(s, keys[k], (uint8_t)(k + round)), 0);
+			model_set(m, keys[k], (uint8_t)(k + round));
+		}
+		model_compare(m, s, "");
+		model_compare(m, s, "p.ab");
+		model_compare(m, s, "p.abc");
+	}
+	/* a fixed-size value written into a new entry is aligned for its type */
+	assert_int_equal(syn_store_set_u64(s, "q.x", u64), 0);
+	assert_int_equal(syn_store_get(s, "q.x", &v), 0);
+	assert_int_equal((uintptr_t)v.data % 8, 0);
+	assert_int_equal(*(const uint64_t *)v.data, u64);
+	free(m);
+	syn_store_destroy(s);
+}
+
+static void test_merge(void **state)
+{
+	(void)state;
+	struct syn_store *dst = syn_store_create(), *src = syn_store_create();
+	struct syn_store_tracker *t;
+	struct event_log log = {0};
+	const char *str;
+
+	/* empty, untracked destination: the keys move */
+	syn_store_set_str(src, "a.one", "1");
+	syn_store_set_str(src, "a.two", "2");
+	assert_int_equal(syn_store_merge(dst, src), 0);
+	assert_int_equal(syn_store_count(dst), 2);
+	assert_int_equal(syn_store_count(src), 0);
+	assert_int_equal(syn_store_get_str(dst, "a.two", &str), 0);
+	assert_string_equal(str, "2");
+	/* populated, tracked destination: set one by one, with notifications */
+	assert_int_equal(syn_store_track_add(dst, "a.",
+					     SYN_TRACK_ADD | SYN_TRACK_MODIFY | SYN_TRACK_PREFIX,
+					     log_event, &log, &t),
+			 0);
+	syn_store_set_str(src, "a.two", "22");
+	syn_store_set_str(src, "a.three", "3");
+	syn_store_set_str(src, "a.one", "1");
+	assert_int_equal(syn_store_merge(dst, src), 0);
+	assert_int_equal(syn_store_count(dst), 3);
+	assert_int_equal(syn_store_count(src), 0);
+	assert_int_equal(log.n, 2);
+	assert_string_equal(log.lines[0], "4 a.three n11/2 o0/0");
+	assert_string_equal(log.lines[1], "2 a.two n11/3 o11/2");
+	syn_store_destroy(src);
+	syn_store_destroy(dst);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +397,10 @@ int main(void)
 		cmocka_unit_test(test_iter_survives_changes),
 		cmocka_unit_test(test_tracking_values_and_order),
 		cmocka_unit_test(test_callback_reentry),
+		cmocka_unit_test(test_model_random_ops),
+		cmocka_unit_test(test_model_sorted_inputs),
+		cmocka_unit_test(test_model_prefix_keys),
+		cmocka_unit_test(test_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
