@@ -4,6 +4,11 @@
  * run-time re-read (section 7), where the same conflicts only log and
  * forbid device operation.
  *
+ * Device operation is allowed unless a re-read found a configured device
+ * in conflict with the rest of the configuration, as in corosync: a
+ * configuration without any device lets a device register (its votes are
+ * then 0), and a re-read without a device leaves the permission as it was.
+ *
  * Start-up sets the local entry's votes and expected votes directly;
  * a re-read never does: it multicasts NODE_VOTES / EXPECTED_VOTES so every
  * node applies the change in agreed order.
@@ -199,7 +204,7 @@ int syn_quorum_config_apply(struct syn_quorum *q, const struct syn_quorum_config
 	if (conflict)
 		return fail(reason, reason_len, conflict);
 	auto_device_votes(cfg, &d);
-	q->qdevice_can_operate = cfg->have_device;
+	q->qdevice_can_operate = true;
 	if (q->evt) {
 		q->evt_barrier = cfg->evt_barrier;
 		d.expected_cfg = cfg->evt_barrier;
@@ -281,7 +286,8 @@ int syn_quorum_reconfigure(struct syn_quorum *q, const struct syn_quorum_config 
 			q->wfa_status = false;
 	}
 	q->have_device = cfg->have_device;
-	q->qdevice_can_operate = cfg->have_device;
+	if (cfg->have_device)
+		q->qdevice_can_operate = true;
 	q->device_timeout_ms = cfg->device_timeout_ms;
 	q->device_sync_timeout_ms = cfg->device_sync_timeout_ms;
 	runtime_device_rules(q, cfg, &d);

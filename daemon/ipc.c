@@ -11,6 +11,12 @@
  * connection being evicted has an empty queue and takes no more events:
  * its queue is freed when the eviction is decided, not when libqb
  * finally destroys the connection, so the bound holds at every moment.
+ *
+ * Until the daemon declares its first view installed
+ * (syn_ipc_accept_clients()), every connection is refused with -EAGAIN,
+ * which clients see as CS_ERR_TRY_AGAIN from their initialize call: as on
+ * corosync, which refuses all services until its first synchronisation
+ * completes, no client ever sees the state half built.
  */
 #include "ipc.h"
 
@@ -86,6 +92,7 @@ struct syn_ipc {
 	size_t queued_bytes_peak;
 	size_t queue_total_max;
 	bool flush_armed;
+	bool accepting; /* the first view is installed */
 	qb_loop_timer_handle flush_timer;
 	struct syn_stats_provider provider;
 	struct syn_ipc_intake intake; /* the request being handled, copied */
@@ -247,6 +254,8 @@ static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 	struct registered_service *rs = qb_ipcs_connection_service_context_get(c);
 	const struct syn_store *icmap = rs->ipc->icmap;
 
+	if (!rs->ipc->accepting)
+		return -EAGAIN;
 	if (uid == 0)
 		return 0;
 	if (rs->def->root_only) {
@@ -264,6 +273,13 @@ static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 	qb_log(LOG_NOTICE, "Denied connection to %s: uid %lu gid %lu not authorized", rs->def->name,
 	       (unsigned long)uid, (unsigned long)gid);
 	return -EACCES;
+}
+
+void syn_ipc_accept_clients(struct syn_ipc *ipc)
+{
+	if (!ipc->accepting)
+		qb_log(LOG_INFO, "First view installed: accepting clients");
+	ipc->accepting = true;
 }
 
 static void procname_of(pid_t pid, char *buf, size_t len)

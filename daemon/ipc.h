@@ -90,6 +90,12 @@ struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct 
 /* Disconnects every client (running the close hooks) and frees all. */
 void syn_ipc_destroy(struct syn_ipc *ipc);
 int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, void *svc);
+/*
+ * Accept clients from now on.  Until then every connection is refused
+ * with -EAGAIN (CS_ERR_TRY_AGAIN to the client): the daemon calls this
+ * once its first view is installed and quorum settled on it.
+ */
+void syn_ipc_accept_clients(struct syn_ipc *ipc);
 
 /* Send the one response to the request being handled. */
 int syn_conn_respond(struct syn_conn *conn, const void *msg, size_t len);

@@ -304,6 +304,9 @@ static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view
 	syn_svc_quorum_provider_report(d->quorum, quorate, view);
 	if (d->cmm)
 		syn_svc_cmm_quorum_report(d->cmm, quorate, view->ring_seq);
+	/* quorum and votequorum now agree on a view: clients may see it */
+	if (view->n_members > 0)
+		syn_ipc_accept_clients(d->ipc);
 }
 
 static int start_cmm(struct daemon *d)
@@ -380,6 +383,9 @@ static int start_services(struct daemon *d)
 	/* services see views from now on, starting with the current one */
 	if (syn_view_source_attach(d->views, d->cluster, d->loop) != 0)
 		return SYN_EXIT_SERVICE;
+	/* without votequorum nothing settles on a view: serve at once */
+	if (!votequorum)
+		syn_ipc_accept_clients(d->ipc);
 	return 0;
 }
 

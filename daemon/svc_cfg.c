@@ -202,7 +202,7 @@ static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 	const char *text[MAX_LINKS];
 	bool have[MAX_LINKS], local;
 	char prefix[300];
-	uint32_t nodeid = req->nodeid ? req->nodeid : syn_view_local_nodeid(svc->views);
+	uint32_t nodeid = req->nodeid;
 #define res (*resp)
 
 	if (!resp) {
@@ -211,7 +211,8 @@ static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 	}
 	res.header.id = SYN_CFG_RES_NODESTATUSGET;
 	res.header.size = sizeof(struct syn_cfg_res_u32);
-	if (!node_prefix(svc, nodeid, prefix, sizeof(prefix))) {
+	/* 0 means the local node only to get_node_addrs: here it is no node */
+	if (nodeid == 0 || !node_prefix(svc, nodeid, prefix, sizeof(prefix))) {
 		res.header.error = CS_ERR_FAILED_OPERATION;
 	} else if (req->version != 1) {
 		res.header.error = CS_ERR_NOT_SUPPORTED;

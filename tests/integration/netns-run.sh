@@ -10,6 +10,10 @@
 # is bounded; only the daemon this script started is killed.  Exit status:
 # COMMAND's, or 99 on set-up failure.  With SYN_DAEMON_WRAPPER (e.g.
 # "valgrind --leak-check=full") the daemon runs under that wrapper.
+# A DAEMON named corosync is the distribution's, run for comparison with
+# a private /run and /var/lib/corosync in a mount namespace of its own
+# (exec keeps the PID).  With SYN_START_NOW=1 COMMAND starts at once,
+# racing the daemon's start-up, instead of waiting for it to be ready.
 set -u
 daemon=$1 config=$2
 shift 2
@@ -28,10 +32,18 @@ cleanup() {
 trap cleanup EXIT
 ip netns add "$ns" || exit 99
 ip netns exec "$ns" ip link set lo up || exit 99
-ip netns exec "$ns" ${SYN_DAEMON_WRAPPER:-} "$daemon" -f -c "$config" >"$log" 2>&1 &
+if [ "$(basename "$daemon")" = corosync ]; then
+	ip netns exec "$ns" unshare -m sh -c 'mount -t tmpfs none /run &&
+		mount -t tmpfs none /var/lib/corosync && exec "$0" -f -c "$1"' \
+		"$daemon" "$config" >"$log" 2>&1 &
+else
+	ip netns exec "$ns" ${SYN_DAEMON_WRAPPER:-} "$daemon" -f -c "$config" >"$log" 2>&1 &
+fi
 dpid=$!
 ready=0
+[ "${SYN_START_NOW:-0}" = 1 ] && ready=1
 for _ in $(seq 1 100); do
+	[ $ready -eq 1 ] && break
 	if ip netns exec "$ns" "${SYN_WAIT_READY:?set SYN_WAIT_READY to the wait-ready program}" quorate 2>/dev/null; then ready=1; break; fi
 	kill -0 "$dpid" 2>/dev/null || break
 	sleep 0.1
