@@ -58,13 +58,67 @@ void syn_quorum_logf(struct syn_quorum *q, int level, const char *fmt, ...)
 	q->env.log(q->env.ctx, level, text);
 }
 
+/*
+ * Remember what a quorum notification describes.  Without room for the
+ * copy (the table grew and the copy's allocation failed) the record is
+ * marked invalid and the next change check notifies once more.
+ */
+static void note_sent(struct syn_quorum *q)
+{
+	struct qnode *us = syn_quorum_us(q);
+
+	q->sent_valid = q->cap_sent >= q->n_nodes;
+	if (!q->sent_valid)
+		return;
+	memcpy(q->sent_nodes, q->nodes, q->n_nodes * sizeof(q->nodes[0]));
+	q->n_sent = q->n_nodes;
+	q->sent_quorate = q->quorate;
+	q->sent_device = (us->flags & SYN_QUORUM_NF_QDEVICE_REGISTERED) != 0;
+	q->sent_expected = us->expected;
+}
+
+static bool sent_differs(struct syn_quorum *q)
+{
+	struct qnode *us = syn_quorum_us(q);
+
+	if (!q->sent_valid || q->n_sent != q->n_nodes || q->sent_quorate != q->quorate ||
+	    q->sent_device != ((us->flags & SYN_QUORUM_NF_QDEVICE_REGISTERED) != 0) ||
+	    q->sent_expected != us->expected)
+		return true;
+	for (size_t i = 0; i < q->n_nodes; i++) {
+		const struct qnode *a = &q->nodes[i], *b = &q->sent_nodes[i];
+
+		if (a->nodeid != b->nodeid || a->state != b->state || a->votes != b->votes)
+			return true;
+	}
+	return false;
+}
+
 void syn_quorum_emit(struct syn_quorum *q, struct syn_quorum_event *ev)
 {
 	ev->ring = q->ring;
 	ev->members = q->members;
 	ev->n_members = q->n_members;
+	if (ev->type == SYN_QUORUM_EV_QUORUM)
+		note_sent(q);
 	if (q->env.event)
 		q->env.event(q->env.ctx, ev);
+}
+
+/*
+ * Notify again when anything a quorum notification carries changed since
+ * the last one: a node's state or votes arriving after the view was
+ * activated, expected votes, the device entry.  Nothing goes out during a
+ * sync (activation notifies) or before the first notification.
+ */
+void syn_quorum_notify_changes(struct syn_quorum *q)
+{
+	struct syn_quorum_event ev = {.type = SYN_QUORUM_EV_QUORUM, .refresh = true};
+
+	if (q->sync_in_progress || q->n_sent == 0 || !sent_differs(q))
+		return;
+	ev.quorate = q->quorate;
+	syn_quorum_emit(q, &ev);
 }
 
 static void send_msg(struct syn_quorum *q, const struct syn_quorum_msg *msg)
@@ -107,6 +161,14 @@ static struct qnode *node_add(struct syn_quorum *q, uint32_t nodeid)
 			return NULL;
 		q->nodes = n;
 		q->cap_nodes = cap;
+	}
+	if (q->cap_sent < q->cap_nodes) {
+		struct qnode *c = q_realloc(q, q->sent_nodes, q->cap_nodes * sizeof(*c));
+
+		if (!c)
+			return NULL;
+		q->sent_nodes = c;
+		q->cap_sent = q->cap_nodes;
 	}
 	for (pos = 0; pos < q->n_nodes; pos++)
 		if (q->nodes[pos].nodeid > nodeid)
@@ -375,6 +437,7 @@ int syn_quorum_create(const struct syn_quorum_config *cfg, const struct syn_quor
 	return 0;
 err_free:
 	q_free(q, q->nodes);
+	q_free(q, q->sent_nodes);
 	q_free(q, q);
 	return rc;
 }
@@ -384,6 +447,7 @@ void syn_quorum_destroy(struct syn_quorum *q)
 	if (!q)
 		return;
 	q_free(q, q->nodes);
+	q_free(q, q->sent_nodes);
 	q_free(q, q->members);
 	q_free(q, q->prev_members);
 	q_free(q, q);
@@ -617,6 +681,8 @@ int syn_quorum_deliver(struct syn_quorum *q, uint32_t sender, const struct syn_q
 		break;
 	}
 	q->cause = cause;
+	if (rc == 0)
+		syn_quorum_notify_changes(q);
 	return rc;
 }
 
@@ -643,6 +709,7 @@ void syn_quorum_tick(struct syn_quorum *q, uint64_t now_ms)
 		us->flags &= ~alive;
 		q->sync_wait_device = false;
 	}
+	syn_quorum_notify_changes(q);
 }
 
 uint64_t syn_quorum_next_deadline(const struct syn_quorum *q)

@@ -138,7 +138,7 @@ struct syn_quorum_ring {
 
 enum syn_quorum_event_type {
 	SYN_QUORUM_EV_NODELIST = 1,    /* a new view, during sync */
-	SYN_QUORUM_EV_QUORUM = 2,      /* activation, or a quorate flip */
+	SYN_QUORUM_EV_QUORUM = 2,      /* activation, a quorate flip, or a refresh */
 	SYN_QUORUM_EV_EXPECTED = 3,    /* own expected votes raised or set */
 	SYN_QUORUM_EV_REGISTERED = 4,  /* a deferred qdevice register finished */
 	SYN_QUORUM_EV_EVT_BARRIER = 5, /* persist the new tracking barrier */
@@ -147,6 +147,7 @@ enum syn_quorum_event_type {
 struct syn_quorum_event {
 	enum syn_quorum_event_type type;
 	bool quorate;	/* QUORUM */
+	bool refresh;	/* QUORUM: only the notified node table or votes changed */
 	uint32_t value; /* EXPECTED, EVT_BARRIER */
 	int result;	/* REGISTERED: 0, -EEXIST */
 	struct syn_quorum_ring ring;

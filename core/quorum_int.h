@@ -30,6 +30,16 @@ struct syn_quorum {
 	size_t n_nodes, cap_nodes;
 	struct qnode device; /* pseudo-entry, node id 0 */
 
+	/*
+	 * What the last quorum notification described: the node table (ids,
+	 * states, votes), the device entry's presence, the quorate flag and
+	 * our expected votes.  Any difference outside a sync notifies again.
+	 */
+	struct qnode *sent_nodes;
+	size_t n_sent, cap_sent;
+	bool sent_valid, sent_quorate, sent_device;
+	uint32_t sent_expected;
+
 	uint32_t *members, *prev_members;
 	size_t n_members, n_prev, cap_members;
 	struct syn_quorum_ring ring;
@@ -77,6 +87,7 @@ struct qnode *syn_quorum_us(struct syn_quorum *q);
 void syn_quorum_recalculate(struct syn_quorum *q, bool allow_decrease, bool by_current);
 void syn_quorum_send_nodeinfo(struct syn_quorum *q, uint32_t nodeid);
 void syn_quorum_emit(struct syn_quorum *q, struct syn_quorum_event *ev);
+void syn_quorum_notify_changes(struct syn_quorum *q);
 void syn_quorum_logf(struct syn_quorum *q, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

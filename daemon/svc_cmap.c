@@ -47,6 +47,7 @@ struct cmap_track {
 	struct syn_store *store;
 	struct syn_store_tracker *tracker;
 	bool prefix_add_delete_only;
+	bool stats_map; /* additions and deletions carry the value as both */
 };
 
 struct cmap_conn {
@@ -375,6 +376,14 @@ static void send_notification(void *ctx, struct syn_store_tracker *tracker, int 
 	(void)tracker;
 	if (t->prefix_add_delete_only && event == SYN_TRACK_MODIFY)
 		return;
+	/*
+	 * corosync's stats map reads the key's value when a key comes or goes
+	 * and hands it over as both the new and the old value.
+	 */
+	if (t->stats_map && event == SYN_TRACK_ADD)
+		ov = nv;
+	else if (t->stats_map && event == SYN_TRACK_DELETE)
+		nv = ov;
 	memset(&ev, 0, sizeof(ev));
 	ev.header.id = SYN_CMAP_RES_NOTIFY_CALLBACK;
 	ev.header.size = (int32_t)(sizeof(ev) + nv->len + ov->len);
@@ -421,6 +430,7 @@ static void handle_track_add(struct syn_svc_cmap *svc, struct syn_conn *conn, st
 		t->store = conn_store(svc, cc);
 		t->inst_handle = req->track_inst_handle;
 		t->prefix_add_delete_only = cc->stats_map && (type & SYN_TRACK_PREFIX);
+		t->stats_map = cc->stats_map;
 		rc = syn_store_track_add(t->store, key, type, send_notification, t, &t->tracker);
 	}
 	memset(&res, 0, sizeof(res));

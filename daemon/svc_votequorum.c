@@ -275,7 +275,7 @@ static void on_core_event(void *ctx, const struct syn_quorum_event *ev)
 		break;
 	case SYN_QUORUM_EV_QUORUM:
 		view = (struct syn_view){ev->ring.nodeid, ev->ring.seq, ev->n_members, ev->members};
-		if (svc->listener)
+		if (svc->listener && !ev->refresh)
 			svc->listener(svc->listener_ctx, ev->quorate, &view);
 		for (struct vq_conn *t = svc->trackers; t; t = t->next)
 			send_quorum(svc, t->conn, t->context);

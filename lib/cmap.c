@@ -176,12 +176,17 @@ static cs_error_t on_event(void *ctx, const void *event, size_t len)
 		return CS_OK;
 	memcpy(key, ev->key_name.value, SYN_IPC_NAME_MAX);
 	key[SYN_IPC_NAME_MAX] = '\0';
+	/*
+	 * Both values point into the message, empty ones too (an empty new
+	 * value shares its address with the old one), as corosync's library
+	 * does: callers print or copy them without a NULL check.
+	 */
 	nv.type = ev->new_value_type;
 	nv.len = ev->new_value_len;
-	nv.data = ev->new_value_len ? ev->new_value : NULL;
+	nv.data = ev->new_value;
 	ov.type = ev->old_value_type;
 	ov.len = ev->old_value_len;
-	ov.data = ev->old_value_len ? ev->new_value + ev->new_value_len : NULL;
+	ov.data = ev->new_value + ev->new_value_len;
 	t->notify_fn(dc->handle, t->track_handle, ev->event, key, nv, ov, t->user_data);
 	qb_hdb_handle_put(&track_handles, ev->track_inst_handle);
 	return CS_OK;

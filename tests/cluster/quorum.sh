@@ -8,7 +8,8 @@
 # behind on an older config_version shutting itself down),
 # a quorum device (tests/cluster/qdevice_client.c, one per node) counted
 # in the votes, keeping one side of a 2+2 split quorate, losing its vote
-# at the poll timeout, master_wins.  The reload and device scenarios also
+# at the poll timeout, master_wins; a CS_TRACK_CHANGES tracker seeing the
+# whole membership at formation.  The reload, device and formation scenarios also
 # run on the distribution's corosync in the same harness (corosync:NAME,
 # test cluster-quorum-corosync), with the same expectations but one.  Quorate state is read with
 # the distribution's corosync-quorumtool (a stock client of the quorum
@@ -397,6 +398,26 @@ q_config_version() {
 	echo "node 3 with config version 1 left a cluster reloaded to version 2; nodes 1 and 2 stay quorate"
 }
 
+# A CS_TRACK_CHANGES tracker on node 1, started before nodes 2 and 3 join,
+# must be told of the full three-node quorate membership (corosync sends a
+# notification at every view's activation, and node information arriving
+# after one changes what the last notification said).
+q_formation() {
+	cl_setup 3
+	node_start 1
+	ip netns exec "$(cl_ns 1)" "$BUILD/tests/cluster/vq-track" >"$CL_DIR/track1.out" 2>&1 &
+	QD_PID[1]=$!
+	wait_out 1 "$T" grep -m1 -c '^tracking' "$CL_DIR/track1.out" || return 1
+	start_nodes 2 3
+	cl_wait_view "1 2 3" 30 1 2 3 >/dev/null || return 1
+	wait_quorate Yes "$T" 1 2 3 || return 1
+	if ! wait_out 1 "$T" grep -m1 -c '^quorum 1 members 1 2 3$' "$CL_DIR/track1.out"; then
+		sed 's/^/track: /' "$CL_DIR/track1.out"
+		return 1
+	fi
+	echo "the tracker saw all three nodes quorate"
+}
+
 # ---- quorum device -------------------------------------------------------
 
 declare -a QD_PID
@@ -521,7 +542,7 @@ qd_master_wins() {
 	echo "master_wins: node 2 quorate with 2 of 5 votes beside node 1's casting device"
 }
 
-list=${*:-split two_node wait_for_all last_man_standing tie_breaker reload reload_two_node config_version qdevice_two_node qdevice_split qdevice_master_wins}
+list=${*:-split two_node wait_for_all last_man_standing tie_breaker formation reload reload_two_node config_version qdevice_two_node qdevice_split qdevice_master_wins}
 case " $list " in
 *" corosync:"*) command -v corosync >/dev/null || { echo "SKIP: no corosync"; exit 77; } ;;
 esac

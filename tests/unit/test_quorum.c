@@ -102,7 +102,7 @@ static void on_event(void *ctx, const struct syn_quorum_event *ev)
 		snprintf(p, room, "N%zu ", ev->n_members);
 		break;
 	case SYN_QUORUM_EV_QUORUM:
-		snprintf(p, room, "Q%d ", ev->quorate);
+		snprintf(p, room, "%c%d ", ev->refresh ? 'q' : 'Q', ev->quorate);
 		break;
 	case SYN_QUORUM_EV_EXPECTED:
 		snprintf(p, room, "E%u ", ev->value);
@@ -934,6 +934,47 @@ static void test_table_order_and_events(void **state)
 	sim_free(s);
 }
 
+/*
+ * Node 1 activates a three-node view before the others' node information
+ * reaches it: the activation lists nodes 2 and 3 as not yet members.  Their
+ * information arriving afterwards changes the notified table, so a refresh
+ * goes out although the quorate flag stays; repeating nothing sends none.
+ */
+static void test_late_nodeinfo_notifies(void **state)
+{
+	(void)state;
+	struct sim *s = start_all(&SCEN(.n = 3), "1");
+	struct syn_quorum_ring ring = {1, ++s->seq};
+	const uint32_t all[] = {1, 2, 3};
+	struct syn_quorum_node nodes[8];
+	struct syn_quorum_msg again = {
+		.type = SYN_QUORUM_MSG_NODEINFO, .nodeid = 2, .votes = 1, .expected = 3};
+	char reason[256];
+
+	for (uint32_t i = 2; i <= 3; i++)
+		start_node(s, i, reason, sizeof(reason));
+	for (uint32_t i = 1; i <= 3; i++) {
+		s->node[i].part = 0;
+		assert_int_equal(syn_quorum_sync_init(s->node[i].q, ring, all, 3, s->now), 0);
+		assert_true(syn_quorum_sync_process(s->node[i].q));
+	}
+	s->node[1].events[0] = '\0';
+	syn_quorum_sync_activate(s->node[1].q);
+	assert_string_equal(s->node[1].events, "Q0 ");
+	flush(s);
+	for (uint32_t i = 2; i <= 3; i++)
+		syn_quorum_sync_activate(s->node[i].q);
+	flush(s);
+	assert_string_equal(s->node[1].events, "Q0 Q1 q1 ");
+	assert_int_equal(syn_quorum_nodes(s->node[1].q, nodes, 8), 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(nodes[i].state, SYN_QUORUM_STATE_MEMBER);
+	s->node[1].events[0] = '\0';
+	assert_int_equal(syn_quorum_deliver(s->node[1].q, 2, &again), 0);
+	assert_string_equal(s->node[1].events, "");
+	sim_free(s);
+}
+
 static void test_reconfigure(void **state)
 {
 	(void)state;
@@ -1007,6 +1048,7 @@ int main(void)
 		cmocka_unit_test(test_device_config_errors),
 		cmocka_unit_test(test_no_nodelist),
 		cmocka_unit_test(test_table_order_and_events),
+		cmocka_unit_test(test_late_nodeinfo_notifies),
 		cmocka_unit_test(test_reconfigure),
 		cmocka_unit_test(test_alloc_failure),
 	};
