@@ -102,6 +102,7 @@ static void send_join(struct syn_mem *m, uint64_t now)
 	size_t len;
 
 	m->join_counter++;
+	m->stats.joins_sent++;
 	len = syn_mem_wire_join(m->tx, syn_mem__src(m), &r, m->log.have, m->max_seq,
 				m->join_counter);
 	syn_mem__send(m, SYN_MEM_BROADCAST, len);

@@ -238,6 +238,7 @@ static void send_ack(struct syn_mem *m)
 				      m->log.have, 0);
 
 	syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
+	m->stats.acks_sent++;
 	m->acked_have = m->log.have;
 }
 
@@ -575,6 +576,7 @@ static void heartbeat(struct syn_mem *m, uint64_t now)
 		n = syn_mem_wire_ring3(m->tx, syn_mem__src(m), SYN_MEM_PKT_HEARTBEAT, &m->ring,
 				       m->log.high, stable);
 		syn_mem__send(m, SYN_MEM_BROADCAST, n);
+		m->stats.heartbeats_sent++;
 	} else {
 		send_ack(m);
 	}

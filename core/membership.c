@@ -211,6 +211,27 @@ static void check_pause(struct syn_mem *m, uint64_t now)
 		m->t_consensus = now + fail / 4;
 }
 
+/*
+ * Per-type receive counters, counted before any staleness check: the
+ * daemon shows them under corosync's stats.srp names, which count the same way.
+ */
+static void count_received(struct syn_mem *m, uint8_t type)
+{
+	switch (type) {
+	case SYN_MEM_PKT_JOIN:
+		m->stats.joins_received++;
+		break;
+	case SYN_MEM_PKT_HEARTBEAT:
+		m->stats.heartbeats_received++;
+		break;
+	case SYN_MEM_PKT_ACK:
+		m->stats.acks_received++;
+		break;
+	default:
+		break;
+	}
+}
+
 int syn_mem_receive(struct syn_mem *m, uint64_t now_us, uint32_t src, const void *pkt, size_t len)
 {
 	struct syn_mem_pkt p;
@@ -226,6 +247,7 @@ int syn_mem_receive(struct syn_mem *m, uint64_t now_us, uint32_t src, const void
 		m->stats.pkts_dropped++;
 		return 0;
 	}
+	count_received(m, p.type);
 	switch (p.type) {
 	case SYN_MEM_PKT_JOIN:
 		syn_mem__gather_on_join(m, now_us, &p);

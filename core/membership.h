@@ -129,6 +129,13 @@ struct syn_mem_stats {
 	uint64_t retransmits_sent;
 	uint64_t nacks_sent;
 	uint64_t pauses_detected; /* the host did not run us for a long time */
+	/* Per packet type; received counts valid packets from other nodes. */
+	uint64_t joins_sent;
+	uint64_t joins_received;
+	uint64_t heartbeats_sent; /* as leader, alone included */
+	uint64_t heartbeats_received;
+	uint64_t acks_sent;
+	uint64_t acks_received;
 	uint32_t send_queue_len;
 	uint32_t log_len;
 	uint32_t state; /* enum syn_mem_state */

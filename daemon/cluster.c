@@ -563,18 +563,13 @@ int syn_cluster_set_handler(struct syn_cluster *cl, enum syn_cluster_msg_type ty
 /*
  * corosync's stats.srp.* names, for tools that read them.  Counters with a
  * counterpart in synod's protocol carry it (docs/membership.md, "Stats");
- * the token-ring ones have none and stay 0.
+ * the token-ring ones have none and stay 0.  corosync receives its own
+ * broadcasts back and counts them, so a broadcast counts on both sides
+ * here too: a lone node's counters move as a lone corosync's do.
  */
-static void srp_stats_write(struct syn_cluster *cl, struct syn_store *st,
-			    const struct syn_mem_stats *s)
+static void srp_stats_write_zero(struct syn_store *st)
 {
 	static const char *const no_counterpart_u64[] = {
-		"orf_token_tx",
-		"orf_token_rx",
-		"memb_merge_detect_tx",
-		"memb_merge_detect_rx",
-		"memb_join_tx",
-		"memb_join_rx",
 		"token_hold_cancel_tx",
 		"token_hold_cancel_rx",
 		"operational_token_lost",
@@ -598,6 +593,20 @@ static void srp_stats_write(struct syn_cluster *cl, struct syn_store *st,
 		snprintf(key, sizeof(key), "stats.srp.%s", no_counterpart_u32[i]);
 		syn_store_set_u32(st, key, 0);
 	}
+}
+
+static void srp_stats_write(struct syn_cluster *cl, struct syn_store *st,
+			    const struct syn_mem_stats *s)
+{
+	srp_stats_write_zero(st);
+	syn_store_set_u64(st, "stats.srp.orf_token_tx", s->heartbeats_sent + s->acks_sent);
+	syn_store_set_u64(st, "stats.srp.orf_token_rx",
+			  s->heartbeats_sent + s->heartbeats_received + s->acks_received);
+	syn_store_set_u64(st, "stats.srp.memb_merge_detect_tx", s->heartbeats_sent);
+	syn_store_set_u64(st, "stats.srp.memb_merge_detect_rx",
+			  s->heartbeats_sent + s->heartbeats_received);
+	syn_store_set_u64(st, "stats.srp.memb_join_tx", s->joins_sent);
+	syn_store_set_u64(st, "stats.srp.memb_join_rx", s->joins_sent + s->joins_received);
 	syn_store_set_u64(st, "stats.srp.memb_commit_token_tx", s->proposals);
 	syn_store_set_u64(st, "stats.srp.memb_commit_token_rx", s->views_installed);
 	syn_store_set_u64(st, "stats.srp.commit_entered", s->views_installed);
@@ -633,6 +642,12 @@ void syn_cluster_stats_write(struct syn_cluster *cl)
 	syn_store_set_u64(st, "stats.membership.msgs_ordered", s.msgs_ordered);
 	syn_store_set_u64(st, "stats.membership.nacks_sent", s.nacks_sent);
 	syn_store_set_u64(st, "stats.membership.pauses_detected", s.pauses_detected);
+	syn_store_set_u64(st, "stats.membership.joins_sent", s.joins_sent);
+	syn_store_set_u64(st, "stats.membership.joins_received", s.joins_received);
+	syn_store_set_u64(st, "stats.membership.heartbeats_sent", s.heartbeats_sent);
+	syn_store_set_u64(st, "stats.membership.heartbeats_received", s.heartbeats_received);
+	syn_store_set_u64(st, "stats.membership.acks_sent", s.acks_sent);
+	syn_store_set_u64(st, "stats.membership.acks_received", s.acks_received);
 	syn_store_set_u32(st, "stats.membership.send_queue_len", s.send_queue_len);
 	syn_store_set_u32(st, "stats.membership.log_len", s.log_len);
 	syn_store_set_u32(st, "stats.membership.state", s.state);

@@ -336,6 +336,41 @@ static void test_fragmented_message(void **state)
 	net_fini(&n);
 }
 
+/*
+ * The per-type counters the daemon shows as corosync's merge-detect, token
+ * and join counters: a lone leader keeps heartbeating, and in a pair the
+ * leader's heartbeats reach the member, whose ACKs reach the leader.
+ */
+static void test_heartbeat_counters(void **state)
+{
+	struct net n;
+	struct syn_mem_stats a, b, lone;
+	(void)state;
+
+	net_init(&n, 1);
+	net_run_ms(&n, 100);
+	syn_mem_get_stats(n.m[1], &a);
+	net_run_ms(&n, 1000);
+	syn_mem_get_stats(n.m[1], &lone);
+	assert_true(a.joins_sent >= 1);
+	assert_true(lone.heartbeats_sent >= a.heartbeats_sent + 20);
+	assert_int_equal(lone.heartbeats_received, 0);
+	assert_int_equal(lone.acks_sent + lone.acks_received, 0);
+	net_fini(&n);
+
+	net_init(&n, 2);
+	net_run_ms(&n, 1000);
+	syn_mem_get_stats(n.m[1], &a);
+	syn_mem_get_stats(n.m[2], &b);
+	assert_true(a.joins_received >= 1 && b.joins_received >= 1);
+	assert_true(a.heartbeats_sent >= 15);
+	assert_int_equal(b.heartbeats_sent, 0);
+	assert_true(b.heartbeats_received >= 15);
+	assert_true(b.acks_sent >= 15);
+	assert_true(a.acks_received >= 15);
+	net_fini(&n);
+}
+
 static void test_stale_join_ignored(void **state)
 {
 	struct net n;
@@ -486,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_submit_errors),
 		cmocka_unit_test(test_three_nodes_agree_then_fail),
 		cmocka_unit_test(test_fragmented_message),
+		cmocka_unit_test(test_heartbeat_counters),
 		cmocka_unit_test(test_stale_join_ignored),
 		cmocka_unit_test(test_garbled_packets_dropped),
 		cmocka_unit_test(test_wire_validation),
