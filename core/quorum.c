@@ -8,7 +8,9 @@
  *   ---------------------------  -------------------------------------------
  *   create                       table = {us: MEMBER, FIRST}; NODEINFO(us)
  *   sync_init(view)              sync on; nodes gone from the view -> DEAD;
- *                                LMS deadline rule; view recorded
+ *                                LMS deadline rule; view recorded; a new
+ *                                ring id takes the device's vote out of
+ *                                the total until a poll carries that ring
  *   sync_process                 once: NODEINFO(us), NODEINFO(device),
  *                                DEVICE_REG if a name is known, NODELIST event;
  *                                complete unless waiting for a device poll
@@ -92,6 +94,20 @@ struct qnode *syn_quorum_us(struct syn_quorum *q)
 }
 
 /*
+ * Whether the device's vote is in the local total: cast, and cast by a
+ * poll carrying the current ring id.  The flag alone survives a view
+ * change (as in the reference, which publishes nothing until the poll);
+ * counting it there would let both sides of a split count the one vote
+ * the arbiter gave to the old view.
+ */
+bool syn_quorum_device_counts(const struct syn_quorum *q)
+{
+	const struct qnode *us = find_const(q, q->local_nodeid);
+
+	return (us->flags & SYN_QUORUM_NF_QDEVICE_CAST_VOTE) && q->vote_in_view;
+}
+
+/*
  * Insert a new entry where the reference would: before the first entry
  * with a larger id, or before the last entry when none is larger.
  */
@@ -156,12 +172,11 @@ static uint32_t calculate(const struct syn_quorum *q, bool allow_decrease, uint3
 			  bool allow_downscale, uint32_t *total_out)
 {
 	struct tally t = tally_members(q);
-	const struct qnode *us = find_const(q, q->local_nodeid);
 	uint32_t quorum, by_votes;
 
 	if (allow_downscale && allow_decrease && max_expected > 0 && q->ev_barrier > max_expected)
 		max_expected = q->ev_barrier;
-	if (us->flags & SYN_QUORUM_NF_QDEVICE_CAST_VOTE) {
+	if (syn_quorum_device_counts(q)) {
 		t.total += q->device.votes;
 		t.voters++;
 	}
@@ -453,6 +468,8 @@ int syn_quorum_sync_init(struct syn_quorum *q, struct syn_quorum_ring ring, cons
 	q->n_prev = q->n_members;
 	memcpy(q->members, members, n_members * sizeof(uint32_t));
 	q->n_members = n_members;
+	if (ring.nodeid != q->ring.nodeid || ring.seq != q->ring.seq)
+		q->vote_in_view = false;
 	q->ring = ring;
 	if ((us->flags & SYN_QUORUM_NF_QDEVICE_REGISTERED) &&
 	    (us->flags & SYN_QUORUM_NF_QDEVICE_ALIVE)) {
@@ -670,7 +687,8 @@ int syn_quorum_getinfo(const struct syn_quorum *q, uint32_t nodeid, struct syn_q
 	out->expected_votes = n->expected;
 	out->highest_expected = t.highest;
 	out->total_votes = t.total;
-	if (n->flags & SYN_QUORUM_NF_QDEVICE_CAST_VOTE)
+	if (n->nodeid == q->local_nodeid ? syn_quorum_device_counts(q)
+					 : (n->flags & SYN_QUORUM_NF_QDEVICE_CAST_VOTE))
 		out->total_votes += q->device.votes;
 	out->quorum = q->quorum;
 	out->flags = (q->two_node ? SYN_QUORUM_INFO_TWONODE : 0) |
