@@ -10,7 +10,8 @@
  *   sync_init(view)              sync on; nodes gone from the view -> DEAD;
  *                                LMS deadline rule; view recorded; a new
  *                                ring id takes the device's vote out of
- *                                the total until a poll carries that ring
+ *                                the total until a poll carries that ring;
+ *                                waiting for that poll recalculates at once
  *   sync_process                 once: NODEINFO(us), NODEINFO(device),
  *                                DEVICE_REG if a name is known, NODELIST event;
  *                                complete unless waiting for a device poll
@@ -445,6 +446,21 @@ static int members_reserve(struct syn_quorum *q, size_t n)
 	return 0;
 }
 
+/*
+ * Activation waits for a device poll with the new ring id.  Until then the
+ * total is this view's without the device's vote: recalculate now, as
+ * activation would, so that no one reads the previous view's verdict for
+ * the new members (events wait for activation, as in the reference).
+ */
+static void wait_for_device(struct syn_quorum *q, uint64_t now_ms)
+{
+	q->sync_wait_device = true;
+	q->sync_deadline = now_ms + q->device_sync_timeout_ms;
+	q->cause = "membership change";
+	syn_quorum_recalculate(q, false, false);
+	q->cause = NULL;
+}
+
 int syn_quorum_sync_init(struct syn_quorum *q, struct syn_quorum_ring ring, const uint32_t *members,
 			 size_t n_members, uint64_t now_ms)
 {
@@ -472,10 +488,8 @@ int syn_quorum_sync_init(struct syn_quorum *q, struct syn_quorum_ring ring, cons
 		q->vote_in_view = false;
 	q->ring = ring;
 	if ((us->flags & SYN_QUORUM_NF_QDEVICE_REGISTERED) &&
-	    (us->flags & SYN_QUORUM_NF_QDEVICE_ALIVE)) {
-		q->sync_wait_device = true;
-		q->sync_deadline = now_ms + q->device_sync_timeout_ms;
-	}
+	    (us->flags & SYN_QUORUM_NF_QDEVICE_ALIVE))
+		wait_for_device(q, now_ms);
 	return 0;
 }
 
