@@ -8,7 +8,10 @@
  *   ---------------------------  -------------------------------------------
  *   create                       table = {us: MEMBER, FIRST}; NODEINFO(us)
  *   sync_init(view)              sync on; nodes gone from the view -> DEAD;
- *                                LMS deadline rule; view recorded
+ *                                LMS deadline rule; view recorded; a new
+ *                                ring id takes the device's vote out of
+ *                                the total until a poll carries that ring;
+ *                                waiting for that poll recalculates at once
  *   sync_process                 once: NODEINFO(us), NODEINFO(device),
  *                                DEVICE_REG if a name is known, NODELIST event;
  *                                complete unless waiting for a device poll
@@ -146,6 +149,20 @@ struct qnode *syn_quorum_us(struct syn_quorum *q)
 }
 
 /*
+ * Whether the device's vote is in the local total: cast, and cast by a
+ * poll carrying the current ring id.  The flag alone survives a view
+ * change (as in the reference, which publishes nothing until the poll);
+ * counting it there would let both sides of a split count the one vote
+ * the arbiter gave to the old view.
+ */
+bool syn_quorum_device_counts(const struct syn_quorum *q)
+{
+	const struct qnode *us = find_const(q, q->local_nodeid);
+
+	return (us->flags & SYN_QUORUM_NF_QDEVICE_CAST_VOTE) && q->vote_in_view;
+}
+
+/*
  * Insert a new entry where the reference would: before the first entry
  * with a larger id, or before the last entry when none is larger.
  */
@@ -218,12 +235,11 @@ static uint32_t calculate(const struct syn_quorum *q, bool allow_decrease, uint3
 			  bool allow_downscale, uint32_t *total_out)
 {
 	struct tally t = tally_members(q);
-	const struct qnode *us = find_const(q, q->local_nodeid);
 	uint32_t quorum, by_votes;
 
 	if (allow_downscale && allow_decrease && max_expected > 0 && q->ev_barrier > max_expected)
 		max_expected = q->ev_barrier;
-	if (us->flags & SYN_QUORUM_NF_QDEVICE_CAST_VOTE) {
+	if (syn_quorum_device_counts(q)) {
 		t.total += q->device.votes;
 		t.voters++;
 	}
@@ -494,6 +510,21 @@ static int members_reserve(struct syn_quorum *q, size_t n)
 	return 0;
 }
 
+/*
+ * Activation waits for a device poll with the new ring id.  Until then the
+ * total is this view's without the device's vote: recalculate now, as
+ * activation would, so that no one reads the previous view's verdict for
+ * the new members (events wait for activation, as in the reference).
+ */
+static void wait_for_device(struct syn_quorum *q, uint64_t now_ms)
+{
+	q->sync_wait_device = true;
+	q->sync_deadline = now_ms + q->device_sync_timeout_ms;
+	q->cause = "membership change";
+	syn_quorum_recalculate(q, false, false);
+	q->cause = NULL;
+}
+
 int syn_quorum_sync_init(struct syn_quorum *q, struct syn_quorum_ring ring, const uint32_t *members,
 			 size_t n_members, uint64_t now_ms)
 {
@@ -517,12 +548,12 @@ int syn_quorum_sync_init(struct syn_quorum *q, struct syn_quorum_ring ring, cons
 	q->n_prev = q->n_members;
 	memcpy(q->members, members, n_members * sizeof(uint32_t));
 	q->n_members = n_members;
+	if (ring.nodeid != q->ring.nodeid || ring.seq != q->ring.seq)
+		q->vote_in_view = false;
 	q->ring = ring;
 	if ((us->flags & SYN_QUORUM_NF_QDEVICE_REGISTERED) &&
-	    (us->flags & SYN_QUORUM_NF_QDEVICE_ALIVE)) {
-		q->sync_wait_device = true;
-		q->sync_deadline = now_ms + q->device_sync_timeout_ms;
-	}
+	    (us->flags & SYN_QUORUM_NF_QDEVICE_ALIVE))
+		wait_for_device(q, now_ms);
 	return 0;
 }
 
@@ -737,7 +768,8 @@ int syn_quorum_getinfo(const struct syn_quorum *q, uint32_t nodeid, struct syn_q
 	out->expected_votes = n->expected;
 	out->highest_expected = t.highest;
 	out->total_votes = t.total;
-	if (n->flags & SYN_QUORUM_NF_QDEVICE_CAST_VOTE)
+	if (n->nodeid == q->local_nodeid ? syn_quorum_device_counts(q)
+					 : (n->flags & SYN_QUORUM_NF_QDEVICE_CAST_VOTE))
 		out->total_votes += q->device.votes;
 	out->quorum = q->quorum;
 	out->flags = (q->two_node ? SYN_QUORUM_INFO_TWONODE : 0) |

@@ -7,7 +7,11 @@
  * The device name is cluster-wide: every node records the first name a
  * DEVICE_REG(REGISTER) carries and forgets it when no member still has a
  * device registered.  Polls are accepted only for the ring id of the
- * current view.
+ * current view, and a cast vote counts only in the view whose ring id
+ * its poll carried: after a view change the vote is out of the total
+ * (the CAST_VOTE flag stays, as in the reference) until the device has
+ * seen the new view and polled for it.  An arbiter that gives its vote
+ * to one partition can then never be counted on both sides of a split.
  */
 #include "quorum_int.h"
 
@@ -98,8 +102,16 @@ int syn_quorum_qdevice_poll(struct syn_quorum *q, const char *name, bool cast_vo
 		us->flags |= SYN_QUORUM_NF_QDEVICE_CAST_VOTE;
 	else
 		us->flags &= ~(uint32_t)SYN_QUORUM_NF_QDEVICE_CAST_VOTE;
-	if (us->flags != old)
+	if (us->flags != old) {
+		q->vote_in_view = cast_vote;
 		syn_quorum_send_nodeinfo(q, q->local_nodeid);
+	} else if (cast_vote && !q->vote_in_view) {
+		/* the same flags, a new view: the vote enters the total now */
+		q->vote_in_view = true;
+		q->cause = "quorum device vote";
+		syn_quorum_recalculate(q, false, false);
+		q->cause = NULL;
+	}
 	q->device_deadline = now_ms + q->device_timeout_ms;
 	if (q->sync_wait_device) {
 		q->sync_wait_device = false;

@@ -71,6 +71,12 @@ struct syn_quorum {
 	char device_name[SYN_QUORUM_NAME_MAX + 1]; /* cluster-wide, "" = none */
 	bool master_wins, master_wins_published;
 	bool register_pending;
+	/*
+	 * The device's vote counts only in the view of the poll that cast it:
+	 * set by a poll with cast_vote (its ring id is the current one),
+	 * cleared when a view with another ring id starts.
+	 */
+	bool vote_in_view;
 
 	/* synchronisation and deadlines */
 	bool sync_in_progress;
@@ -84,6 +90,7 @@ struct syn_quorum {
 /* quorum.c */
 struct qnode *syn_quorum_find(struct syn_quorum *q, uint32_t nodeid);
 struct qnode *syn_quorum_us(struct syn_quorum *q);
+bool syn_quorum_device_counts(const struct syn_quorum *q);
 void syn_quorum_recalculate(struct syn_quorum *q, bool allow_decrease, bool by_current);
 void syn_quorum_send_nodeinfo(struct syn_quorum *q, uint32_t nodeid);
 void syn_quorum_emit(struct syn_quorum *q, struct syn_quorum_event *ev);

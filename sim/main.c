@@ -6,7 +6,9 @@
  *   synod-sim --soak SECONDS                     random seeds until time is up
  *   synod-sim --failover                         failover latency, 3 and 16 nodes
  *
- * --fault-ms and --quiet-ms change the scenario length.  The seed also
+ * --fault-ms and --quiet-ms change the scenario length.  --device runs
+ * every seed with a quorum device and its arbiter instead of the drawn
+ * quorum options.  The seed also
  * chooses the quorum option combination (seed modulo the number of
  * combinations, details from the seed), printed with the result, so
  * --seed N replays it.  The exit status is 0 when every seed held every
@@ -22,9 +24,9 @@
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: synod-sim --seed N | --seeds A-B | --soak SECONDS | --failover\n"
-		"                 [--nodes K] [--fault-ms MS] [--quiet-ms MS] [--verbose]\n");
+	fprintf(stderr, "usage: synod-sim --seed N | --seeds A-B | --soak SECONDS | --failover\n"
+			"                 [--nodes K] [--fault-ms MS] [--quiet-ms MS] [--device] "
+			"[--verbose]\n");
 	return 2;
 }
 
@@ -46,8 +48,9 @@ static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converg
 		*max_converge = r.converge_ms;
 	if (!r.ok)
 		printf("seed %" PRIu64
-		       " FAILED (%u nodes, %s): %s\n  replay: synod-sim --seed %" PRIu64 "\n",
-		       o->seed, r.nodes, r.quorum, r.failure, o->seed);
+		       " FAILED (%u nodes, %s): %s\n  replay: synod-sim --seed %" PRIu64 "%s\n",
+		       o->seed, r.nodes, r.quorum, r.failure, o->seed,
+		       o->device ? " --device" : "");
 	else if (report_ok)
 		printf("seed %" PRIu64 " ok: %u nodes, %" PRIu64 " events, %" PRIu64
 		       " views, %" PRIu64 "/%" PRIu64 " delivered/submitted, converged %" PRIu64
@@ -143,6 +146,10 @@ int main(int argc, char **argv)
 		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(arg, "--verbose") == 0) {
 			o.verbose = true;
+			continue;
+		}
+		if (strcmp(arg, "--device") == 0) {
+			o.device = true;
 			continue;
 		}
 		if (strcmp(arg, "--failover") == 0) {

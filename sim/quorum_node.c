@@ -19,6 +19,9 @@
  *  - one timer per node at syn_quorum_next_deadline(), in milliseconds of
  *    the node's own skewed clock.
  *
+ * With a quorum device (quorum_device.c) every node runs a device client
+ * fed by the node list notifications and polling the core.
+ *
  * It also draws the run's option combination from the seed, and plays
  * the part of the operator where an option needs one: with
  * allow_downscale some crashes are clean shutdowns announced first.
@@ -40,13 +43,15 @@ enum {
 	QM_DOWNSCALE,
 	QM_EVT,
 	QM_TWO_NODE,
-	QM_COUNT
+	QM_COUNT,
+	QM_DEVICE = QM_COUNT /* chosen on request only: the draw stays as it was */
 };
+_Static_assert(QM_DEVICE == SIM_QUORUM_DEVICE, "device mode");
 
-static const char *const mode_names[QM_COUNT] = {
+static const char *const mode_names[QM_COUNT + 1] = {
 	"votes",	   "weighted",	  "wait_for_all",     "atb-lowest",
 	"atb-highest",	   "atb-list",	  "lms+wait_for_all", "lms",
-	"allow_downscale", "ev_tracking", "two_node"};
+	"allow_downscale", "ev_tracking", "two_node",	      "device-ffsplit"};
 
 /* splitmix64: the options get their own stream so the network's is the same as without them. */
 static uint64_t qrand(struct sim_world *w)
@@ -168,6 +173,9 @@ void sim_quorum_choose(struct sim_world *w, uint64_t seed, int mode)
 		c->wfa = qrange(w, 0, 1);
 		c->check_split = c->wfa; /* as for last_man_standing */
 		break;
+	case QM_DEVICE:
+		c->device = true; /* votes 1 each, the device's n - 1 */
+		break;
 	case QM_TWO_NODE:
 		w->n = 2;
 		c->two_node = true;
@@ -199,7 +207,9 @@ void sim_quorum_describe(const struct sim_qcfg *c, uint32_t n, char *buf, size_t
 	if (c->ad && o < len)
 		o += (size_t)snprintf(buf + o, len - o, " allow_downscale");
 	if (c->evt && o < len)
-		snprintf(buf + o, len - o, " ev_tracking");
+		o += (size_t)snprintf(buf + o, len - o, " ev_tracking");
+	if (c->device && o < len)
+		snprintf(buf + o, len - o, " device (ffsplit arbiter)");
 }
 
 /* ---- events from the membership core ---------------------------------- */
@@ -277,6 +287,8 @@ static void q_event(void *ctx, const struct syn_quorum_event *ev)
 
 	if (ev->type == SYN_QUORUM_EV_EVT_BARRIER)
 		nd->evt_barrier = ev->value;
+	if (ev->type == SYN_QUORUM_EV_NODELIST && nd->w->qcfg.device)
+		sim_device_nodelist(nd, ev->ring);
 }
 
 static void q_log(void *ctx, int level, const char *text)
@@ -378,6 +390,7 @@ static void node_config(const struct sim_node *nd, struct syn_quorum_config *cfg
 	cfg->allow_downscale = c->ad;
 	cfg->ev_tracking = c->evt;
 	cfg->evt_barrier = nd->evt_barrier;
+	cfg->have_device = c->device;
 	cfg->device_timeout_ms = 10000;
 	cfg->device_sync_timeout_ms = 30000;
 }
@@ -403,6 +416,8 @@ int sim_quorum_start(struct sim_node *nd)
 		return rc;
 	}
 	syn_quorum_drive_init(&nd->qd, nd->q, NULL, NULL);
+	if (nd->w->qcfg.device && sim_device_start(nd) != 0)
+		sim_fail(nd->w, "n%u: device registration refused", nd->id);
 	syn_quorum_drive_settle(&nd->qd);
 	sim_quorum_after_core(nd);
 	nd->q_attached = true;
@@ -411,6 +426,8 @@ int sim_quorum_start(struct sim_node *nd)
 
 void sim_quorum_stop(struct sim_node *nd)
 {
+	if (nd->w->qcfg.device)
+		sim_device_stop(nd);
 	while (nd->qev_head) {
 		struct sim_qev *e = nd->qev_head;
 		nd->qev_head = e->next;

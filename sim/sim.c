@@ -156,6 +156,13 @@ void sim_schedule(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, 
 	push(w, ev);
 }
 
+void sim_schedule_src(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, uint32_t src,
+		      uint64_t gen)
+{
+	struct sim_ev ev = {.t = t, .type = type, .node = node, .src = src, .gen = gen};
+	push(w, ev);
+}
+
 /* ---- clocks and timers ----------------------------------------------- */
 
 static uint64_t local_now(const struct sim_node *nd)
@@ -487,7 +494,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 
 	if (ev->node && nd->paused_until > ev->t &&
 	    (ev->type == EV_PACKET || ev->type == EV_TIMER || ev->type == EV_SUBMIT ||
-	     ev->type == SIM_EV_QTIMER)) {
+	     ev->type == SIM_EV_QTIMER || ev->type == SIM_EV_DEV_ANSWER)) {
 		struct sim_ev again = *ev;
 		again.t = nd->paused_until;
 		push(w, again);
@@ -528,6 +535,13 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 		break;
 	case SIM_EV_QTIMER:
 		sim_quorum_timer(nd, ev->gen);
+		arm_timer(nd);
+		break;
+	case SIM_EV_DEV_REPORT:
+		sim_device_report(w, ev->node, ev->src, ev->gen);
+		break;
+	case SIM_EV_DEV_ANSWER:
+		sim_device_answer(nd, ev->src, ev->gen);
 		arm_timer(nd);
 		break;
 	case SIM_EV_LEAVE_DONE:
@@ -642,7 +656,7 @@ int syn_sim_run(const struct syn_sim_opts *o, struct syn_sim_result *r)
 	w->n = o->nodes ? o->nodes : (uint32_t)sim_range(w, 3, SIM_MAX_NODES);
 	if (w->n > SIM_MAX_NODES)
 		w->n = SIM_MAX_NODES;
-	sim_quorum_choose(w, o->seed, -1);
+	sim_quorum_choose(w, o->seed, o->device ? SIM_QUORUM_DEVICE : -1);
 	r->nodes = w->n;
 	sim_quorum_describe(&w->qcfg, w->n, r->quorum, sizeof(r->quorum));
 	syn_mem_config_init(&w->cfg);

@@ -24,6 +24,7 @@ struct syn_sim_opts {
 	uint32_t quiet_ms; /* convergence bound after faults stop; 0: from the config */
 	bool trace;	   /* keep a trace and print its tail on failure */
 	bool verbose;	   /* print every trace line as it happens */
+	bool device; /* quorum device runs (sim/quorum_device.c) instead of the drawn options */
 	FILE *out;
 };
 

@@ -29,6 +29,7 @@ struct sim_qcfg {
 	uint32_t votes[SIM_MAX_NODES + 1];
 	uint32_t expected_votes; /* 0: from the nodelist */
 	bool two_node, wfa_set, wfa, lms, atb, ad, evt;
+	bool device; /* a quorum device on every node, one arbiter */
 	uint32_t lms_window_ms;
 	char atb_node[96];
 	bool partitions;       /* faults may cut the network (else crashes, pauses, loss) */
@@ -48,6 +49,16 @@ struct sim_qev {
 };
 
 struct sim_world;
+
+/* The quorum device's arbiter (quorum_device.c). */
+struct sim_arbiter {
+	bool granted;
+	struct syn_quorum_ring grant;			/* the one ring holding the vote */
+	bool connected[SIM_MAX_NODES + 1];		/* the node's client is connected */
+	uint32_t epoch[SIM_MAX_NODES + 1];		/* ... in this incarnation */
+	struct syn_quorum_ring seen[SIM_MAX_NODES + 1]; /* the ring it last reported */
+	uint64_t grants;
+};
 
 struct sim_ring_rec {
 	struct syn_mem_ring_id ring;
@@ -100,6 +111,10 @@ struct sim_node {
 	uint32_t evt_barrier; /* persisted across restarts, like the state file */
 	bool saw_all;	      /* this incarnation's quorum had a view of every node */
 	bool q_quorate;	      /* as the checker last saw it */
+	/* its quorum device client (quorum_device.c) */
+	bool dev_have_ring;
+	struct syn_quorum_ring dev_ring; /* of the last node list it saw */
+	uint32_t dev_vote;
 };
 
 struct sim_ev {
@@ -135,6 +150,7 @@ struct sim_world {
 	bool failed;
 	struct syn_mem_config cfg;
 	struct sim_qcfg qcfg;
+	struct sim_arbiter arb;
 	bool q_dirty;  /* a quorum core ran since the last check */
 	uint64_t qrng; /* the quorum options' own stream: the network's stays as it was */
 	/* checker */
@@ -165,11 +181,17 @@ void sim_check_free(struct sim_world *w);
 uint64_t sim_local_now(const struct sim_node *nd);
 uint64_t sim_global_at(const struct sim_node *nd, uint64_t local_us);
 void sim_schedule(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, uint64_t gen);
+void sim_schedule_src(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, uint32_t src,
+		      uint64_t gen);
 void sim_node_crash(struct sim_node *nd);
-enum { SIM_EV_QTIMER = 100, SIM_EV_LEAVE_DONE };
+enum { SIM_EV_QTIMER = 100, SIM_EV_LEAVE_DONE, SIM_EV_DEV_REPORT, SIM_EV_DEV_ANSWER };
 
 /* quorum_node.c: the quorum service of each node, driven like the daemon's */
-/* mode < 0: drawn from the seed; may set w->n (two_node runs on two nodes) */
+/*
+ * mode < 0: drawn from the seed; may set w->n (two_node runs on two nodes);
+ * SIM_QUORUM_DEVICE: the quorum device, never drawn.
+ */
+#define SIM_QUORUM_DEVICE 11
 void sim_quorum_choose(struct sim_world *w, uint64_t seed, int mode);
 int sim_quorum_start(struct sim_node *nd);
 void sim_quorum_stop(struct sim_node *nd);
@@ -179,6 +201,13 @@ void sim_quorum_after_core(struct sim_node *nd);
 void sim_quorum_timer(struct sim_node *nd, uint64_t gen);
 bool sim_quorum_leave(struct sim_node *nd);
 void sim_quorum_describe(const struct sim_qcfg *c, uint32_t n, char *buf, size_t len);
+
+/* quorum_device.c: the device client of each node and the arbiter */
+int sim_device_start(struct sim_node *nd);
+void sim_device_stop(struct sim_node *nd);
+void sim_device_nodelist(struct sim_node *nd, struct syn_quorum_ring ring);
+void sim_device_report(struct sim_world *w, uint32_t id, uint32_t src, uint64_t seq);
+void sim_device_answer(struct sim_node *nd, uint32_t src, uint64_t seq);
 
 /* quorum_check.c */
 void sim_quorum_check_step(struct sim_world *w);
