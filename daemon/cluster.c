@@ -24,6 +24,7 @@
 
 #define SYN_CLUSTER_MAX_OBSERVERS 8
 #define SYN_CLUSTER_STATS_MS 1000
+#define FIREWALL_KEY "stats.srp.firewall_enabled_or_nic_failure"
 
 struct observer {
 	syn_cluster_view_fn fn;
@@ -405,11 +406,23 @@ static uint32_t boot_epoch(const struct syn_store *icmap)
 	return epoch;
 }
 
+static void own_stats_write(struct syn_cluster *cl);
+static void firewall_stat_read(struct syn_cluster *cl);
+
+/*
+ * Our own counters once a second, and the knet-backed keys that somebody
+ * tracks (corosync polls tracked stats keys on a timer too).  Never every
+ * link: that waits on knet's locks once per host and link, and at 64
+ * nodes kept the loop from running for tens of seconds.
+ */
 static void stats_tick(void *data)
 {
 	struct syn_cluster *cl = data;
 
-	syn_cluster_stats_write(cl);
+	own_stats_write(cl);
+	syn_transport_stats_poll_watched(cl->transport);
+	if (syn_store_watched(cl->stats, FIREWALL_KEY))
+		firewall_stat_read(cl);
 	qb_loop_timer_add(cl->loop, QB_LOOP_LOW, SYN_CLUSTER_STATS_MS * QB_TIME_NS_IN_MSEC, cl,
 			  stats_tick, &cl->stats_timer);
 }
@@ -471,7 +484,8 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	rc = syn_cluster_config_read(icmap, tc, &mc, err, err_len);
 	if (rc == 0) {
 		cl->local = tc->local_nodeid;
-		rc = syn_transport_create(loop, tc, on_packet, cl, &cl->transport, err, err_len);
+		rc = syn_transport_create(loop, tc, stats, on_packet, cl, &cl->transport, err,
+					  err_len);
 	}
 	free(tc);
 	if (rc != 0)
@@ -595,8 +609,7 @@ static void srp_stats_write_zero(struct syn_store *st)
 	}
 }
 
-static void srp_stats_write(struct syn_cluster *cl, struct syn_store *st,
-			    const struct syn_mem_stats *s)
+static void srp_stats_write(struct syn_store *st, const struct syn_mem_stats *s)
 {
 	srp_stats_write_zero(st);
 	syn_store_set_u64(st, "stats.srp.orf_token_tx", s->heartbeats_sent + s->acks_sent);
@@ -618,17 +631,26 @@ static void srp_stats_write(struct syn_cluster *cl, struct syn_store *st,
 	syn_store_set_u64(st, "stats.srp.mcast_rx", s->msgs_delivered);
 	syn_store_set_u64(st, "stats.srp.mcast_retx", s->retransmits_sent);
 	syn_store_set_u64(st, "stats.srp.rx_msg_dropped", s->pkts_dropped + s->pkts_garbled);
-	syn_store_set_u8(st, "stats.srp.firewall_enabled_or_nic_failure",
+	/* asked of knet on read only (firewall_stat_read); here the key is made to exist */
+	if (!syn_store_exists(st, FIREWALL_KEY))
+		syn_store_set_u8(st, FIREWALL_KEY, 0);
+}
+
+/* corosync's test: no link of the local node (its loopback) is up. */
+static void firewall_stat_read(struct syn_cluster *cl)
+{
+	syn_store_set_u8(cl->stats, FIREWALL_KEY,
 			 !syn_transport_node_connected(cl->transport, cl->local));
 }
 
-void syn_cluster_stats_write(struct syn_cluster *cl)
+/* Everything but knet's: no call here waits on another thread. */
+static void own_stats_write(struct syn_cluster *cl)
 {
 	struct syn_mem_stats s;
 	struct syn_store *st = cl->stats;
 
 	syn_mem_get_stats(cl->core, &s);
-	srp_stats_write(cl, st, &s);
+	srp_stats_write(st, &s);
 	syn_store_set_u32(st, "stats.pg.msg_queue_avail", cl->send_queue_max - s.send_queue_len);
 	syn_store_set_u32(st, "stats.pg.msg_reserved", s.send_queue_len);
 	/* all of synod's own counters */
@@ -651,13 +673,24 @@ void syn_cluster_stats_write(struct syn_cluster *cl)
 	syn_store_set_u32(st, "stats.membership.send_queue_len", s.send_queue_len);
 	syn_store_set_u32(st, "stats.membership.log_len", s.log_len);
 	syn_store_set_u32(st, "stats.membership.state", s.state);
-	syn_transport_stats_write(cl->transport, st);
+	syn_transport_stats_write(cl->transport);
 }
 
+void syn_cluster_stats_refresh(struct syn_cluster *cl, const char *key)
+{
+	own_stats_write(cl);
+	if (!key)
+		return;
+	if (strcmp(key, FIREWALL_KEY) == 0)
+		firewall_stat_read(cl);
+	else if (strncmp(key, "stats.knet.", 11) == 0)
+		syn_transport_stats_read(cl->transport, key);
+}
+
+/* Values are asked of knet when read, so nothing to rewrite here. */
 void syn_cluster_stats_clear_knet(struct syn_cluster *cl)
 {
 	syn_transport_stats_clear(cl->transport);
-	syn_transport_stats_write(cl->transport, cl->stats);
 }
 
 int syn_cluster_fatal(const struct syn_cluster *cl)

@@ -75,8 +75,14 @@ struct syn_link_status;
 int syn_cluster_link_status(struct syn_cluster *cl, uint32_t nodeid, unsigned int link,
 			    struct syn_link_status *out);
 
-/* Refresh stats.srp.*, stats.membership.*, stats.knet.* now. */
-void syn_cluster_stats_write(struct syn_cluster *cl);
+/*
+ * Bring the stats map up to date for a read of key (NULL: no particular
+ * key): synod's own counters always, the knet-backed value of key
+ * (stats.knet.*, stats.srp.firewall_enabled_or_nic_failure) only when key
+ * is one of them.  The periodic tick never asks knet but for keys
+ * somebody tracks.
+ */
+void syn_cluster_stats_refresh(struct syn_cluster *cl, const char *key);
 void syn_cluster_stats_clear_knet(struct syn_cluster *cl);
 /* True when the config version check asked the daemon to exit. */
 int syn_cluster_fatal(const struct syn_cluster *cl);

@@ -194,10 +194,10 @@ void syn_ipc_stats_clear_knet(struct syn_ipc *ipc)
 		ipc->provider.clear_knet(ipc->provider.ctx);
 }
 
-void syn_ipc_stats_refresh(struct syn_ipc *ipc)
+void syn_ipc_stats_refresh(struct syn_ipc *ipc, const char *key)
 {
 	if (ipc->provider.refresh)
-		ipc->provider.refresh(ipc->provider.ctx);
+		ipc->provider.refresh(ipc->provider.ctx, key);
 	for (struct syn_conn *c = ipc->conns; c; c = c->next)
 		if (c->stats_dirty)
 			conn_stats_write(c);

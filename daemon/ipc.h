@@ -108,14 +108,15 @@ void syn_conn_count_invalid(struct syn_conn *conn);
 pid_t syn_conn_pid(const struct syn_conn *conn);
 
 /*
- * Copy pending counter changes into the stats store now, so a read of the
- * stats map sees current values (as corosync computes them on read).
+ * Copy pending counter changes into the stats store now, so a read of key
+ * (NULL: of no particular key, e.g. an iteration) sees current values (as
+ * corosync computes them on read).
  */
-void syn_ipc_stats_refresh(struct syn_ipc *ipc);
+void syn_ipc_stats_refresh(struct syn_ipc *ipc, const char *key);
 /* Who else keeps counters in the stats map (the membership layer). */
 struct syn_stats_provider {
-	void (*refresh)(void *ctx);    /* write current values now */
-	void (*clear_knet)(void *ctx); /* stats.clear.knet */
+	void (*refresh)(void *ctx, const char *key); /* write current values now */
+	void (*clear_knet)(void *ctx);		     /* stats.clear.knet */
 	void *ctx;
 };
 void syn_ipc_set_stats_provider(struct syn_ipc *ipc, const struct syn_stats_provider *p);

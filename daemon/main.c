@@ -193,9 +193,9 @@ static int32_t on_signal(int32_t sig, void *data)
 	return 0;
 }
 
-static void cluster_stats_refresh(void *ctx)
+static void cluster_stats_refresh(void *ctx, const char *key)
 {
-	syn_cluster_stats_write(ctx);
+	syn_cluster_stats_refresh(ctx, key);
 }
 
 static void cluster_stats_clear_knet(void *ctx)

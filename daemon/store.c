@@ -789,6 +789,11 @@ void syn_store_track_delete(struct syn_store *store, struct syn_store_tracker *t
 	free(t);
 }
 
+bool syn_store_watched(const struct syn_store *store, const char *key)
+{
+	return syn_track_index_watched(&store->trackers, key, strlen(key));
+}
+
 void *syn_store_tracker_ctx(const struct syn_store_tracker *t)
 {
 	return t->ctx;

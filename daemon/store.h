@@ -145,6 +145,11 @@ void syn_store_iter_destroy(struct syn_store_iter *iter);
 int syn_store_track_add(struct syn_store *store, const char *key, int32_t track_type,
 			syn_store_notify_fn notify, void *ctx, struct syn_store_tracker **out);
 void syn_store_track_delete(struct syn_store *store, struct syn_store_tracker *tracker);
+/*
+ * True when a live exact tracker of key asks for MODIFY: a value the
+ * owner computes only on demand must then be kept current without reads.
+ */
+bool syn_store_watched(const struct syn_store *store, const char *key);
 /* The ctx a tracker was created with. */
 void *syn_store_tracker_ctx(const struct syn_store_tracker *tracker);
 

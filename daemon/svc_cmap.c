@@ -242,8 +242,11 @@ static void handle_get(struct syn_svc_cmap *svc, struct syn_conn *conn, struct c
 	uint64_t small[512]; /* responses up to 4 KiB are built here */
 	struct syn_value v;
 	size_t cap = req->value_len, res_len;
-	int rc = key ? syn_store_get(conn_store(svc, cc), key, &v) : -ENOENT;
+	int rc;
 
+	if (key && cc->stats_map)
+		syn_ipc_stats_refresh(svc->ipc, key);
+	rc = key ? syn_store_get(conn_store(svc, cc), key, &v) : -ENOENT;
 	if (rc == 0 && cap > 0 && cap < v.len)
 		rc = -EINVAL;
 	memset(&head, 0, sizeof(head));
@@ -431,6 +434,9 @@ static void handle_track_add(struct syn_svc_cmap *svc, struct syn_conn *conn, st
 		t->inst_handle = req->track_inst_handle;
 		t->prefix_add_delete_only = cc->stats_map && (type & SYN_TRACK_PREFIX);
 		t->stats_map = cc->stats_map;
+		/* the first change is reported against the value now, as corosync does */
+		if (cc->stats_map && !(type & SYN_TRACK_PREFIX))
+			syn_ipc_stats_refresh(svc->ipc, key);
 		rc = syn_store_track_add(t->store, key, type, send_notification, t, &t->tracker);
 	}
 	memset(&res, 0, sizeof(res));
@@ -492,8 +498,8 @@ void syn_svc_cmap_request(void *svc_ptr, struct syn_conn *conn, void *priv, int3
 	struct cmap_conn *cc = priv;
 	int rc;
 
-	if (cc->stats_map && (id == SYN_CMAP_REQ_GET || id == SYN_CMAP_REQ_ITER_NEXT))
-		syn_ipc_stats_refresh(svc->ipc);
+	if (cc->stats_map && id == SYN_CMAP_REQ_ITER_NEXT)
+		syn_ipc_stats_refresh(svc->ipc, NULL);
 	switch (id) {
 	case SYN_CMAP_REQ_SET:
 		rc = handle_set(svc, cc, msg, len);

@@ -296,6 +296,16 @@ bool syn_track_index_empty(const struct syn_track_index *ix)
 	return ix->n_trackers == 0;
 }
 
+bool syn_track_index_watched(const struct syn_track_index *ix, const char *key, size_t len)
+{
+	const struct syn_track_node *n = len ? node_find(ix, key, len) : NULL;
+
+	for (const struct syn_store_tracker *t = n ? n->exact.head : NULL; t; t = t->next)
+		if (!t->dead && (t->track_type & SYN_TRACK_MODIFY))
+			return true;
+	return false;
+}
+
 /* ---- matching ---------------------------------------------------------- */
 
 void syn_track_match_init(struct syn_track_match *m)

@@ -77,6 +77,8 @@ int syn_track_index_add(struct syn_track_index *ix, struct syn_store_tracker *t)
 /* Take t out of the index (the caller frees it). */
 void syn_track_index_remove(struct syn_track_index *ix, struct syn_store_tracker *t);
 bool syn_track_index_empty(const struct syn_track_index *ix);
+/* True when a live exact tracker of key asks for MODIFY. */
+bool syn_track_index_watched(const struct syn_track_index *ix, const char *key, size_t len);
 
 /*
  * Collect the live trackers of event on key into m, in corosync's order

@@ -5,6 +5,16 @@
  * filter (which reads the frame and the immutable local node id) and the
  * socket-notify hook (which does nothing but let knet drop a dead fd).
  * Everything else runs on the daemon's loop.
+ *
+ * knet's status calls (knet_link_get_status, knet_handle_get_stats) take
+ * locks that knet's threads hold for long: PMTU discovery walks every
+ * host and link under them.  So the loop never asks knet on a timer for
+ * every link: the stats.knet.* keys are created and deleted with links
+ * and filled when a client reads one of them (one link per read, as
+ * corosync's stats map does) or when somebody tracks one (polled once a
+ * second, link by link, only for the links with a tracked key).  cfg's
+ * ringstatus and nodestatus ask knet per request, as corosync does.  The
+ * data path (a socket pair) and configuration calls stay as they were.
  */
 #include "transport.h"
 
@@ -12,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <libknet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +46,7 @@ struct syn_transport {
 	int log_pipe[2];
 	syn_transport_recv_fn recv;
 	void *ctx;
+	struct syn_store *stats; /* borrowed: stats.knet.* and our counters */
 	struct syn_transport_config cfg;
 	size_t n_hosts_added; /* cfg.nodes[0 .. n_hosts_added - 1] are knet hosts */
 	unsigned char buf[KNET_MAX_PACKET_SIZE];
@@ -107,6 +119,198 @@ static int32_t on_log(int32_t fd, int32_t revents, void *data)
 		       knet_log_get_subsystem_name(msg.subsystem), msg.msg);
 	}
 	return 0;
+}
+
+/*
+ * The stats.knet.* keys: one table per knet struct, so writing a link's
+ * keys, and asking whether any of them is watched, walk the same names.
+ */
+struct stat_field {
+	const char *name;
+	size_t off;
+	size_t size; /* 1, 4 or 8 */
+};
+
+#define LINK_FIELD(name, member)                                                                   \
+	{                                                                                          \
+		name, offsetof(struct knet_link_status, member),                                   \
+			sizeof(((struct knet_link_status *)0)->member)                             \
+	}
+#define LINK_STAT(f) LINK_FIELD(#f, stats.f)
+
+static const struct stat_field link_fields[] = {
+	LINK_FIELD("enabled", enabled),
+	LINK_FIELD("connected", connected),
+	LINK_FIELD("mtu", mtu),
+	LINK_STAT(tx_data_packets),
+	LINK_STAT(rx_data_packets),
+	LINK_STAT(tx_data_bytes),
+	LINK_STAT(rx_data_bytes),
+	LINK_STAT(tx_ping_packets),
+	LINK_STAT(rx_ping_packets),
+	LINK_STAT(tx_ping_bytes),
+	LINK_STAT(rx_ping_bytes),
+	LINK_STAT(tx_pong_packets),
+	LINK_STAT(rx_pong_packets),
+	LINK_STAT(tx_pong_bytes),
+	LINK_STAT(rx_pong_bytes),
+	LINK_STAT(tx_pmtu_packets),
+	LINK_STAT(rx_pmtu_packets),
+	LINK_STAT(tx_pmtu_bytes),
+	LINK_STAT(rx_pmtu_bytes),
+	LINK_STAT(tx_total_packets),
+	LINK_STAT(rx_total_packets),
+	LINK_STAT(tx_total_bytes),
+	LINK_STAT(rx_total_bytes),
+	LINK_STAT(tx_total_errors),
+	/* corosync's name for this counter, kept for tools that read it */
+	LINK_FIELD("rx_total_retries", stats.tx_total_retries),
+	LINK_STAT(tx_pmtu_errors),
+	LINK_STAT(tx_pmtu_retries),
+	LINK_STAT(tx_ping_errors),
+	LINK_STAT(tx_ping_retries),
+	LINK_STAT(tx_pong_errors),
+	LINK_STAT(tx_pong_retries),
+	LINK_STAT(tx_data_errors),
+	LINK_STAT(tx_data_retries),
+	LINK_STAT(latency_min),
+	LINK_STAT(latency_max),
+	LINK_STAT(latency_ave),
+	LINK_STAT(latency_samples),
+	LINK_STAT(down_count),
+	LINK_STAT(up_count),
+};
+
+#define HANDLE_STAT(f)                                                                             \
+	{                                                                                          \
+#f, offsetof(struct knet_handle_stats, f), sizeof(uint64_t)                        \
+	}
+
+static const struct stat_field handle_fields[] = {
+	HANDLE_STAT(tx_uncompressed_packets),
+	HANDLE_STAT(tx_compressed_packets),
+	HANDLE_STAT(tx_compressed_original_bytes),
+	HANDLE_STAT(tx_compressed_size_bytes),
+	HANDLE_STAT(tx_compress_time_ave),
+	HANDLE_STAT(tx_compress_time_min),
+	HANDLE_STAT(tx_compress_time_max),
+	HANDLE_STAT(rx_compressed_packets),
+	HANDLE_STAT(rx_compressed_original_bytes),
+	HANDLE_STAT(rx_compressed_size_bytes),
+	HANDLE_STAT(rx_compress_time_ave),
+	HANDLE_STAT(rx_compress_time_min),
+	HANDLE_STAT(rx_compress_time_max),
+	HANDLE_STAT(tx_crypt_packets),
+	HANDLE_STAT(tx_crypt_byte_overhead),
+	HANDLE_STAT(tx_crypt_time_ave),
+	HANDLE_STAT(tx_crypt_time_min),
+	HANDLE_STAT(tx_crypt_time_max),
+	HANDLE_STAT(rx_crypt_packets),
+	HANDLE_STAT(rx_crypt_time_ave),
+	HANDLE_STAT(rx_crypt_time_min),
+	HANDLE_STAT(rx_crypt_time_max),
+};
+
+#define N_FIELDS(a) (sizeof(a) / sizeof(*(a)))
+#define HANDLE_PREFIX "stats.knet.handle."
+
+static void fields_write(struct syn_store *s, const char *prefix, const struct stat_field *f,
+			 size_t n, const void *base)
+{
+	char key[SYN_KEY_MAX + 1];
+
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *p = (const unsigned char *)base + f[i].off;
+		uint32_t v32;
+		uint64_t v64;
+
+		snprintf(key, sizeof(key), "%s%s", prefix, f[i].name);
+		if (f[i].size == 1) {
+			syn_store_set_u8(s, key, *p);
+		} else if (f[i].size == 4) {
+			memcpy(&v32, p, 4);
+			syn_store_set_u32(s, key, v32);
+		} else {
+			memcpy(&v64, p, 8);
+			syn_store_set_u64(s, key, v64);
+		}
+	}
+}
+
+static bool fields_watched(const struct syn_store *s, const char *prefix,
+			   const struct stat_field *f, size_t n)
+{
+	char key[SYN_KEY_MAX + 1];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%s%s", prefix, f[i].name);
+		if (syn_store_watched(s, key))
+			return true;
+	}
+	return false;
+}
+
+static void link_prefix(char *buf, size_t len, uint32_t nodeid, unsigned link)
+{
+	snprintf(buf, len, "stats.knet.node%" PRIu32 ".link%u.", nodeid, link);
+}
+
+static bool has_link(const struct syn_transport_node *n, unsigned link)
+{
+	return link < SYN_TRANSPORT_MAX_LINKS && n->addr[link].ss_family != 0;
+}
+
+/* Ask knet for one link (this may wait on knet's locks) and write its keys. */
+static int link_stats_read(struct syn_transport *t, uint32_t nodeid, unsigned link)
+{
+	struct knet_link_status st;
+	char prefix[96];
+
+	memset(&st, 0, sizeof(st));
+	if (knet_link_get_status(t->knet, (knet_node_id_t)nodeid, (uint8_t)link, &st, sizeof(st)) !=
+	    0)
+		return -ENOENT;
+	link_prefix(prefix, sizeof(prefix), nodeid, link);
+	fields_write(t->stats, prefix, link_fields, N_FIELDS(link_fields), &st);
+	return 0;
+}
+
+static int handle_stats_read(struct syn_transport *t)
+{
+	struct knet_handle_stats hs;
+
+	memset(&hs, 0, sizeof(hs));
+	if (knet_handle_get_stats(t->knet, &hs, sizeof(hs)) != 0)
+		return -EIO;
+	fields_write(t->stats, HANDLE_PREFIX, handle_fields, N_FIELDS(handle_fields), &hs);
+	return 0;
+}
+
+/* The keys of a new link, before anybody reads them: values come on read. */
+static void link_stats_add(struct syn_transport *t, uint32_t nodeid, unsigned link)
+{
+	struct knet_link_status zero;
+	char prefix[96];
+
+	memset(&zero, 0, sizeof(zero));
+	link_prefix(prefix, sizeof(prefix), nodeid, link);
+	fields_write(t->stats, prefix, link_fields, N_FIELDS(link_fields), &zero);
+}
+
+static void host_stats_delete(struct syn_transport *t, uint32_t nodeid)
+{
+	char prefix[64];
+
+	snprintf(prefix, sizeof(prefix), "stats.knet.node%" PRIu32 ".", nodeid);
+	syn_store_delete_prefix(t->stats, prefix);
+}
+
+static void handle_stats_add(struct syn_transport *t)
+{
+	struct knet_handle_stats zero;
+
+	memset(&zero, 0, sizeof(zero));
+	fields_write(t->stats, HANDLE_PREFIX, handle_fields, N_FIELDS(handle_fields), &zero);
 }
 
 static int fail(char *err, size_t err_len, const char *what)
@@ -188,6 +392,7 @@ static int setup_node(struct syn_transport *t, const struct syn_transport_node *
 		knet_link_set_priority(t->knet, id, (uint8_t)l, c->priority[l]);
 		if (knet_link_set_enable(t->knet, id, (uint8_t)l, 1) != 0)
 			return fail(err, err_len, "enabling a link");
+		link_stats_add(t, n->nodeid, l);
 	}
 	return 0;
 }
@@ -237,8 +442,8 @@ static int setup_handle(struct syn_transport *t, char *err, size_t err_len)
 }
 
 int syn_transport_create(qb_loop_t *loop, const struct syn_transport_config *cfg,
-			 syn_transport_recv_fn recv, void *ctx, struct syn_transport **out,
-			 char *err, size_t err_len)
+			 struct syn_store *stats, syn_transport_recv_fn recv, void *ctx,
+			 struct syn_transport **out, char *err, size_t err_len)
 {
 	struct syn_transport *t = calloc(1, sizeof(*t));
 	int rc;
@@ -246,6 +451,7 @@ int syn_transport_create(qb_loop_t *loop, const struct syn_transport_config *cfg
 	if (!t)
 		return -ENOMEM;
 	t->loop = loop;
+	t->stats = stats;
 	t->local = cfg->local_nodeid;
 	t->recv = recv;
 	t->ctx = ctx;
@@ -253,6 +459,8 @@ int syn_transport_create(qb_loop_t *loop, const struct syn_transport_config *cfg
 	t->datafd = -1;
 	t->log_pipe[0] = t->log_pipe[1] = -1;
 	rc = setup_handle(t, err, err_len);
+	if (rc == 0)
+		handle_stats_add(t);
 	for (size_t i = 0; rc == 0 && i < cfg->n_nodes; i++)
 		rc = setup_node(t, &cfg->nodes[i], err, err_len);
 	if (rc == 0 && knet_handle_setfwd(t->knet, 1) != 0)
@@ -282,6 +490,7 @@ static void remove_host(struct syn_transport *t, size_t i)
 		knet_link_clear_config(t->knet, id, l);
 	}
 	knet_host_remove(t->knet, id);
+	host_stats_delete(t, n->nodeid);
 	t->cfg.nodes[i] = t->cfg.nodes[--t->n_hosts_added];
 	t->cfg.n_nodes = t->n_hosts_added;
 }
@@ -365,128 +574,45 @@ int syn_transport_send(struct syn_transport *t, uint32_t dest, const void *pkt, 
 	return 0;
 }
 
-static void put_u64(struct syn_store *s, const char *prefix, const char *name, uint64_t v)
+void syn_transport_stats_write(struct syn_transport *t)
 {
-	char key[SYN_KEY_MAX + 1];
-
-	snprintf(key, sizeof(key), "%s%s", prefix, name);
-	syn_store_set_u64(s, key, v);
+	/* synod's own: packets the data socket refused (full or failing) */
+	syn_store_set_u64(t->stats, "stats.membership.transport_send_failures", t->send_failures);
 }
 
-static void put_u32(struct syn_store *s, const char *prefix, const char *name, uint32_t v)
+int syn_transport_stats_read(struct syn_transport *t, const char *key)
 {
-	char key[SYN_KEY_MAX + 1];
+	const struct syn_transport_node *n;
+	unsigned int nodeid, link;
+	int end = 0;
 
-	snprintf(key, sizeof(key), "%s%s", prefix, name);
-	syn_store_set_u32(s, key, v);
+	if (strncmp(key, HANDLE_PREFIX, strlen(HANDLE_PREFIX)) == 0)
+		return handle_stats_read(t);
+	if (strncmp(key, "stats.knet.node", 15) != 0 || key[15] < '0' || key[15] > '9' ||
+	    sscanf(key + 15, "%u.link%u.%n", &nodeid, &link, &end) != 2 || end == 0)
+		return -ENOENT;
+	n = find_node(t->cfg.nodes, t->n_hosts_added, nodeid);
+	if (!n || !has_link(n, link))
+		return -ENOENT;
+	return link_stats_read(t, nodeid, link);
 }
 
-static void put_u8(struct syn_store *s, const char *prefix, const char *name, uint8_t v)
+void syn_transport_stats_poll_watched(struct syn_transport *t)
 {
-	char key[SYN_KEY_MAX + 1];
-
-	snprintf(key, sizeof(key), "%s%s", prefix, name);
-	syn_store_set_u8(s, key, v);
-}
-
-static void link_stats_write(struct syn_store *s, const char *p, const struct knet_link_status *st)
-{
-	const struct knet_link_stats *k = &st->stats;
-
-	put_u8(s, p, "enabled", st->enabled);
-	put_u8(s, p, "connected", st->connected);
-	put_u32(s, p, "mtu", st->mtu);
-#define U64(f) put_u64(s, p, #f, k->f)
-#define U32(f) put_u32(s, p, #f, k->f)
-	U64(tx_data_packets);
-	U64(rx_data_packets);
-	U64(tx_data_bytes);
-	U64(rx_data_bytes);
-	U64(tx_ping_packets);
-	U64(rx_ping_packets);
-	U64(tx_ping_bytes);
-	U64(rx_ping_bytes);
-	U64(tx_pong_packets);
-	U64(rx_pong_packets);
-	U64(tx_pong_bytes);
-	U64(rx_pong_bytes);
-	U64(tx_pmtu_packets);
-	U64(rx_pmtu_packets);
-	U64(tx_pmtu_bytes);
-	U64(rx_pmtu_bytes);
-	U64(tx_total_packets);
-	U64(rx_total_packets);
-	U64(tx_total_bytes);
-	U64(rx_total_bytes);
-	U64(tx_total_errors);
-	put_u64(s, p, "rx_total_retries", k->tx_total_retries);
-	U32(tx_pmtu_errors);
-	U32(tx_pmtu_retries);
-	U32(tx_ping_errors);
-	U32(tx_ping_retries);
-	U32(tx_pong_errors);
-	U32(tx_pong_retries);
-	U32(tx_data_errors);
-	U32(tx_data_retries);
-	U32(latency_min);
-	U32(latency_max);
-	U32(latency_ave);
-	U32(latency_samples);
-	U32(down_count);
-	U32(up_count);
-#undef U64
-#undef U32
-}
-
-void syn_transport_stats_write(struct syn_transport *t, struct syn_store *stats)
-{
-	struct knet_handle_stats hs;
 	char prefix[96];
 
-	for (size_t i = 0; i < t->cfg.n_nodes; i++) {
+	for (size_t i = 0; i < t->n_hosts_added; i++) {
 		const struct syn_transport_node *n = &t->cfg.nodes[i];
-		for (uint8_t l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
-			struct knet_link_status st;
-			if (n->addr[l].ss_family == 0)
+		for (unsigned l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
+			if (!has_link(n, l))
 				continue;
-			memset(&st, 0, sizeof(st));
-			if (knet_link_get_status(t->knet, (knet_node_id_t)n->nodeid, l, &st,
-						 sizeof(st)) != 0)
-				continue;
-			snprintf(prefix, sizeof(prefix), "stats.knet.node%" PRIu32 ".link%u.",
-				 n->nodeid, l);
-			link_stats_write(stats, prefix, &st);
+			link_prefix(prefix, sizeof(prefix), n->nodeid, l);
+			if (fields_watched(t->stats, prefix, link_fields, N_FIELDS(link_fields)))
+				link_stats_read(t, n->nodeid, l);
 		}
 	}
-	memset(&hs, 0, sizeof(hs));
-	if (knet_handle_get_stats(t->knet, &hs, sizeof(hs)) != 0)
-		return;
-	/* synod's own: packets the data socket refused (full or failing) */
-	put_u64(stats, "stats.membership.", "transport_send_failures", t->send_failures);
-#define H(f) put_u64(stats, "stats.knet.handle.", #f, hs.f)
-	H(tx_uncompressed_packets);
-	H(tx_compressed_packets);
-	H(tx_compressed_original_bytes);
-	H(tx_compressed_size_bytes);
-	H(tx_compress_time_ave);
-	H(tx_compress_time_min);
-	H(tx_compress_time_max);
-	H(rx_compressed_packets);
-	H(rx_compressed_original_bytes);
-	H(rx_compressed_size_bytes);
-	H(rx_compress_time_ave);
-	H(rx_compress_time_min);
-	H(rx_compress_time_max);
-	H(tx_crypt_packets);
-	H(tx_crypt_byte_overhead);
-	H(tx_crypt_time_ave);
-	H(tx_crypt_time_min);
-	H(tx_crypt_time_max);
-	H(rx_crypt_packets);
-	H(rx_crypt_time_ave);
-	H(rx_crypt_time_min);
-	H(rx_crypt_time_max);
-#undef H
+	if (fields_watched(t->stats, HANDLE_PREFIX, handle_fields, N_FIELDS(handle_fields)))
+		handle_stats_read(t);
 }
 
 void syn_transport_stats_clear(struct syn_transport *t)
@@ -521,8 +647,12 @@ void syn_transport_member_ip(const struct syn_transport *t, uint32_t nodeid, cha
 
 int syn_transport_node_connected(struct syn_transport *t, uint32_t nodeid)
 {
-	for (uint8_t l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
+	const struct syn_transport_node *n = find_node(t->cfg.nodes, t->n_hosts_added, nodeid);
+
+	for (uint8_t l = 0; n && l < SYN_TRANSPORT_MAX_LINKS; l++) {
 		struct knet_link_status st;
+		if (!has_link(n, l))
+			continue;
 		memset(&st, 0, sizeof(st));
 		if (knet_link_get_status(t->knet, (knet_node_id_t)nodeid, l, &st, sizeof(st)) ==
 			    0 &&

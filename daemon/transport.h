@@ -54,12 +54,13 @@ typedef void (*syn_transport_recv_fn)(void *ctx, uint32_t src, const void *pkt, 
 struct syn_transport;
 
 /*
- * Open the links.  Returns 0 or -errno; on failure err holds a message an
- * operator can act on.
+ * Open the links.  stats is kept (borrowed) until destroy: the keys of
+ * stats.knet.* are added and removed there with hosts and links.  Returns
+ * 0 or -errno; on failure err holds a message an operator can act on.
  */
 int syn_transport_create(qb_loop_t *loop, const struct syn_transport_config *cfg,
-			 syn_transport_recv_fn recv, void *ctx, struct syn_transport **out,
-			 char *err, size_t err_len);
+			 struct syn_store *stats, syn_transport_recv_fn recv, void *ctx,
+			 struct syn_transport **out, char *err, size_t err_len);
 void syn_transport_destroy(struct syn_transport *t);
 /*
  * Make the knet hosts match nodes (a new nodelist after a reload): hosts
@@ -74,8 +75,22 @@ int syn_transport_set_nodes(struct syn_transport *t, const struct syn_transport_
 /* Send a packet to dest (a node id, or 0 for every other node). */
 int syn_transport_send(struct syn_transport *t, uint32_t dest, const void *pkt, size_t len);
 
-/* Write stats.knet.* (per node and link, and the handle) into stats. */
-void syn_transport_stats_write(struct syn_transport *t, struct syn_store *stats);
+/*
+ * The stats map.  Every stats.knet.* key exists while its link (or the
+ * handle) does, but its value is asked of knet only when somebody needs
+ * it, because knet's status calls wait on locks knet's own threads hold
+ * for long (PMTU discovery):
+ *   - stats_write: synod's own transport counters, no knet call (cheap,
+ *     for a periodic tick);
+ *   - stats_read: the value of key now, for a read of key; reads one
+ *     link (or the handle).  0, or -ENOENT when key is no knet key of a
+ *     configured link;
+ *   - stats_poll_watched: the links and handle with a key somebody
+ *     tracks for changes (syn_store_watched), and nothing else.
+ */
+void syn_transport_stats_write(struct syn_transport *t);
+int syn_transport_stats_read(struct syn_transport *t, const char *key);
+void syn_transport_stats_poll_watched(struct syn_transport *t);
 /* Clear knet's counters (stats.clear.knet). */
 void syn_transport_stats_clear(struct syn_transport *t);
 /* "r(0) ip(a.b.c.d) " for every link of nodeid, as runtime.members.<id>.ip. */
@@ -88,10 +103,13 @@ struct syn_link_status {
 	char dst_ipaddr[256];
 };
 
-/* knet's view of one link: 0, or -ENOENT when it is not configured. */
+/*
+ * knet's view of one link, read now (for a request that asks): 0, or
+ * -ENOENT when it is not configured.
+ */
 int syn_transport_link_status(struct syn_transport *t, uint32_t nodeid, unsigned int link,
 			      struct syn_link_status *out);
-/* True when some link to nodeid is connected (the local node: its loopback). */
+/* True when some link to nodeid is connected (the local node: its loopback); read now. */
 int syn_transport_node_connected(struct syn_transport *t, uint32_t nodeid);
 
 #endif /* SYN_DAEMON_TRANSPORT_H */

@@ -1,11 +1,13 @@
 /*
  * test_store.c - unit tests of the cmap store: value rules, errors,
- * iteration under change, tracking order and values, merging, and a
- * model test of the ordered key set against a plain sorted array.
+ * iteration under change, tracking order and values, which keys are
+ * watched, merging, and a model test of the ordered key set against a
+ * plain sorted array.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -172,6 +174,61 @@ static void test_callback_reentry(void **state)
 	syn_store_set_str(s, "a.key", "v");
 	syn_store_set_str(s, "a.key2", "v");
 	assert_true(syn_store_exists(s, "other.key"));
+	syn_store_destroy(s);
+}
+
+struct watch_probe {
+	struct syn_store *s;
+	struct syn_store_tracker *t;
+	bool seen_after_delete;
+};
+
+static void delete_then_probe(void *ctx, struct syn_store_tracker *t, int event, const char *key,
+			      const struct syn_value *nv, const struct syn_value *ov)
+{
+	struct watch_probe *p = ctx;
+
+	(void)t, (void)event, (void)nv, (void)ov;
+	syn_store_track_delete(p->s, p->t);
+	p->seen_after_delete = syn_store_watched(p->s, key);
+}
+
+/* Only a live exact tracker that asks for MODIFY makes a key watched. */
+static void test_watched(void **state)
+{
+	(void)state;
+	struct syn_store *s = syn_store_create();
+	struct syn_store_tracker *t_add, *t_prefix, *t_exact;
+	struct watch_probe probe = {.s = s};
+	struct event_log log = {0};
+
+	assert_false(syn_store_watched(s, "a.b"));
+	assert_false(syn_store_watched(s, ""));
+	assert_int_equal(syn_store_track_add(s, "a.b", SYN_TRACK_ADD | SYN_TRACK_DELETE, log_event,
+					     &log, &t_add),
+			 0);
+	assert_int_equal(syn_store_track_add(s, "a.", SYN_TRACK_MODIFY | SYN_TRACK_PREFIX,
+					     log_event, &log, &t_prefix),
+			 0);
+	assert_false(syn_store_watched(s, "a.b"));
+	assert_false(syn_store_watched(s, "a."));
+	assert_int_equal(syn_store_track_add(s, "a.b", SYN_TRACK_MODIFY, log_event, &log, &t_exact),
+			 0);
+	assert_true(syn_store_watched(s, "a.b"));
+	assert_false(syn_store_watched(s, "a.bc"));
+	assert_false(syn_store_watched(s, "a"));
+	syn_store_track_delete(s, t_exact);
+	assert_false(syn_store_watched(s, "a.b"));
+	/* a tracker deleted during delivery no longer counts, though not yet freed */
+	syn_store_set_u8(s, "a.b", 1);
+	assert_int_equal(syn_store_track_add(s, "a.b", SYN_TRACK_MODIFY, delete_then_probe, &probe,
+					     &probe.t),
+			 0);
+	syn_store_set_u8(s, "a.b", 2);
+	assert_false(probe.seen_after_delete);
+	assert_false(syn_store_watched(s, "a.b"));
+	syn_store_track_delete(s, t_add);
+	syn_store_track_delete(s, t_prefix);
 	syn_store_destroy(s);
 }
 
@@ -397,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_iter_survives_changes),
 		cmocka_unit_test(test_tracking_values_and_order),
 		cmocka_unit_test(test_callback_reentry),
+		cmocka_unit_test(test_watched),
 		cmocka_unit_test(test_model_random_ops),
 		cmocka_unit_test(test_model_sorted_inputs),
 		cmocka_unit_test(test_model_prefix_keys),
