@@ -128,7 +128,7 @@ void syn_cpg_destroy(struct syn_cpg *c);
 /*
  * A new view (members ascending).  Starts the sync and returns the
  * JOINLIST to broadcast in *msg (owned by the core, valid until the next
- * call).  0 or -ENOMEM.
+ * syn_cpg_view or syn_cpg_destroy).  0 or -ENOMEM.
  */
 int syn_cpg_view(struct syn_cpg *c, uint64_t ring_seq, uint32_t ring_rep, const uint32_t *members,
 		 size_t n_members, const void **msg, size_t *len);
