@@ -187,8 +187,7 @@ static int table_insert(struct syn_cpg *c, uint32_t nodeid, uint32_t pid,
 	}
 	for (at = 0; at < c->n_table; at++) {
 		const struct syn_cpg_entry *e = &c->table[at];
-		if (e->nodeid > nodeid || (e->nodeid == nodeid && e->pid > pid) ||
-		    (e->nodeid == nodeid && e->pid == pid && name_cmp(&e->group, g) > 0))
+		if (e->nodeid > nodeid || (e->nodeid == nodeid && e->pid > pid))
 			break;
 	}
 	memmove(&c->table[at + 1], &c->table[at], (c->n_table - at) * sizeof(*c->table));

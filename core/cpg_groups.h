@@ -8,9 +8,11 @@
  *
  * Every node applies the same totally ordered messages to its own copy of
  * the table, so members of one view hold the same table between view
- * changes.  The table is sorted by (nodeid, pid), then by group name
- * (corosync keeps insertion order for one pid in several groups, which
- * can differ between nodes after a merge; a total order cannot).
+ * changes.  The table is sorted by (nodeid, pid); equal keys (one process
+ * in several groups) keep their insertion order, as corosync's do, which
+ * decides the iteration order tools print.  After a merge two nodes may
+ * hold such ties in different orders (as corosync's do); no group's
+ * member list depends on it, since a process is in a group only once.
  *
  * States and transitions:
  *
