@@ -28,6 +28,7 @@ enum syn_cluster_msg_type {
 	SYN_CLUSTER_MSG_CONFIG_VERSION = 1,
 	SYN_CLUSTER_MSG_SERVICES = 2, /* the view source's channels (view.h) */
 	SYN_CLUSTER_MSG_CMM = 3,
+	SYN_CLUSTER_MSG_CPG = 4,
 	SYN_CLUSTER_MSG_TYPES = 16,
 	SYN_CLUSTER_MSG_BENCH = 15,
 };

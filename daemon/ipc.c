@@ -333,6 +333,8 @@ static void conn_created(qb_ipcs_connection_t *c)
 	syn_store_set_str(ipc->stats, key, procname);
 	conn_stats_write(conn);
 	global_stats_write(ipc);
+	if (rs->def->opened)
+		rs->def->opened(rs->svc, conn, conn->priv);
 }
 
 static size_t queue_cost(size_t msg_len)
@@ -709,6 +711,14 @@ err_destroy:
 err_free:
 	free(rs);
 	return rc;
+}
+
+void syn_ipc_service_gate(struct syn_ipc *ipc, const struct syn_service_def *def, bool gated)
+{
+	for (struct registered_service *rs = ipc->services; rs; rs = rs->next)
+		if (rs->def == def)
+			qb_ipcs_request_rate_limit(rs->qb,
+						   gated ? QB_IPCS_RATE_OFF_2 : QB_IPCS_RATE_FAST);
 }
 
 void syn_ipc_destroy(struct syn_ipc *ipc)

@@ -76,6 +76,8 @@ struct syn_service_def {
 	void (*request)(void *svc, struct syn_conn *conn, void *priv, int32_t id, const void *msg,
 			size_t len);
 	void (*closed)(void *svc, struct syn_conn *conn, void *priv);
+	/* Optional: a connection was accepted (before its first request). */
+	void (*opened)(void *svc, struct syn_conn *conn, void *priv);
 };
 
 /*
@@ -96,6 +98,14 @@ int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, 
  * once its first view is installed and quorum settled on it.
  */
 void syn_ipc_accept_clients(struct syn_ipc *ipc);
+
+/*
+ * Flow control of one service (corosync's libqb rate limit): while gated,
+ * clients see the shared flow-control flag 2 (cpg_mcast_joined answers
+ * CS_ERR_TRY_AGAIN without sending) and the service's requests are read
+ * at low priority.  def is the one given to syn_ipc_service_add.
+ */
+void syn_ipc_service_gate(struct syn_ipc *ipc, const struct syn_service_def *def, bool gated);
 
 /* Send the one response to the request being handled. */
 int syn_conn_respond(struct syn_conn *conn, const void *msg, size_t len);

@@ -36,6 +36,7 @@
 #include "reload.h"
 #include "svc_cfg.h"
 #include "svc_cmap.h"
+#include "svc_cpg.h"
 #include "svc_quorum.h"
 #include "svc_votequorum.h"
 #include "view.h"
@@ -77,6 +78,7 @@ struct daemon {
 	struct syn_svc_quorum *quorum;
 	struct syn_svc_votequorum *votequorum;
 	struct syn_svc_cfg *cfg;
+	struct syn_svc_cpg *cpg;
 	size_t ipc_queue_total_bytes;
 };
 
@@ -139,6 +141,7 @@ static void publish_services(struct syn_store *icmap, bool votequorum)
 {
 	publish_service(icmap, 0, "cmap");
 	publish_service(icmap, 1, "cfg");
+	publish_service(icmap, 2, "cpg");
 	publish_service(icmap, 3, "quorum");
 	if (votequorum)
 		publish_service(icmap, 5, "votequorum");
@@ -372,6 +375,9 @@ static int start_services(struct daemon *d)
 	    add_service(d, syn_svc_quorum_def(), d->quorum) != 0 ||
 	    (votequorum && add_service(d, syn_svc_votequorum_def(), d->votequorum) != 0))
 		return SYN_EXIT_SERVICE;
+	d->cpg = syn_svc_cpg_create(d->loop, d->cluster, d->ipc);
+	if (!d->cpg || add_service(d, syn_svc_cpg_def(), d->cpg) != 0)
+		return SYN_EXIT_SERVICE;
 	publish_services(d->icmap, votequorum);
 	if (start_cmm(d) != 0)
 		return SYN_EXIT_SERVICE;
@@ -407,6 +413,7 @@ static void daemon_fini(struct daemon *d)
 	syn_svc_votequorum_destroy(d->votequorum);
 	syn_svc_quorum_destroy(d->quorum);
 	syn_svc_cfg_destroy(d->cfg);
+	syn_svc_cpg_destroy(d->cpg);
 	syn_view_source_destroy(d->views);
 	syn_svc_cmm_destroy(d->cmm);
 	syn_svc_bcast_destroy(d->bcast);

@@ -11,7 +11,7 @@ if [ $# -ne 1 ] || [ ! -d "$1/lib" ]; then
 fi
 build=$1
 tests_dir="$(cd "$(dirname "$0")/.." && pwd)/tests"
-api='^(cmap_|votequorum_|quorum_|corosync_cfg_)|^(cs_strerror|qb_to_cs_error|hdb_error_to_cs)$'
+api='^(cmap_|votequorum_|quorum_|corosync_cfg_|cpg_)|^(cs_strerror|qb_to_cs_error|hdb_error_to_cs)$'
 
 shopt -s nullglob
 libs=("$build"/lib/lib*.so.*)

@@ -1,0 +1,92 @@
+/*
+ * svc_cpg_int.h - what the cpg service's files share: the per-connection
+ * record, the service state and the helpers the request handlers use.
+ *
+ * Connection states (shared spec cpg.md 4.2), with synod's deviation that
+ * a connection returns to UNJOINED once the CONFCHG of its own leave has
+ * been sent to it:
+ *
+ *   UNJOINED        JOIN ok -> JOIN_STARTED (PROCJOIN broadcast)
+ *   JOIN_STARTED    own PROCJOIN delivered -> JOIN_COMPLETED
+ *   JOIN_COMPLETED  LEAVE ok -> LEAVE_STARTED (PROCLEAVE broadcast)
+ *   LEAVE_STARTED   own leave CONFCHG sent -> UNJOINED
+ *   any joined      close/crash -> PROCLEAVE reason PROCDOWN
+ */
+#ifndef SYN_DAEMON_SVC_CPG_INT_H
+#define SYN_DAEMON_SVC_CPG_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/cpg_groups.h"
+#include "svc_cpg.h"
+
+enum cpg_conn_state {
+	CPG_UNJOINED = 0,
+	CPG_JOIN_STARTED,
+	CPG_JOIN_COMPLETED,
+	CPG_LEAVE_STARTED,
+};
+
+struct cpg_conn {
+	struct cpg_conn *next, *prev; /* the connection list (until FINALIZE) */
+	struct syn_conn *conn;
+	bool listed;
+	enum cpg_conn_state state;
+	struct syn_cpg_name group;
+	uint32_t pid;
+	uint32_t flags;
+	bool initial_totem_sent;
+	uint64_t transitions;	   /* CONFCHGs sent to this connection */
+	uint64_t partial_snapshot; /* transitions at the last FIRST fragment */
+	bool partial_open;	   /* a fragmented message is being sent */
+	uint32_t partial_msglen, partial_sent;
+};
+
+/* An encoded cluster message waiting for the send (sync or full queue). */
+struct cpg_out {
+	struct cpg_out *next;
+	size_t len;
+	uint8_t data[];
+};
+
+struct cpg_iter {
+	struct cpg_iter *next;
+	uint64_t handle;
+	struct cpg_conn *owner;
+	struct syn_cpg_entry *entries;
+	size_t n, pos;
+};
+
+struct syn_svc_cpg {
+	qb_loop_t *loop;
+	struct syn_cluster *cluster;
+	struct syn_ipc *ipc;
+	struct syn_cpg *core;
+	uint32_t self;
+	struct cpg_conn *conns;
+	struct cpg_out *out, **out_tail;
+	const void *joinlist; /* not yet accepted by the cluster */
+	size_t joinlist_len;
+	bool retry_armed;
+	qb_loop_timer_handle retry_timer;
+	bool gated;
+	bool activated; /* at least one sync completed */
+	uint64_t ring_seq;
+	uint32_t ring_rep;
+	uint32_t *members; /* of the last activation */
+	size_t n_members;
+	struct cpg_iter *iters;
+	uint64_t next_iter;
+};
+
+/* Queue a cluster message (PROCJOIN, PROCLEAVE, MCAST, PARTIAL); 0 or -ENOMEM. */
+int syn_svc_cpg_send(struct syn_svc_cpg *svc, const uint8_t *msg, size_t len);
+/* Encode and queue a PROCJOIN / PROCLEAVE. */
+int syn_svc_cpg_send_proc(struct syn_svc_cpg *svc, enum syn_cpg_msg_kind kind,
+			  const struct syn_cpg_name *group, uint32_t pid, uint32_t reason);
+void syn_svc_cpg_request(void *svc, struct syn_conn *conn, void *priv, int32_t id, const void *msg,
+			 size_t len);
+void syn_svc_cpg_iter_drop_owner(struct syn_svc_cpg *svc, struct cpg_conn *cc);
+
+#endif /* SYN_DAEMON_SVC_CPG_INT_H */
