@@ -37,6 +37,7 @@ struct syn_ipc {
 struct syn_conn {
 	unsigned int index;
 	bool open;
+	bool stats_map; /* switched to the stats map (events carry values both sides) */
 	pid_t pid;
 	void *priv;
 	char stats_prefix[96];
@@ -150,6 +151,7 @@ struct syn_conn *syn_fake_conn_open(unsigned int index)
 	c->priv = calloc(1, env.def->priv_size ? env.def->priv_size : 1);
 	CHECK(c->priv != NULL);
 	c->open = true;
+	c->stats_map = false;
 	c->requests = c->invalid = c->events = 0;
 	snprintf(c->stats_prefix, sizeof(c->stats_prefix), "stats.ipcs.service%" PRId32 ".%ld.%#x",
 		 env.def->id, (long)c->pid, 0x1000u + c->index);
@@ -306,6 +308,13 @@ static void check_response(struct syn_conn *c, const unsigned char *msg, size_t 
 		(void)q;
 		break;
 	}
+	case SYN_CMAP_REQ_SET_CURRENT_MAP: {
+		const struct syn_cmap_req_set_current_map *q = (const void *)c->req;
+		CHECK(len == fixed_len[c->req_id]);
+		if (h->error == CS_OK)
+			c->stats_map = q->map == 1;
+		break;
+	}
 	default:
 		CHECK(len == fixed_len[c->req_id]);
 		break;
@@ -356,10 +365,14 @@ int syn_conn_event(struct syn_conn *conn, const struct iovec *iov, size_t iov_le
 	CHECK(ev.event == SYN_TRACK_ADD || ev.event == SYN_TRACK_MODIFY ||
 	      ev.event == SYN_TRACK_DELETE);
 	check_sent_name(&ev.key_name, false);
-	if (ev.event == SYN_TRACK_ADD)
+	/* The stats map carries the key's value on both sides, as corosync's does. */
+	if (ev.event == SYN_TRACK_ADD && !conn->stats_map)
 		CHECK(ev.old_value_type == 0 && ev.old_value_len == 0);
-	if (ev.event == SYN_TRACK_DELETE)
+	if (ev.event == SYN_TRACK_DELETE && !conn->stats_map)
 		CHECK(ev.new_value_type == 0 && ev.new_value_len == 0);
+	if (ev.event != SYN_TRACK_MODIFY && conn->stats_map)
+		CHECK(ev.old_value_type == ev.new_value_type &&
+		      ev.old_value_len == ev.new_value_len);
 	/* Read every byte so a dangling value pointer shows up under ASan. */
 	for (size_t i = 1; i < iov_len; i++) {
 		const volatile unsigned char *p = iov[i].iov_base;
