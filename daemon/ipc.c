@@ -420,6 +420,18 @@ static void conn_destroyed(qb_ipcs_connection_t *c)
 	free(conn);
 }
 
+/*
+ * A rejected request whose id is one the service never answers.  The id
+ * is read from the ring as sent (the first word is always mapped).
+ */
+static bool rejected_silently(const struct syn_conn *conn, const void *data)
+{
+	int32_t id;
+
+	memcpy(&id, data, sizeof(id));
+	return id >= 0 && id < 32 && (conn->rs->def->unanswered_ids & (1u << id));
+}
+
 /* libqb passes the size the request header claims; the intake checks it. */
 static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 {
@@ -440,6 +452,11 @@ static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 	}
 	if (rc != 0) {
 		conn->counters.invalid_request++;
+		if (rejected_silently(conn, data)) {
+			qb_log(LOG_WARNING, "%s: malformed request from pid %ld dropped",
+			       conn->rs->def->name, (long)conn->pid);
+			return 0;
+		}
 		syn_conn_respond_error(conn, 0, 7 /* CS_ERR_INVALID_PARAM */);
 		return 0;
 	}

@@ -391,6 +391,7 @@ static const struct syn_service_def cpg_def = {
 	.id = SYN_CPG_SERVICE_ID,
 	.priv_size = sizeof(struct cpg_conn),
 	.n_requests = SYN_CPG_REQ_COUNT,
+	.unanswered_ids = 1u << SYN_CPG_REQ_MCAST,
 	.min_request_size = min_request_size,
 	.request = syn_svc_cpg_request,
 	.closed = cpg_closed,

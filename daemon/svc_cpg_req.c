@@ -3,7 +3,9 @@
  * 3.1.7's error codes and check order (shared spec cpg.md 4.2-4.9) and
  * synod's deviations (cpg.md 10.2): LEAVE of another group than the
  * joined one is NOT_EXIST; MCAST and PARTIAL_MCAST sizes are checked
- * against their length fields (a bad MCAST is dropped, never answered);
+ * against their length fields (a bad MCAST is dropped, logged and counted,
+ * never answered, also when the IPC intake rejects its framing: an answer
+ * would be read by libcpg as the reply to its next call);
  * fragment sequences are checked; zero-copy is answered NOT_SUPPORTED
  * (as later upstream does).  MCAST is never answered.
  */

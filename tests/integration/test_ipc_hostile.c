@@ -15,6 +15,9 @@
  *     stored as the value).
  * Each must get corosync's generic rejection {id 0, size 24,
  * CS_ERR_INVALID_PARAM}, change nothing, and leave the daemon serving.
+ * The exception is cpg MCAST, which is never answered: a malformed one
+ * (a lying size, a msglen that does not match) is dropped, and the next
+ * request's answer is the first to arrive.
  * Messages are built from the byte offsets of the shared spec
  * ipc-wire.md; run by netns-run.sh inside the daemon's namespace.
  */
@@ -34,7 +37,7 @@
 #define RES_MAX (1024 * 1024)
 #define BUFFER_SIZE (8192 * 128)
 
-static const char *const services[] = {"cmap", "cfg", "quorum", "votequorum", "cmm"};
+static const char *const services[] = {"cmap", "cfg", "quorum", "votequorum", "cmm", "cpg"};
 
 static void put32(unsigned char *m, size_t off, int32_t v)
 {
@@ -224,6 +227,38 @@ static void test_oversized_set(void **state)
 	still_serving();
 }
 
+/* Malformed cpg MCASTs: no answer; the LOCAL_GET after them answers first. */
+static void test_cpg_bad_mcast_unanswered(void **state)
+{
+	static unsigned char res[RES_MAX];
+	const int32_t claims[] = {256 * 1024 * 1024, -1, 32, 80, 41};
+	qb_ipcc_connection_t *qb = qb_ipcc_connect("cpg", BUFFER_SIZE);
+	unsigned char m[64];
+	ssize_t n;
+
+	(void)state;
+	assert_non_null(qb);
+	for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+		memset(m, 0, sizeof(m));
+		put32(m, 0, 2 /* MCAST */);
+		put32(m, 8, claims[i]);
+		put32(m, 32, 100); /* msglen, not what was sent */
+		assert_int_equal(qb_ipcc_send(qb, m, i == 4 ? 41 : sizeof(m)),
+				 i == 4 ? 41 : (ssize_t)sizeof(m));
+	}
+	memset(m, 0, 16);
+	put32(m, 0, 4 /* LOCAL_GET */);
+	put32(m, 8, 16);
+	assert_int_equal(qb_ipcc_send(qb, m, 16), 16);
+	n = qb_ipcc_recv(qb, res, sizeof(res), WAIT_MS);
+	assert_int_equal(n, 32);
+	assert_int_equal(get32(res, 0), 7);
+	assert_int_equal(get32(res, 16), CS_OK);
+	assert_true(qb_ipcc_recv(qb, res, sizeof(res), 0) < 0);
+	qb_ipcc_disconnect(qb);
+	still_serving();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_smallest_buffer_after_neighbour_closed),
 		cmocka_unit_test(test_truncated_killnode),
 		cmocka_unit_test(test_oversized_set),
+		cmocka_unit_test(test_cpg_bad_mcast_unanswered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
