@@ -123,6 +123,8 @@ int syn_conn_event(struct syn_conn *conn, const struct iovec *iov, size_t iov_le
 /* Count a request the service found malformed (stats invalid_request). */
 void syn_conn_count_invalid(struct syn_conn *conn);
 pid_t syn_conn_pid(const struct syn_conn *conn);
+/* The client's effective uid, from the socket credentials at connect. */
+uid_t syn_conn_uid(const struct syn_conn *conn);
 
 /*
  * Copy pending counter changes into the stats store now, so a read of key

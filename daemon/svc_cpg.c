@@ -360,6 +360,7 @@ static void cpg_closed(void *svc_ptr, struct syn_conn *conn, void *priv)
 			qb_log(LOG_CRIT, "cpg: cannot announce the end of pid %u", cc->pid);
 	}
 	syn_svc_cpg_iter_drop_owner(svc, cc);
+	syn_svc_cpg_zc_drop(cc);
 	if (cc->prev)
 		cc->prev->next = cc->next;
 	else if (svc->conns == cc)

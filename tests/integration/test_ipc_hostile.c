@@ -17,10 +17,13 @@
  * CS_ERR_INVALID_PARAM}, change nothing, and leave the daemon serving.
  * The exception is cpg MCAST, which is never answered: a malformed one
  * (a lying size, a msglen that does not match) is dropped, and the next
- * request's answer is the first to arrive.
+ * request's answer is the first to arrive.  cpg zero-copy requests
+ * naming a symlink, a file in another directory, another user's file or
+ * a size out of bounds are refused and the file is left as it was.
  * Messages are built from the byte offsets of the shared spec
  * ipc-wire.md; run by netns-run.sh inside the daemon's namespace.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +35,8 @@
 #include <corosync/cfg.h>
 #include <corosync/cmap.h>
 #include <qb/qbipcc.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define WAIT_MS 5000
 #define RES_MAX (1024 * 1024)
@@ -259,6 +264,109 @@ static void test_cpg_bad_mcast_unanswered(void **state)
 	still_serving();
 }
 
+/* A file of size bytes at path (mkstemp template when it ends in X), owned by uid. */
+static void make_file(char *path, size_t size, uid_t uid)
+{
+	int fd = strchr(path, 'X') ? mkstemp(path) : open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	assert_int_equal(fchown(fd, uid, 0), 0);
+	close(fd);
+}
+
+/* ZC_ALLOC {map_size, path}: the error of its {id 0, size 24} answer. */
+static int32_t zc_alloc(qb_ipcc_connection_t *qb, const char *path, uint64_t map_size)
+{
+	unsigned char m[152];
+
+	memset(m, 0, sizeof(m));
+	put32(m, 0, 9);
+	put32(m, 8, sizeof(m));
+	memcpy(m + 16, &map_size, 8);
+	strncpy((char *)m + 24, path, 127);
+	return exchange(qb, m, sizeof(m));
+}
+
+static int32_t zc_execute(qb_ipcc_connection_t *qb, uint64_t token)
+{
+	unsigned char m[24];
+
+	memset(m, 0, sizeof(m));
+	put32(m, 0, 11);
+	put32(m, 8, sizeof(m));
+	memcpy(m + 16, &token, 8);
+	return exchange(qb, m, sizeof(m));
+}
+
+/* Refused, and the file (or link) still there with its size and owner. */
+static void expect_zc_refused(qb_ipcc_connection_t *qb, const char *path, uint64_t map_size,
+			      int32_t err)
+{
+	struct stat before, after;
+
+	assert_int_equal(lstat(path, &before), 0);
+	assert_int_equal(zc_alloc(qb, path, map_size), err);
+	assert_int_equal(lstat(path, &after), 0);
+	assert_int_equal(after.st_ino, before.st_ino);
+	assert_int_equal(after.st_size, before.st_size);
+	assert_int_equal(after.st_uid, before.st_uid);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void test_cpg_zerocopy_refused(void **state)
+{
+	const size_t map = 56 + 100, big = 1024 * 1024 + 57;
+	char own[] = "/dev/shm/corosync_zerocopy-XXXXXX";
+	char other[] = "/dev/shm/corosync_zerocopy-XXXXXX";
+	char tmp[] = "/tmp/corosync_zerocopy-XXXXXX";
+	char large[] = "/dev/shm/corosync_zerocopy-XXXXXX";
+	char target[] = "/dev/shm/synod-zc-target-XXXXXX";
+	const char *link_path = "/dev/shm/corosync_zerocopy-Lnk123";
+	char dotted[128];
+	qb_ipcc_connection_t *qb = qb_ipcc_connect("cpg", BUFFER_SIZE);
+	uint64_t token = 0;
+	int fd;
+
+	(void)state;
+	assert_non_null(qb);
+	make_file(target, map, 0);
+	(void)unlink(link_path);
+	assert_int_equal(symlink(target, link_path), 0);
+	expect_zc_refused(qb, link_path, map, CS_ERR_INVALID_PARAM);
+	make_file(tmp, map, 0);
+	expect_zc_refused(qb, tmp, map, CS_ERR_INVALID_PARAM);
+	snprintf(dotted, sizeof(dotted), "/dev/shm/../tmp/corosync_zerocopy-abcdef");
+	make_file(dotted + 15, map, 0);
+	expect_zc_refused(qb, dotted + 15, map, CS_ERR_INVALID_PARAM);
+	make_file(other, map, 65534);
+	expect_zc_refused(qb, other, map, CS_ERR_ACCESS);
+	make_file(large, big, 0);
+	expect_zc_refused(qb, large, big, CS_ERR_TOO_BIG);
+	make_file(own, map, 0);
+	expect_zc_refused(qb, own, 55, CS_ERR_INVALID_PARAM);
+	expect_zc_refused(qb, target, map, CS_ERR_INVALID_PARAM); /* not the name */
+
+	/* a good one is taken (unlinked, token written); EXECUTE checks its msglen */
+	make_file(own, map, 0);
+	fd = open(own, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(zc_alloc(qb, own, map), CS_OK);
+	assert_int_equal(access(own, F_OK), -1);
+	assert_int_equal(pread(fd, &token, 8, 8), 8);
+	assert_true(token != 0);
+	assert_int_equal(zc_execute(qb, token + 1), CS_ERR_INVALID_PARAM);
+	assert_int_equal(zc_execute(qb, token), CS_ERR_NOT_EXIST); /* not joined */
+	assert_int_equal(pwrite(fd, &(uint32_t){101}, 4, 48), 4);  /* msglen > map - 56 */
+	assert_int_equal(zc_execute(qb, token), CS_ERR_INVALID_PARAM);
+	assert_int_equal(pwrite(fd, &(uint32_t){100}, 4, 48), 4);
+	assert_int_equal(ftruncate(fd, 0), 0); /* the daemon must not fault */
+	assert_int_equal(zc_execute(qb, token), CS_ERR_INVALID_PARAM);
+	close(fd);
+	qb_ipcc_disconnect(qb); /* frees the buffer */
+	still_serving();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_killnode),
 		cmocka_unit_test(test_oversized_set),
 		cmocka_unit_test(test_cpg_bad_mcast_unanswered),
+		cmocka_unit_test(test_cpg_zerocopy_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
