@@ -7,7 +7,9 @@
  * never answered, also when the IPC intake rejects its framing: an answer
  * would be read by libcpg as the reply to its next call);
  * fragment sequences are checked; zero-copy buffers are checked before
- * they are used (svc_cpg_zc.c).  MCAST is never answered.
+ * they are used (svc_cpg_zc.c); a JOIN that would make its group larger
+ * than a CONFCHG can carry (128) is refused with NO_RESOURCES and logged.
+ * MCAST is never answered.
  */
 #include "svc_cpg_int.h"
 
@@ -30,6 +32,24 @@ static bool name_take(struct syn_cpg_name *dst, const struct syn_cpg_mar_name *s
 	return true;
 }
 
+/*
+ * Members the group has or will have once the local joins under way are
+ * delivered.  Joins still in flight from other nodes are not seen: two
+ * nodes can together pass the limit; the events then are not sent (see
+ * core_confchg) and an error is logged.
+ */
+static size_t group_size(const struct syn_svc_cpg *svc, const struct syn_cpg_name *g)
+{
+	const struct syn_cpg_entry *t;
+	size_t n = syn_cpg_table(svc->core, &t), count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += syn_cpg_name_eq(&t[i].group, g);
+	for (const struct cpg_conn *o = svc->conns; o; o = o->next)
+		count += o->state == CPG_JOIN_STARTED && syn_cpg_name_eq(&o->group, g);
+	return count;
+}
+
 static void handle_join(struct syn_svc_cpg *svc, struct syn_conn *conn, struct cpg_conn *cc,
 			const struct syn_cpg_req_join *req)
 {
@@ -47,6 +67,14 @@ static void handle_join(struct syn_svc_cpg *svc, struct syn_conn *conn, struct c
 	if (err == CS_OK) {
 		switch (cc->state) {
 		case CPG_UNJOINED:
+			if (group_size(svc, &g) >= SYN_CPG_MEMBERS_MAX) {
+				qb_log(LOG_ERR,
+				       "cpg: join of pid %u refused: the group has %d members, "
+				       "the most a CONFCHG can carry",
+				       req->pid, SYN_CPG_MEMBERS_MAX);
+				err = CS_ERR_NO_RESOURCES;
+				break;
+			}
 			if (syn_svc_cpg_send_proc(svc, SYN_CPG_MSG_PROCJOIN, &g, req->pid,
 						  SYN_CPG_REASON_JOIN) != 0) {
 				err = CS_ERR_TRY_AGAIN;

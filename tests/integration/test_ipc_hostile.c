@@ -19,7 +19,8 @@
  * (a lying size, a msglen that does not match) is dropped, and the next
  * request's answer is the first to arrive.  cpg zero-copy requests
  * naming a symlink, a file in another directory, another user's file or
- * a size out of bounds are refused and the file is left as it was.
+ * a size out of bounds are refused and the file is left as it was.  A
+ * cpg group does not grow past 128 members (JOIN answers NO_RESOURCES).
  * Messages are built from the byte offsets of the shared spec
  * ipc-wire.md; run by netns-run.sh inside the daemon's namespace.
  */
@@ -367,6 +368,39 @@ static void test_cpg_zerocopy_refused(void **state)
 	still_serving();
 }
 
+/* JOIN {name, pid} on a raw connection: its error. */
+static int32_t cpg_join_raw(qb_ipcc_connection_t *qb, const char *group, uint32_t pid)
+{
+	unsigned char m[168];
+
+	memset(m, 0, sizeof(m));
+	put32(m, 0, 0);
+	put32(m, 8, sizeof(m));
+	put32(m, 16, (int32_t)strlen(group));
+	memcpy(m + 24, group, strlen(group));
+	put32(m, 152, (int32_t)pid);
+	return exchange(qb, m, sizeof(m));
+}
+
+/* A group never grows past the 128 members a CONFCHG can carry. */
+static void test_cpg_group_limit(void **state)
+{
+	enum { N = 128 };
+	qb_ipcc_connection_t *qb[N + 1];
+
+	(void)state;
+	for (int i = 0; i <= N; i++) {
+		qb[i] = qb_ipcc_connect("cpg", BUFFER_SIZE);
+		assert_non_null(qb[i]);
+		assert_int_equal(cpg_join_raw(qb[i], "limit", 100000 + (uint32_t)i),
+				 i < N ? CS_OK : CS_ERR_NO_RESOURCES);
+	}
+	assert_int_equal(cpg_join_raw(qb[N], "other", 100000 + N), CS_OK);
+	for (int i = 0; i <= N; i++)
+		qb_ipcc_disconnect(qb[i]);
+	still_serving();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_oversized_set),
 		cmocka_unit_test(test_cpg_bad_mcast_unanswered),
 		cmocka_unit_test(test_cpg_zerocopy_refused),
+		cmocka_unit_test(test_cpg_group_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
