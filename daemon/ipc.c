@@ -55,6 +55,11 @@ struct registered_service {
 	const struct syn_service_def *def;
 	void *svc;
 	qb_ipcs_service_t *qb;
+	/*
+	 * The uid libqb gave the accept hook: libqb calls the created hook
+	 * right after it, in the same call, for the same connection.
+	 */
+	uid_t accepted_uid;
 };
 
 struct syn_conn {
@@ -64,6 +69,7 @@ struct syn_conn {
 	struct registered_service *rs;
 	qb_ipcs_connection_t *qb;
 	pid_t pid;
+	uid_t uid;	/* the client's effective uid when it connected */
 	size_t max_msg; /* message size of the connection's rings */
 	char stats_prefix[128];
 	struct conn_counters counters;
@@ -254,6 +260,7 @@ static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 	struct registered_service *rs = qb_ipcs_connection_service_context_get(c);
 	const struct syn_store *icmap = rs->ipc->icmap;
 
+	rs->accepted_uid = uid;
 	if (!rs->ipc->accepting)
 		return -EAGAIN;
 	if (uid == 0)
@@ -317,6 +324,8 @@ static void conn_created(qb_ipcs_connection_t *c)
 	conn->priv = rs->def->priv_size ? (void *)(conn + 1) : NULL;
 	qb_ipcs_connection_stats_get(c, &st, 0);
 	conn->pid = st.client_pid;
+	conn->uid = rs->accepted_uid;
+	rs->accepted_uid = (uid_t)-1; /* owns no file: zero-copy refused */
 	rc = qb_ipcs_connection_get_buffer_size(c);
 	conn->max_msg = rc > 0 ? (size_t)rc : SYN_IPC_BUFFER_SIZE;
 	snprintf(conn->stats_prefix, sizeof(conn->stats_prefix),
@@ -420,6 +429,18 @@ static void conn_destroyed(qb_ipcs_connection_t *c)
 	free(conn);
 }
 
+/*
+ * A rejected request whose id is one the service never answers.  The id
+ * is read from the ring as sent (the first word is always mapped).
+ */
+static bool rejected_silently(const struct syn_conn *conn, const void *data)
+{
+	int32_t id;
+
+	memcpy(&id, data, sizeof(id));
+	return id >= 0 && id < 32 && (conn->rs->def->unanswered_ids & (1u << id));
+}
+
 /* libqb passes the size the request header claims; the intake checks it. */
 static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 {
@@ -440,6 +461,11 @@ static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 	}
 	if (rc != 0) {
 		conn->counters.invalid_request++;
+		if (rejected_silently(conn, data)) {
+			qb_log(LOG_WARNING, "%s: malformed request from pid %ld dropped",
+			       conn->rs->def->name, (long)conn->pid);
+			return 0;
+		}
 		syn_conn_respond_error(conn, 0, 7 /* CS_ERR_INVALID_PARAM */);
 		return 0;
 	}
@@ -486,6 +512,11 @@ void syn_conn_count_invalid(struct syn_conn *conn)
 pid_t syn_conn_pid(const struct syn_conn *conn)
 {
 	return conn->pid;
+}
+
+uid_t syn_conn_uid(const struct syn_conn *conn)
+{
+	return conn->uid;
 }
 
 static void evict(void *data)
@@ -686,6 +717,7 @@ int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, 
 	rs->ipc = ipc;
 	rs->def = def;
 	rs->svc = svc;
+	rs->accepted_uid = (uid_t)-1;
 	rs->qb = qb_ipcs_create(def->name, def->id, QB_IPC_NATIVE, &service_handlers);
 	if (!rs->qb) {
 		rc = -errno;

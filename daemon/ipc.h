@@ -11,7 +11,8 @@
  * claim that is not what the client committed, above the 1 MiB buffer
  * (enforced on every connection), an unknown id or a request shorter than
  * its id's minimum gets corosync's generic rejection (a bare response
- * header, CS_ERR_INVALID_PARAM) before the handler runs.  Handlers get a
+ * header, CS_ERR_INVALID_PARAM) before the handler runs, except for the
+ * ids a service never answers (unanswered_ids): those are dropped.  Handlers get a
  * private copy of exactly the bytes sent and may read their fixed part
  * without checks.
  *
@@ -72,6 +73,12 @@ struct syn_service_def {
 	size_t priv_size;  /* per-connection state handed to the hooks, zeroed */
 	bool root_only;	   /* refuse every uid but 0, whatever uidgid grants */
 	size_t n_requests; /* valid request ids are 0 .. n_requests - 1 */
+	/*
+	 * Bit i set: request id i never gets a response (cpg MCAST), so a
+	 * rejected one is dropped, logged and counted instead of answered:
+	 * an answer would be read as the reply to the client's next call.
+	 */
+	uint32_t unanswered_ids;
 	const size_t *min_request_size;
 	void (*request)(void *svc, struct syn_conn *conn, void *priv, int32_t id, const void *msg,
 			size_t len);
@@ -116,6 +123,8 @@ int syn_conn_event(struct syn_conn *conn, const struct iovec *iov, size_t iov_le
 /* Count a request the service found malformed (stats invalid_request). */
 void syn_conn_count_invalid(struct syn_conn *conn);
 pid_t syn_conn_pid(const struct syn_conn *conn);
+/* The client's effective uid, from the socket credentials at connect. */
+uid_t syn_conn_uid(const struct syn_conn *conn);
 
 /*
  * Copy pending counter changes into the stats store now, so a read of key

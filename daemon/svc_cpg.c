@@ -17,7 +17,10 @@
  * TOTEM_CONFCHG goes to every listed connection after each sync, and once
  * after its join to a connection that asked for it (model V1 flag), with
  * the ring id and members of the last completed sync (the ring id is the
- * one the quorum services report for that view).
+ * one the quorum services report for that view).  No CONFCHG list and no
+ * TOTEM_CONFCHG is ever sent with more than 128 entries (stock libcpg
+ * copies them into 128-entry arrays): such an event is logged as an error
+ * and not sent; JOIN refuses to grow a group past 128 (svc_cpg_req.c).
  */
 #include "svc_cpg_int.h"
 
@@ -63,6 +66,13 @@ static void send_totem(struct syn_svc_cpg *svc, struct cpg_conn *cc)
 	struct syn_cpg_ev_totem_confchg *ev = calloc(1, size);
 	struct iovec iov = {.iov_base = ev, .iov_len = size};
 
+	if (n > SYN_CPG_MEMBERS_MAX) {
+		/* Stock libcpg copies the list into a 128-entry array: never send it. */
+		qb_log(LOG_ERR, "cpg: a view of %zu nodes: TOTEM_CONFCHG not sent (at most %d)", n,
+		       SYN_CPG_MEMBERS_MAX);
+		free(ev);
+		return;
+	}
 	if (!ev) {
 		qb_log(LOG_ERR, "cpg: out of memory for a TOTEM_CONFCHG event");
 		return;
@@ -114,11 +124,15 @@ static void core_confchg(void *ctx, const struct syn_cpg_name *group,
 				cc->state = CPG_JOIN_COMPLETED;
 	}
 	if (n_members > SYN_CPG_MEMBERS_MAX || n_left > SYN_CPG_MEMBERS_MAX ||
-	    n_joined > SYN_CPG_MEMBERS_MAX)
+	    n_joined > SYN_CPG_MEMBERS_MAX) {
+		/* Stock libcpg copies each list into a 128-entry array: never send it. */
 		qb_log(LOG_ERR,
-		       "cpg: a group changed with more than %d members; stock clients "
-		       "cannot take this event",
-		       SYN_CPG_MEMBERS_MAX);
+		       "cpg: group %.*s changed with more than %d entries in a list; "
+		       "the event is not sent to its members",
+		       (int)group->len, group->value, SYN_CPG_MEMBERS_MAX);
+		initial_totem_pass(svc);
+		return;
+	}
 	ev = calloc(1, size);
 	if (!ev) {
 		qb_log(LOG_CRIT, "cpg: out of memory for a CONFCHG event");
@@ -360,6 +374,7 @@ static void cpg_closed(void *svc_ptr, struct syn_conn *conn, void *priv)
 			qb_log(LOG_CRIT, "cpg: cannot announce the end of pid %u", cc->pid);
 	}
 	syn_svc_cpg_iter_drop_owner(svc, cc);
+	syn_svc_cpg_zc_drop(cc);
 	if (cc->prev)
 		cc->prev->next = cc->next;
 	else if (svc->conns == cc)
@@ -391,6 +406,7 @@ static const struct syn_service_def cpg_def = {
 	.id = SYN_CPG_SERVICE_ID,
 	.priv_size = sizeof(struct cpg_conn),
 	.n_requests = SYN_CPG_REQ_COUNT,
+	.unanswered_ids = 1u << SYN_CPG_REQ_MCAST,
 	.min_request_size = min_request_size,
 	.request = syn_svc_cpg_request,
 	.closed = cpg_closed,

@@ -41,6 +41,7 @@ struct cpg_conn {
 	uint64_t partial_snapshot; /* transitions at the last FIRST fragment */
 	bool partial_open;	   /* a fragmented message is being sent */
 	uint32_t partial_msglen, partial_sent;
+	struct cpg_zc *zc; /* zero-copy buffers (svc_cpg_zc.c) */
 };
 
 /* An encoded cluster message waiting for the send (sync or full queue). */
@@ -78,6 +79,7 @@ struct syn_svc_cpg {
 	size_t n_members;
 	struct cpg_iter *iters;
 	uint64_t next_iter;
+	uint64_t next_zc; /* the last zero-copy token handed out */
 };
 
 /* Queue a cluster message (PROCJOIN, PROCLEAVE, MCAST, PARTIAL); 0 or -ENOMEM. */
@@ -88,5 +90,25 @@ int syn_svc_cpg_send_proc(struct syn_svc_cpg *svc, enum syn_cpg_msg_kind kind,
 void syn_svc_cpg_request(void *svc, struct syn_conn *conn, void *priv, int32_t id, const void *msg,
 			 size_t len);
 void syn_svc_cpg_iter_drop_owner(struct syn_svc_cpg *svc, struct cpg_conn *cc);
+
+/* JOIN_STARTED or JOIN_COMPLETED: the connection's messages are broadcast. */
+bool syn_svc_cpg_may_send(const struct cpg_conn *cc);
+/* Encode and queue an MCAST of the connection's group and pid; 0 or -ENOMEM. */
+int syn_svc_cpg_mcast_send(struct syn_svc_cpg *svc, const struct cpg_conn *cc, const void *msg,
+			   uint32_t len);
+
+/* Zero-copy buffers (svc_cpg_zc.c); each request gets its one answer. */
+#define SYN_CPG_ZC_MAX 64 /* buffers per connection */
+struct syn_cpg_req_zc_alloc;
+struct syn_cpg_req_zc_free;
+struct syn_cpg_req_zc_execute;
+void syn_svc_cpg_zc_alloc(struct syn_svc_cpg *svc, struct syn_conn *conn, struct cpg_conn *cc,
+			  const struct syn_cpg_req_zc_alloc *req);
+void syn_svc_cpg_zc_free(struct syn_conn *conn, struct cpg_conn *cc,
+			 const struct syn_cpg_req_zc_free *req);
+void syn_svc_cpg_zc_execute(struct syn_svc_cpg *svc, struct syn_conn *conn, struct cpg_conn *cc,
+			    const struct syn_cpg_req_zc_execute *req);
+/* Free every buffer of a closing connection. */
+void syn_svc_cpg_zc_drop(struct cpg_conn *cc);
 
 #endif /* SYN_DAEMON_SVC_CPG_INT_H */

@@ -3,9 +3,13 @@
  * 3.1.7's error codes and check order (shared spec cpg.md 4.2-4.9) and
  * synod's deviations (cpg.md 10.2): LEAVE of another group than the
  * joined one is NOT_EXIST; MCAST and PARTIAL_MCAST sizes are checked
- * against their length fields (a bad MCAST is dropped, never answered);
- * fragment sequences are checked; zero-copy is answered NOT_SUPPORTED
- * (as later upstream does).  MCAST is never answered.
+ * against their length fields (a bad MCAST is dropped, logged and counted,
+ * never answered, also when the IPC intake rejects its framing: an answer
+ * would be read by libcpg as the reply to its next call);
+ * fragment sequences are checked; zero-copy buffers are checked before
+ * they are used (svc_cpg_zc.c); a JOIN that would make its group larger
+ * than a CONFCHG can carry (128) is refused with NO_RESOURCES and logged.
+ * MCAST is never answered.
  */
 #include "svc_cpg_int.h"
 
@@ -28,6 +32,24 @@ static bool name_take(struct syn_cpg_name *dst, const struct syn_cpg_mar_name *s
 	return true;
 }
 
+/*
+ * Members the group has or will have once the local joins under way are
+ * delivered.  Joins still in flight from other nodes are not seen: two
+ * nodes can together pass the limit; the events then are not sent (see
+ * core_confchg) and an error is logged.
+ */
+static size_t group_size(const struct syn_svc_cpg *svc, const struct syn_cpg_name *g)
+{
+	const struct syn_cpg_entry *t;
+	size_t n = syn_cpg_table(svc->core, &t), count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += syn_cpg_name_eq(&t[i].group, g);
+	for (const struct cpg_conn *o = svc->conns; o; o = o->next)
+		count += o->state == CPG_JOIN_STARTED && syn_cpg_name_eq(&o->group, g);
+	return count;
+}
+
 static void handle_join(struct syn_svc_cpg *svc, struct syn_conn *conn, struct cpg_conn *cc,
 			const struct syn_cpg_req_join *req)
 {
@@ -45,6 +67,14 @@ static void handle_join(struct syn_svc_cpg *svc, struct syn_conn *conn, struct c
 	if (err == CS_OK) {
 		switch (cc->state) {
 		case CPG_UNJOINED:
+			if (group_size(svc, &g) >= SYN_CPG_MEMBERS_MAX) {
+				qb_log(LOG_ERR,
+				       "cpg: join of pid %u refused: the group has %d members, "
+				       "the most a CONFCHG can carry",
+				       req->pid, SYN_CPG_MEMBERS_MAX);
+				err = CS_ERR_NO_RESOURCES;
+				break;
+			}
 			if (syn_svc_cpg_send_proc(svc, SYN_CPG_MSG_PROCJOIN, &g, req->pid,
 						  SYN_CPG_REASON_JOIN) != 0) {
 				err = CS_ERR_TRY_AGAIN;
@@ -94,37 +124,41 @@ static void handle_leave(struct syn_svc_cpg *svc, struct syn_conn *conn, struct 
 	syn_conn_respond_error(conn, SYN_CPG_RES_LEAVE, err);
 }
 
-static bool may_send(const struct cpg_conn *cc)
+bool syn_svc_cpg_may_send(const struct cpg_conn *cc)
 {
 	return cc->state == CPG_JOIN_STARTED || cc->state == CPG_JOIN_COMPLETED;
+}
+
+int syn_svc_cpg_mcast_send(struct syn_svc_cpg *svc, const struct cpg_conn *cc, const void *msg,
+			   uint32_t len)
+{
+	size_t size = syn_cpg_encode_mcast(NULL, 0, &cc->group, cc->pid, NULL, len);
+	uint8_t *buf = malloc(size);
+	int rc = -ENOMEM;
+
+	if (buf && syn_cpg_encode_mcast(buf, size, &cc->group, cc->pid, msg, len) == size)
+		rc = syn_svc_cpg_send(svc, buf, size);
+	free(buf);
+	return rc;
 }
 
 /* Never answered: a response would be read as the next call's reply. */
 static void handle_mcast(struct syn_svc_cpg *svc, struct syn_conn *conn, struct cpg_conn *cc,
 			 const struct syn_cpg_req_mcast *req, size_t len)
 {
-	size_t size;
-	uint8_t *buf;
-
 	if (req->msglen > SYN_CPG_MAX_ATOMIC_MSG || len != sizeof(*req) + req->msglen) {
 		qb_log(LOG_WARNING, "cpg: malformed message from pid %ld dropped",
 		       (long)syn_conn_pid(conn));
 		syn_conn_count_invalid(conn);
 		return;
 	}
-	if (!may_send(cc)) {
+	if (!syn_svc_cpg_may_send(cc)) {
 		qb_log(LOG_DEBUG, "cpg: message from pid %ld, not joined, dropped",
 		       (long)syn_conn_pid(conn));
 		return;
 	}
-	size = syn_cpg_encode_mcast(NULL, 0, &cc->group, cc->pid, NULL, req->msglen);
-	buf = malloc(size);
-	if (!buf ||
-	    syn_cpg_encode_mcast(buf, size, &cc->group, cc->pid, req->message, req->msglen) !=
-		    size ||
-	    syn_svc_cpg_send(svc, buf, size) != 0)
+	if (syn_svc_cpg_mcast_send(svc, cc, req->message, req->msglen) != 0)
 		qb_log(LOG_CRIT, "cpg: out of memory: a message of pid %u is lost", cc->pid);
-	free(buf);
 }
 
 static int32_t partial_check(struct cpg_conn *cc, const struct syn_cpg_req_partial_mcast *req,
@@ -153,7 +187,7 @@ static int32_t partial_check(struct cpg_conn *cc, const struct syn_cpg_req_parti
 static void handle_partial(struct syn_svc_cpg *svc, struct syn_conn *conn, struct cpg_conn *cc,
 			   const struct syn_cpg_req_partial_mcast *req, size_t len)
 {
-	int32_t err = may_send(cc) ? CS_OK : CS_ERR_NOT_EXIST;
+	int32_t err = syn_svc_cpg_may_send(cc) ? CS_OK : CS_ERR_NOT_EXIST;
 	size_t size;
 	uint8_t *buf;
 
@@ -411,11 +445,13 @@ void syn_svc_cpg_request(void *svc_ptr, struct syn_conn *conn, void *priv, int32
 		handle_finalize(svc, conn, cc);
 		return;
 	case SYN_CPG_REQ_ZC_ALLOC:
+		syn_svc_cpg_zc_alloc(svc, conn, cc, msg);
+		return;
 	case SYN_CPG_REQ_ZC_FREE:
-		syn_conn_respond_error(conn, 0, CS_ERR_NOT_SUPPORTED);
+		syn_svc_cpg_zc_free(conn, cc, msg);
 		return;
 	case SYN_CPG_REQ_ZC_EXECUTE:
-		syn_conn_respond_error(conn, SYN_CPG_RES_MCAST, CS_ERR_NOT_SUPPORTED);
+		syn_svc_cpg_zc_execute(svc, conn, cc, msg);
 		return;
 	case SYN_CPG_REQ_PARTIAL_MCAST:
 		handle_partial(svc, conn, cc, msg, len);

@@ -394,6 +394,13 @@ pid_t syn_conn_pid(const struct syn_conn *conn)
 	return conn->pid;
 }
 
+/* Fake clients own no files: a uid no file has. */
+uid_t syn_conn_uid(const struct syn_conn *conn)
+{
+	(void)conn;
+	return (uid_t)-1;
+}
+
 /* The fake keeps no counters outside its connections: nothing to refresh. */
 void syn_ipc_stats_refresh(struct syn_ipc *ipc, const char *key)
 {

@@ -17,7 +17,13 @@
  *
  * Checked for every request: exactly one response (none missing within
  * 5 s, none extra), framed as libqb promises (size >= 24, header size ==
- * bytes read), with an error code corosync defines.  A connection the
+ * bytes read), with an error code corosync defines.  The exception is a
+ * request id a service never answers (cpg MCAST, valid or not: a bad one
+ * is dropped and logged): after it the fuzzer sends the service's probe,
+ * a harmless answered request (cpg LOCAL_GET), and the first response
+ * must be the probe's, matched by id and size.  A send refused by the
+ * service's flow control (-EAGAIN, cpg while its queue drains) is
+ * retried for up to 5 s.  A connection the
  * daemon closes (an overloaded tracker) is reopened and counted.
  * Throughout, the checker sets and reads back its own key: every answer
  * must be right and no round trip may take over 2 s.  The daemon must be
@@ -45,12 +51,20 @@ struct target {
 	const char *name;
 	int32_t n_ids;		  /* request ids the service defines */
 	int32_t err_min, err_max; /* error codes its responses carry */
+	uint32_t unanswered;	  /* bit i: request id i never gets a response */
+	int32_t probe_id;	  /* an answered request without effects (16 bytes) */
+	int32_t probe_res_id, probe_res_size;
 };
 
 /* cs_error_t CS_OK .. CS_ERR_SECURITY; cmm_error_t CMM_EOTHER .. CMM_OK. */
 static const struct target targets[] = {
-	{"cmap", 10, 1, 34},	   {"cfg", 12, 1, 34},	{"quorum", 5, 1, 34},
-	{"votequorum", 10, 1, 34}, {"cmm", 4, -100, 0},
+	{"cmap", 10, 1, 34, 0, 0, 0, 0},
+	{"cfg", 12, 1, 34, 0, 0, 0, 0},
+	{"quorum", 5, 1, 34, 0, 0, 0, 0},
+	{"votequorum", 10, 1, 34, 0, 0, 0, 0},
+	{"cmm", 4, -100, 0, 0, 0, 0, 0},
+	/* MCAST (2) is never answered; LOCAL_GET (4) answers id 7, 32 bytes. */
+	{"cpg", 13, 1, 34, 1u << 2, 4, 7, 32},
 };
 
 struct checker {
@@ -66,6 +80,7 @@ struct checker {
 struct fuzz_stats {
 	uint64_t sent;
 	uint64_t rejected;
+	uint64_t unanswered; /* never-answered ids sent (checked by a probe) */
 	uint64_t reconnects;
 };
 
@@ -284,6 +299,45 @@ static bool check_response(const struct target *t, const unsigned char *res, ssi
 	return generic_rejection(res, n) || (err >= t->err_min && err <= t->err_max);
 }
 
+static bool unanswered(const struct target *t, const unsigned char *req)
+{
+	int32_t id = get32(req, 0);
+
+	return id >= 0 && id < 32 && (t->unanswered & (1u << id));
+}
+
+/* Send, retrying while the service's flow control refuses (-EAGAIN). */
+static ssize_t send_retry(qb_ipcc_connection_t *qb, const void *m, size_t len)
+{
+	int64_t until = now_ns() + WAIT_MS * 1000000LL;
+	ssize_t rc;
+
+	while ((rc = qb_ipcc_send(qb, m, len)) == -EAGAIN && now_ns() < until)
+		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+	return rc;
+}
+
+/*
+ * After a request that must not be answered: send the probe; the first
+ * response must be the probe's.  Returns the recv result; *ok says
+ * whether what came is the probe's answer.
+ */
+static ssize_t probe(const struct target *t, qb_ipcc_connection_t *qb, unsigned char *res,
+		     size_t res_len, bool *ok)
+{
+	unsigned char m[16] = {0};
+	ssize_t rc;
+
+	put32(m, 0, (uint32_t)t->probe_id);
+	put32(m, 8, sizeof(m));
+	rc = send_retry(qb, m, sizeof(m));
+	if (rc >= 0)
+		rc = qb_ipcc_recv(qb, res, res_len, WAIT_MS);
+	*ok = rc == t->probe_res_size && get32(res, 0) == t->probe_res_id &&
+	      get32(res, 8) == t->probe_res_size && get32(res, 16) == 1 /* CS_OK */;
+	return rc;
+}
+
 static int fuzz_service(const struct target *t, uint64_t *rng, unsigned int n,
 			struct fuzz_stats *st)
 {
@@ -291,6 +345,7 @@ static int fuzz_service(const struct target *t, uint64_t *rng, unsigned int n,
 	qb_ipcc_connection_t *qb = qb_ipcc_connect(t->name, BUFFER_SIZE);
 
 	for (unsigned int i = 0; i < n; i++) {
+		bool silent, ok = true;
 		size_t len;
 		ssize_t rc;
 
@@ -299,11 +354,14 @@ static int fuzz_service(const struct target *t, uint64_t *rng, unsigned int n,
 			return -1;
 		}
 		len = build(t, rng, req);
+		silent = unanswered(t, req);
 		if (getenv("SYN_FUZZ_VERBOSE"))
 			fprintf(stderr, "%s %u: id %d len %zu claim %d\n", t->name, i,
 				get32(req, 0), len, len >= 12 ? get32(req, 8) : -1);
-		rc = qb_ipcc_send(qb, req, len);
-		if (rc >= 0)
+		rc = send_retry(qb, req, len);
+		if (rc >= 0 && silent)
+			rc = probe(t, qb, res, sizeof(res), &ok);
+		else if (rc >= 0)
 			rc = qb_ipcc_recv(qb, res, sizeof(res), WAIT_MS);
 		st->sent++;
 		if (connection_lost(rc)) {
@@ -312,13 +370,25 @@ static int fuzz_service(const struct target *t, uint64_t *rng, unsigned int n,
 			qb = qb_ipcc_connect(t->name, BUFFER_SIZE);
 			continue;
 		}
-		if (!check_response(t, res, rc)) {
+		if (silent) {
+			st->unanswered++;
+			if (!ok) {
+				fprintf(stderr,
+					"%s: request %u (id %d, %zu bytes) was answered (%zd "
+					"bytes, "
+					"id %d) before the probe\n",
+					t->name, i, get32(req, 0), len, rc,
+					rc >= 4 ? get32(res, 0) : -1);
+				qb_ipcc_disconnect(qb);
+				return -1;
+			}
+		} else if (!check_response(t, res, rc)) {
 			fprintf(stderr, "%s: request %u (id %d, %zu bytes): answer %zd\n", t->name,
 				i, get32(req, 0), len, rc);
 			qb_ipcc_disconnect(qb);
 			return -1;
 		}
-		if (generic_rejection(res, rc))
+		if (!silent && generic_rejection(res, rc))
 			st->rejected++;
 		rc = qb_ipcc_recv(qb, res, sizeof(res), 0);
 		if (rc >= 0) {
@@ -352,8 +422,8 @@ int main(int argc, char **argv)
 
 		rc = fuzz_service(&targets[i], &rng, n, &st);
 		printf("%-10s %" PRIu64 " requests, %" PRIu64 " rejected, %" PRIu64
-		       " reconnects, %.1f s\n",
-		       targets[i].name, st.sent, st.rejected, st.reconnects,
+		       " unanswered, %" PRIu64 " reconnects, %.1f s\n",
+		       targets[i].name, st.sent, st.rejected, st.unanswered, st.reconnects,
 		       (double)(now_ns() - t0) / 1e9);
 	}
 	atomic_store(&ck.stop, true);

@@ -15,9 +15,16 @@
  *     stored as the value).
  * Each must get corosync's generic rejection {id 0, size 24,
  * CS_ERR_INVALID_PARAM}, change nothing, and leave the daemon serving.
+ * The exception is cpg MCAST, which is never answered: a malformed one
+ * (a lying size, a msglen that does not match) is dropped, and the next
+ * request's answer is the first to arrive.  cpg zero-copy requests
+ * naming a symlink, a file in another directory, another user's file or
+ * a size out of bounds are refused and the file is left as it was.  A
+ * cpg group does not grow past 128 members (JOIN answers NO_RESOURCES).
  * Messages are built from the byte offsets of the shared spec
  * ipc-wire.md; run by netns-run.sh inside the daemon's namespace.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,12 +36,14 @@
 #include <corosync/cfg.h>
 #include <corosync/cmap.h>
 #include <qb/qbipcc.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define WAIT_MS 5000
 #define RES_MAX (1024 * 1024)
 #define BUFFER_SIZE (8192 * 128)
 
-static const char *const services[] = {"cmap", "cfg", "quorum", "votequorum", "cmm"};
+static const char *const services[] = {"cmap", "cfg", "quorum", "votequorum", "cmm", "cpg"};
 
 static void put32(unsigned char *m, size_t off, int32_t v)
 {
@@ -224,6 +233,174 @@ static void test_oversized_set(void **state)
 	still_serving();
 }
 
+/* Malformed cpg MCASTs: no answer; the LOCAL_GET after them answers first. */
+static void test_cpg_bad_mcast_unanswered(void **state)
+{
+	static unsigned char res[RES_MAX];
+	const int32_t claims[] = {256 * 1024 * 1024, -1, 32, 80, 41};
+	qb_ipcc_connection_t *qb = qb_ipcc_connect("cpg", BUFFER_SIZE);
+	unsigned char m[64];
+	ssize_t n;
+
+	(void)state;
+	assert_non_null(qb);
+	for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+		memset(m, 0, sizeof(m));
+		put32(m, 0, 2 /* MCAST */);
+		put32(m, 8, claims[i]);
+		put32(m, 32, 100); /* msglen, not what was sent */
+		assert_int_equal(qb_ipcc_send(qb, m, i == 4 ? 41 : sizeof(m)),
+				 i == 4 ? 41 : (ssize_t)sizeof(m));
+	}
+	memset(m, 0, 16);
+	put32(m, 0, 4 /* LOCAL_GET */);
+	put32(m, 8, 16);
+	assert_int_equal(qb_ipcc_send(qb, m, 16), 16);
+	n = qb_ipcc_recv(qb, res, sizeof(res), WAIT_MS);
+	assert_int_equal(n, 32);
+	assert_int_equal(get32(res, 0), 7);
+	assert_int_equal(get32(res, 16), CS_OK);
+	assert_true(qb_ipcc_recv(qb, res, sizeof(res), 0) < 0);
+	qb_ipcc_disconnect(qb);
+	still_serving();
+}
+
+/* A file of size bytes at path (mkstemp template when it ends in X), owned by uid. */
+static void make_file(char *path, size_t size, uid_t uid)
+{
+	int fd = strchr(path, 'X') ? mkstemp(path) : open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	assert_int_equal(fchown(fd, uid, 0), 0);
+	close(fd);
+}
+
+/* ZC_ALLOC {map_size, path}: the error of its {id 0, size 24} answer. */
+static int32_t zc_alloc(qb_ipcc_connection_t *qb, const char *path, uint64_t map_size)
+{
+	unsigned char m[152];
+
+	memset(m, 0, sizeof(m));
+	put32(m, 0, 9);
+	put32(m, 8, sizeof(m));
+	memcpy(m + 16, &map_size, 8);
+	strncpy((char *)m + 24, path, 127);
+	return exchange(qb, m, sizeof(m));
+}
+
+static int32_t zc_execute(qb_ipcc_connection_t *qb, uint64_t token)
+{
+	unsigned char m[24];
+
+	memset(m, 0, sizeof(m));
+	put32(m, 0, 11);
+	put32(m, 8, sizeof(m));
+	memcpy(m + 16, &token, 8);
+	return exchange(qb, m, sizeof(m));
+}
+
+/* Refused, and the file (or link) still there with its size and owner. */
+static void expect_zc_refused(qb_ipcc_connection_t *qb, const char *path, uint64_t map_size,
+			      int32_t err)
+{
+	struct stat before, after;
+
+	assert_int_equal(lstat(path, &before), 0);
+	assert_int_equal(zc_alloc(qb, path, map_size), err);
+	assert_int_equal(lstat(path, &after), 0);
+	assert_int_equal(after.st_ino, before.st_ino);
+	assert_int_equal(after.st_size, before.st_size);
+	assert_int_equal(after.st_uid, before.st_uid);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void test_cpg_zerocopy_refused(void **state)
+{
+	const size_t map = 56 + 100, big = 1024 * 1024 + 57;
+	char own[] = "/dev/shm/corosync_zerocopy-XXXXXX";
+	char other[] = "/dev/shm/corosync_zerocopy-XXXXXX";
+	char tmp[] = "/tmp/corosync_zerocopy-XXXXXX";
+	char large[] = "/dev/shm/corosync_zerocopy-XXXXXX";
+	char target[] = "/dev/shm/synod-zc-target-XXXXXX";
+	const char *link_path = "/dev/shm/corosync_zerocopy-Lnk123";
+	char dotted[128];
+	qb_ipcc_connection_t *qb = qb_ipcc_connect("cpg", BUFFER_SIZE);
+	uint64_t token = 0;
+	int fd;
+
+	(void)state;
+	assert_non_null(qb);
+	make_file(target, map, 0);
+	(void)unlink(link_path);
+	assert_int_equal(symlink(target, link_path), 0);
+	expect_zc_refused(qb, link_path, map, CS_ERR_INVALID_PARAM);
+	make_file(tmp, map, 0);
+	expect_zc_refused(qb, tmp, map, CS_ERR_INVALID_PARAM);
+	snprintf(dotted, sizeof(dotted), "/dev/shm/../tmp/corosync_zerocopy-abcdef");
+	make_file(dotted + 15, map, 0);
+	expect_zc_refused(qb, dotted + 15, map, CS_ERR_INVALID_PARAM);
+	make_file(other, map, 65534);
+	expect_zc_refused(qb, other, map, CS_ERR_ACCESS);
+	make_file(large, big, 0);
+	expect_zc_refused(qb, large, big, CS_ERR_TOO_BIG);
+	make_file(own, map, 0);
+	expect_zc_refused(qb, own, 55, CS_ERR_INVALID_PARAM);
+	expect_zc_refused(qb, target, map, CS_ERR_INVALID_PARAM); /* not the name */
+
+	/* a good one is taken (unlinked, token written); EXECUTE checks its msglen */
+	make_file(own, map, 0);
+	fd = open(own, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(zc_alloc(qb, own, map), CS_OK);
+	assert_int_equal(access(own, F_OK), -1);
+	assert_int_equal(pread(fd, &token, 8, 8), 8);
+	assert_true(token != 0);
+	assert_int_equal(zc_execute(qb, token + 1), CS_ERR_INVALID_PARAM);
+	assert_int_equal(zc_execute(qb, token), CS_ERR_NOT_EXIST); /* not joined */
+	assert_int_equal(pwrite(fd, &(uint32_t){101}, 4, 48), 4);  /* msglen > map - 56 */
+	assert_int_equal(zc_execute(qb, token), CS_ERR_INVALID_PARAM);
+	assert_int_equal(pwrite(fd, &(uint32_t){100}, 4, 48), 4);
+	assert_int_equal(ftruncate(fd, 0), 0); /* the daemon must not fault */
+	assert_int_equal(zc_execute(qb, token), CS_ERR_INVALID_PARAM);
+	close(fd);
+	qb_ipcc_disconnect(qb); /* frees the buffer */
+	still_serving();
+}
+
+/* JOIN {name, pid} on a raw connection: its error. */
+static int32_t cpg_join_raw(qb_ipcc_connection_t *qb, const char *group, uint32_t pid)
+{
+	unsigned char m[168];
+
+	memset(m, 0, sizeof(m));
+	put32(m, 0, 0);
+	put32(m, 8, sizeof(m));
+	put32(m, 16, (int32_t)strlen(group));
+	memcpy(m + 24, group, strlen(group));
+	put32(m, 152, (int32_t)pid);
+	return exchange(qb, m, sizeof(m));
+}
+
+/* A group never grows past the 128 members a CONFCHG can carry. */
+static void test_cpg_group_limit(void **state)
+{
+	enum { N = 128 };
+	qb_ipcc_connection_t *qb[N + 1];
+
+	(void)state;
+	for (int i = 0; i <= N; i++) {
+		qb[i] = qb_ipcc_connect("cpg", BUFFER_SIZE);
+		assert_non_null(qb[i]);
+		assert_int_equal(cpg_join_raw(qb[i], "limit", 100000 + (uint32_t)i),
+				 i < N ? CS_OK : CS_ERR_NO_RESOURCES);
+	}
+	assert_int_equal(cpg_join_raw(qb[N], "other", 100000 + N), CS_OK);
+	for (int i = 0; i <= N; i++)
+		qb_ipcc_disconnect(qb[i]);
+	still_serving();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +408,9 @@ int main(void)
 		cmocka_unit_test(test_smallest_buffer_after_neighbour_closed),
 		cmocka_unit_test(test_truncated_killnode),
 		cmocka_unit_test(test_oversized_set),
+		cmocka_unit_test(test_cpg_bad_mcast_unanswered),
+		cmocka_unit_test(test_cpg_zerocopy_refused),
+		cmocka_unit_test(test_cpg_group_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
