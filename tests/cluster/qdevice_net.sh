@@ -74,11 +74,15 @@ in_private() { # ns etc_dir command...
 		'mount -t tmpfs none /run && mount --bind "$0" /etc/corosync && exec "$@"' "$etc" "$@"
 }
 
-# The same, in the background; exec keeps the PID ours to kill.
+# The same, in the background.  Written out rather than through
+# in_private: a backgrounded function is a subshell of its own, whose PID
+# is not the program's; here every step execs, so $! is the program.
 start_private() { # ns etc_dir log command...
 	local ns=$1 etc=$2 log=$3
 	shift 3
-	in_private "$ns" "$etc" env -u LD_LIBRARY_PATH "$@" >>"$log" 2>&1 &
+	ip netns exec "$ns" unshare -m sh -c \
+		'mount -t tmpfs none /run && mount --bind "$0" /etc/corosync && exec "$@"' "$etc" \
+		env -u LD_LIBRARY_PATH "$@" >>"$log" 2>&1 &
 	QPID+=($!)
 }
 
