@@ -1,37 +1,88 @@
 #!/usr/bin/env bash
 # qdevice_net.sh - the distribution's corosync-qdevice (model net,
-# algorithm ffsplit, TLS off) on each node of a 2-node synod cluster, and
-# the distribution's corosync-qnetd in a namespace of its own that both
-# nodes reach.  The link between the nodes is cut (a blackhole route on
-# each side; both still reach qnetd) while quorum-sampler samples
+# algorithm ffsplit) on each node of a 2-node cluster, and the
+# distribution's corosync-qnetd in a namespace of its own that both nodes
+# reach.  The link between the nodes is cut (a blackhole route on each
+# side; both still reach qnetd) while quorum-sampler samples
 # votequorum_getinfo's QUORATE flag, quorum_getquorate and whether the
 # peer is still a member, on both nodes every 10 ms.  Checks: at no sample
 # time both nodes quorate by votequorum_getinfo with the split installed on
 # both sides (quorum_getquorate's count is printed: it reports the view of
-# the last notification, which waits for the device's poll), and afterwards exactly the side qnetd picked (ffsplit's default
-# tie-breaker: the lowest node id, node 1) quorate.  Exit 1 on failure,
-# 77 (skip) when not root or the qdevice packages are missing.
+# the last notification, which waits for the device's poll), and
+# afterwards exactly the side qnetd picked (ffsplit's default tie-breaker:
+# the lowest node id, node 1) quorate.  Exit 1 on failure, 77 (skip) when
+# not root or the qdevice packages are missing.
 #
-# usage: BUILD=builddir qdevice_net.sh
+# Options:
+#   corosync  the nodes run the distribution's corosync instead of synod
+#             (private /run and /var/lib/corosync): the reference
+#   tls       TLS required on both ends: a QNetd CA and server certificate,
+#             a cluster certificate signed by it and imported on both
+#             nodes, made with corosync-qnetd-certutil and
+#             corosync-qdevice-net-certutil into private NSS databases
+#
+# Every process here runs in a mount namespace of its own with a private
+# /run (pid and socket files) and a private directory of the test's
+# mounted on /etc/corosync (the NSS databases the tools and daemons use),
+# so nothing of the host's corosync installation is read or written.
+#
+# usage: BUILD=builddir qdevice_net.sh [corosync] [tls]
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-for c in corosync-qnetd corosync-qdevice corosync-quorumtool python3; do
+KIND=synod
+TLS=off
+for a in "$@"; do
+	case $a in
+	corosync) KIND=corosync ;;
+	tls) TLS=required ;;
+	*) echo "usage: qdevice_net.sh [corosync] [tls]"; exit 2 ;;
+	esac
+done
+need="corosync-qnetd corosync-qdevice corosync-quorumtool python3 ss"
+[ "$KIND" = corosync ] && need="$need corosync corosync-cmapctl"
+[ "$TLS" = required ] && need="$need corosync-qnetd-certutil corosync-qdevice-net-certutil certutil"
+for c in $need; do
 	command -v "$c" >/dev/null || { echo "SKIP: no $c"; exit 77; }
 done
 BUILD=${BUILD:?set BUILD to the build directory}
 . "$(dirname "$0")/lib.sh"
 SAMPLER="$BUILD/tests/cluster/quorum-sampler"
 QN_ADDR=10.231.0.100
+QN_PORT=5403
 QN_NS="syn-${CL_ID}-qn"
+CLUSTER=synodtest
 QPID=()
 
-# A program in namespace ns with a private /run (qnetd and qdevice keep
-# their pid and socket files there); exec keeps the PID ours to kill.
-start_private() { # ns log command...
-	local ns=$1 log=$2
+# Bounds in seconds, generous for a loaded host.
+T_NET=30
+T_VIEW=60
+T_DEVICE=60
+T_SPLIT=60
+
+fail() {
+	echo "FAIL: $*"
+	local f
+	for f in "$CL_DIR"/*.log; do echo "--- $f"; tail -25 "$f"; done
+	exit 1
+}
+
+# command in namespace ns with a private /run and etc_dir as /etc/corosync
+in_private() { # ns etc_dir command...
+	local ns=$1 etc=$2
 	shift 2
-	ip netns exec "$ns" unshare -m sh -c 'mount -t tmpfs none /run && exec "$@"' sh "$@" \
-		>>"$log" 2>&1 &
+	ip netns exec "$ns" unshare -m sh -c \
+		'mount -t tmpfs none /run && mount --bind "$0" /etc/corosync && exec "$@"' "$etc" "$@"
+}
+
+# The same, in the background.  Written out rather than through
+# in_private: a backgrounded function is a subshell of its own, whose PID
+# is not the program's; here every step execs, so $! is the program.
+start_private() { # ns etc_dir log command...
+	local ns=$1 etc=$2 log=$3
+	shift 3
+	ip netns exec "$ns" unshare -m sh -c \
+		'mount -t tmpfs none /run && mount --bind "$0" /etc/corosync && exec "$@"' "$etc" \
+		env -u LD_LIBRARY_PATH "$@" >>"$log" 2>&1 &
 	QPID+=($!)
 }
 
@@ -49,6 +100,35 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The daemon on node i: synod, or the distribution's corosync with a
+# private /run and /var/lib/corosync (exec keeps the PID, so CL_PID is
+# corosync's own and cl_stop stops it).
+node_start() { # node
+	local i=$1
+	if [ "$KIND" = synod ]; then
+		cl_start "$i"
+		return
+	fi
+	ip netns exec "$(cl_ns "$i")" unshare -m sh -c \
+		'mount -t tmpfs none /run && mount -t tmpfs none /var/lib/corosync && exec corosync -f -c "$0"' \
+		"$CL_DIR/synod.conf" >>"$CL_DIR/node$i.log" 2>&1 &
+	CL_PID[$i]=$!
+}
+
+# The member list node i sees (cl_wait_view uses it); corosync has no
+# runtime.totem.members, but rewrites runtime.members.<id>.status on every
+# membership change.
+cl_members() {
+	if [ "$KIND" = synod ]; then
+		ip netns exec "$(cl_ns "$1")" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members \
+			2>/dev/null
+		return
+	fi
+	ip netns exec "$(cl_ns "$1")" env -u LD_LIBRARY_PATH corosync-cmapctl -b runtime.members \
+		2>/dev/null | awk '$2 == "(str)" && $4 == "joined" { split($1, k, "."); print k[3] }' |
+		sort -n | paste -sd ' '
+}
+
 qt() { # node -> corosync-quorumtool -s
 	ip netns exec "$(cl_ns "$1")" env -u LD_LIBRARY_PATH corosync-quorumtool -s 2>/dev/null
 }
@@ -59,49 +139,139 @@ wait_field() { # node field want timeout
 		[ "$(qt "$1" | awk -F': *' -v f="$2" '$1 == f {print $2}')" = "$3" ] && return 0
 		sleep 0.1
 	done
-	echo "node $1: $2 is not '$3':"
+	echo "node $1: $2 is not '$3' after $4 s:"
 	qt "$1"
 	return 1
 }
 
-fail() {
-	echo "FAIL: $*"
-	local f
-	for f in "$CL_DIR"/*.log; do echo "--- $f"; tail -25 "$f"; done
-	exit 1
+# Wait until eth0 of namespace ns carries its address, usable: the link
+# up with a carrier (the veth's peer up too) and no address tentative.
+wait_link() { # ns timeout
+	local start=$SECONDS
+	while [ $((SECONDS - start)) -lt "$2" ]; do
+		if ip -n "$1" -o link show dev eth0 | grep -q 'LOWER_UP' &&
+			[ -z "$(ip -n "$1" -o addr show dev eth0 tentative)" ]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "$1: eth0 not usable after $2 s:"
+	ip -n "$1" addr show dev eth0
+	return 1
 }
 
-cl_setup 2 "" "  device {\n    model: net\n    votes: 1\n    net {\n      host: $QN_ADDR\n      algorithm: ffsplit\n      tls: off\n    }\n  }"
+# Wait until qnetd listens on its address and a TCP connection to it from
+# namespace ns completes (connected and closed at once: qnetd logs a
+# client that sent nothing).
+wait_qnetd_from() { # ns timeout
+	local start=$SECONDS
+	while [ $((SECONDS - start)) -lt "$2" ]; do
+		ip netns exec "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$QN_ADDR/$QN_PORT" 2>/dev/null &&
+			return 0
+		sleep 0.2
+	done
+	echo "$1: no TCP connection to qnetd at $QN_ADDR:$QN_PORT after $2 s"
+	return 1
+}
+
+wait_qnetd_listening() { # timeout
+	local start=$SECONDS
+	while [ $((SECONDS - start)) -lt "$1" ]; do
+		[ -n "$(ip netns exec "$QN_NS" ss -Hltn "src $QN_ADDR:$QN_PORT")" ] && return 0
+		kill -0 "${QPID[0]}" 2>/dev/null || { echo "qnetd exited"; return 1; }
+		sleep 0.1
+	done
+	echo "qnetd not listening on $QN_ADDR:$QN_PORT after $1 s"
+	return 1
+}
+
+# The certificates (corosync-qnetd(8) and corosync-qdevice(8), "TLS
+# configuration"): the QNetd CA and server certificate, a certificate
+# request on node 1 signed by the CA, imported on node 1 and exported as
+# PKCS#12 with its key, imported on node 2.  Each database lives in the
+# private /etc/corosync of its host.
+make_certs() {
+	local qn="$CL_DIR/etc-qn" n1="$CL_DIR/etc-n1" n2="$CL_DIR/etc-n2"
+	local qdb=/etc/corosync/qnetd/nssdb ndb=/etc/corosync/qdevice/net/nssdb
+	{
+		in_private "$QN_NS" "$qn" corosync-qnetd-certutil -i &&
+			in_private "$(cl_ns 1)" "$n1" corosync-qdevice-net-certutil -i \
+				-c "$qn/qnetd/nssdb/qnetd-cacert.crt" &&
+			in_private "$(cl_ns 1)" "$n1" corosync-qdevice-net-certutil -r -n "$CLUSTER" &&
+			in_private "$QN_NS" "$qn" corosync-qnetd-certutil -s \
+				-c "$n1/qdevice/net/nssdb/qdevice-net-node.crq" -n "$CLUSTER" &&
+			in_private "$(cl_ns 1)" "$n1" corosync-qdevice-net-certutil -M \
+				-c "$qn/qnetd/nssdb/cluster-$CLUSTER.crt" &&
+			in_private "$(cl_ns 2)" "$n2" corosync-qdevice-net-certutil -i \
+				-c "$qn/qnetd/nssdb/qnetd-cacert.crt" &&
+			in_private "$(cl_ns 2)" "$n2" corosync-qdevice-net-certutil -m \
+				-c "$n1/qdevice/net/nssdb/qdevice-net-node.p12" &&
+			in_private "$QN_NS" "$qn" certutil -L -d "$qdb" &&
+			in_private "$(cl_ns 2)" "$n2" certutil -L -d "$ndb"
+	} >"$CL_DIR/certutil.log" 2>&1 || { cat "$CL_DIR/certutil.log"; return 1; }
+}
+
+cl_setup 2 "" "  device {\n    model: net\n    votes: 1\n    net {\n      host: $QN_ADDR\n      port: $QN_PORT\n      algorithm: ffsplit\n      tls: $TLS\n    }\n  }"
+mkdir -p "$CL_DIR/etc-qn" "$CL_DIR/etc-n1" "$CL_DIR/etc-n2"
 ip netns add "$QN_NS"
 ip link add "v${CL_ID}q" netns "$CL_HUB" type veth peer name eth0 netns "$QN_NS"
 ip netns exec "$CL_HUB" ip link set "v${CL_ID}q" master br0 up
 ip -n "$QN_NS" link set lo up
 ip -n "$QN_NS" addr add "$QN_ADDR/24" dev eth0
 ip -n "$QN_NS" link set eth0 up
-start_private "$QN_NS" "$CL_DIR/qnetd.log" corosync-qnetd -f -s off -d
-
-cl_start 1
-cl_start 2
-cl_wait_view "1 2" 20 1 2 >/dev/null || fail "no view of both nodes"
-for i in 1 2; do
-	start_private "$(cl_ns "$i")" "$CL_DIR/qdevice$i.log" \
-		env -u LD_LIBRARY_PATH corosync-qdevice -f -d
+for ns in "$QN_NS" "$(cl_ns 1)" "$(cl_ns 2)"; do
+	wait_link "$ns" "$T_NET" || fail "network not up"
 done
-for i in 1 2; do wait_field "$i" "Total votes" 3 30 || fail "device vote not counted"; done
-for i in 1 2; do wait_field "$i" Quorate Yes 10 || fail "not quorate with the device"; done
+if [ "$TLS" = required ]; then
+	make_certs || fail "certificates not made"
+fi
 
-# Sample for 14 s; cut after 2 s.
+# qnetd on its one IPv4 address; -s req makes it refuse clients without
+# TLS, -c on (the default) without a client certificate.
+qn_tls=off
+[ "$TLS" = required ] && qn_tls=req
+start_private "$QN_NS" "$CL_DIR/etc-qn" "$CL_DIR/qnetd.log" \
+	corosync-qnetd -f -d -4 -l "$QN_ADDR" -p "$QN_PORT" -s "$qn_tls"
+wait_qnetd_listening "$T_NET" || fail "qnetd did not start"
+for i in 1 2; do wait_qnetd_from "$(cl_ns "$i")" "$T_NET" || fail "node $i cannot reach qnetd"; done
+
+node_start 1
+node_start 2
+cl_wait_view "1 2" "$T_VIEW" 1 2 >/dev/null || fail "no view of both nodes after $T_VIEW s"
 for i in 1 2; do
-	ip netns exec "$(cl_ns "$i")" "$SAMPLER" 10 14000 $((3 - i)) >"$CL_DIR/samples$i" 2>>"$CL_DIR/sampler.log" &
+	start_private "$(cl_ns "$i")" "$CL_DIR/etc-n$i" "$CL_DIR/qdevice$i.log" corosync-qdevice -f -d
+done
+for i in 1 2; do
+	wait_field "$i" "Total votes" 3 "$T_DEVICE" || fail "device vote not counted"
+done
+for i in 1 2; do wait_field "$i" Quorate Yes "$T_DEVICE" || fail "not quorate with the device"; done
+if [ "$TLS" = required ]; then
+	grep -q 'tls started = 1' "$CL_DIR/qnetd.log" || fail "qnetd does not report TLS started"
+	grep -q 'tls peer certificate verified = 1' "$CL_DIR/qnetd.log" ||
+		fail "qnetd does not report the client certificate verified"
+fi
+
+# Sample until the split has settled (bounded), then 3 s more; cut after
+# 2 s of samples.
+for i in 1 2; do
+	ip netns exec "$(cl_ns "$i")" "$SAMPLER" 10 $(((T_SPLIT + 30) * 1000)) $((3 - i)) \
+		>"$CL_DIR/samples$i" 2>>"$CL_DIR/sampler.log" &
 	QPID+=($!)
 done
 sleep 2
+for i in 1 2; do
+	[ -s "$CL_DIR/samples$i" ] || fail "node $i: the sampler printed nothing"
+done
 cut_us=$(date +%s%6N)
 ip -n "$(cl_ns 1)" route add blackhole "$(cl_addr 2)/32"
 ip -n "$(cl_ns 2)" route add blackhole "$(cl_addr 1)/32"
-cl_wait_view "1" 20 1 >/dev/null || fail "node 1 did not see the split"
-cl_wait_view "2" 20 2 >/dev/null || fail "node 2 did not see the split"
-for p in "${QPID[@]: -2}"; do wait "$p"; done
+cl_wait_view "1" "$T_SPLIT" 1 >/dev/null || fail "node 1 did not see the split"
+cl_wait_view "2" "$T_SPLIT" 2 >/dev/null || fail "node 2 did not see the split"
+wait_field 1 Quorate Yes "$T_SPLIT" || fail "node 1 (qnetd's pick) not quorate after the split"
+wait_field 2 Quorate No "$T_SPLIT" || fail "node 2 quorate after the split"
+sleep 3
+for p in "${QPID[@]: -2}"; do kill -TERM "$p" 2>/dev/null; done
+for p in "${QPID[@]: -2}"; do wait "$p" 2>/dev/null; done
 
 python3 - "$CL_DIR/samples1" "$CL_DIR/samples2" "$cut_us" <<'PY' || fail "double quorum"
 import sys
@@ -109,10 +279,10 @@ import sys
 # each has the other out of its view (disjoint views: the simulator's Q1).
 # Before the split is detected both are quorate in the old, shared view.
 def load(p):
-    return [(int(t), a, b, c) for t, a, b, c in (l.split() for l in open(p) if l.strip())]
+    return [(int(l[0]),) + tuple(l[1:4]) for l in (l.split() for l in open(p)) if len(l) == 4]
 s = [load(sys.argv[1]), load(sys.argv[2])]
 cut = int(sys.argv[3])
-events = sorted([(t, k) + rest for k in (0, 1) for t, *rest in s[k]])
+events = sorted((x[0], k) + x[1:] for k in (0, 1) for x in s[k])
 cur = [None, None]
 both = {"votequorum_getinfo": 0, "quorum_getquorate": 0}
 first = {}
@@ -128,7 +298,7 @@ for t, k, a, b, c in events:
             both[name] += 1
             first.setdefault(name, "%.1f ms after the cut" % ((t - cut) / 1000.0))
 last = [x[-1] for x in s]
-print("%d sample times after the cut (%d + %d samples), both quorate in disjoint views: %s %s; at the end node 1 %s/%s, node 2 %s/%s"
+print("%d sample times after the cut (node 1 %d samples, node 2 %d), both quorate in disjoint views: %s %s; at the end node 1 %s/%s, node 2 %s/%s"
       % (n, len(s[0]), len(s[1]), both, first, last[0][1], last[0][2], last[1][1], last[1][2]))
 bad = both["votequorum_getinfo"] > 0
 if (last[0][1], last[0][2], last[1][1], last[1][2]) != ("1", "1", "0", "0"):
@@ -136,4 +306,4 @@ if (last[0][1], last[0][2], last[1][1], last[1][2]) != ("1", "1", "0", "0"):
     bad = True
 sys.exit(1 if bad else 0)
 PY
-echo "PASS qdevice_net_split"
+echo "PASS qdevice_net_split ($KIND, tls $TLS)"
