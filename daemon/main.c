@@ -263,7 +263,7 @@ static int start_quorum(struct daemon *d, const char *provider)
 	rc = check_provider(provider);
 	if (rc != 0)
 		return rc;
-	d->quorum = syn_svc_quorum_create(d->views, votequorum);
+	d->quorum = syn_svc_quorum_create(d->views, d->ipc, votequorum);
 	if (!d->quorum)
 		return SYN_EXIT_SERVICE;
 	if (!votequorum)

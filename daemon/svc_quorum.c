@@ -6,6 +6,13 @@
  * view_changed (this service is registered with the view source before
  * votequorum, so it comes first), then every tracker gets its model's
  * QUORUM event when the provider reports.
+ *
+ * With a provider, the service is gated from a membership change until
+ * the provider reports on it (as corosync gates its services during a
+ * sync): requests wait, and libquorum answers CS_ERR_TRY_AGAIN, instead
+ * of the previous view's verdict being read in the new view.  Without
+ * that, the two sides of a split could both read "quorate" until their
+ * syncs end (for one side, until its quorum device polls).
  */
 #include "svc_quorum.h"
 
@@ -25,6 +32,7 @@ struct qu_conn {
 
 struct syn_svc_quorum {
 	struct syn_view_source *views;
+	struct syn_ipc *ipc;
 	bool have_provider;
 	bool quorate;
 	uint32_t ring_nodeid;
@@ -33,6 +41,8 @@ struct syn_svc_quorum {
 	size_t n_members;
 	struct qu_conn *trackers;
 };
+
+static const struct syn_service_def qu_def;
 
 static void send_quorum_event(struct syn_svc_quorum *svc, struct qu_conn *qc)
 {
@@ -136,6 +146,8 @@ void syn_svc_quorum_provider_report(void *svc_ptr, bool quorate, const struct sy
 
 	if (record(svc, quorate, view) != 0)
 		return;
+	if (svc->have_provider)
+		syn_ipc_service_gate(svc->ipc, &qu_def, false);
 	for (struct qu_conn *t = svc->trackers; t; t = t->next)
 		send_quorum_event(svc, t);
 }
@@ -143,9 +155,12 @@ void syn_svc_quorum_provider_report(void *svc_ptr, bool quorate, const struct sy
 static void on_view(void *ctx, const struct syn_view *view, const struct syn_view *prev)
 {
 	struct syn_svc_quorum *svc = ctx;
-	uint32_t *joined = calloc(view->n_members + 1, sizeof(uint32_t));
-	uint32_t *left = calloc(prev->n_members + 1, sizeof(uint32_t));
+	uint32_t *joined, *left;
 
+	if (svc->have_provider)
+		syn_ipc_service_gate(svc->ipc, &qu_def, true);
+	joined = calloc(view->n_members + 1, sizeof(uint32_t));
+	left = calloc(prev->n_members + 1, sizeof(uint32_t));
 	if (joined && left) {
 		size_t nj = diff(view, prev, joined), nl = diff(prev, view, left);
 
@@ -273,7 +288,8 @@ const struct syn_service_def *syn_svc_quorum_def(void)
 	return &qu_def;
 }
 
-struct syn_svc_quorum *syn_svc_quorum_create(struct syn_view_source *views, bool have_provider)
+struct syn_svc_quorum *syn_svc_quorum_create(struct syn_view_source *views, struct syn_ipc *ipc,
+					     bool have_provider)
 {
 	struct syn_svc_quorum *svc = calloc(1, sizeof(*svc));
 	struct syn_view_client client = {.view_changed = on_view};
@@ -282,6 +298,7 @@ struct syn_svc_quorum *syn_svc_quorum_create(struct syn_view_source *views, bool
 	if (!svc)
 		return NULL;
 	svc->views = views;
+	svc->ipc = ipc;
 	svc->have_provider = have_provider;
 	svc->quorate = !have_provider;
 	client.ctx = svc;

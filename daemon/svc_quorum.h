@@ -15,7 +15,9 @@
 
 struct syn_svc_quorum;
 
-struct syn_svc_quorum *syn_svc_quorum_create(struct syn_view_source *views, bool have_provider);
+/* ipc: the glue the service is registered with (gated during a sync). */
+struct syn_svc_quorum *syn_svc_quorum_create(struct syn_view_source *views, struct syn_ipc *ipc,
+					     bool have_provider);
 void syn_svc_quorum_destroy(struct syn_svc_quorum *svc);
 const struct syn_service_def *syn_svc_quorum_def(void);
 /* The provider's decision (a syn_quorum_listener_fn). */
