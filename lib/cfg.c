@@ -37,12 +37,7 @@ static void inst_put(corosync_cfg_handle_t handle)
 static cs_error_t call(corosync_cfg_handle_t handle, void *req, size_t req_len, int32_t id,
 		       void *res, size_t res_len)
 {
-	struct qb_ipc_request_header *h = req;
-	struct iovec iov = {.iov_base = req, .iov_len = req_len};
-
-	h->id = id;
-	h->size = (int32_t)req_len;
-	return syn_ipcc_handle_call(&cfg_handles, handle, &iov, 1, res, res_len);
+	return syn_ipcc_handle_request(&cfg_handles, handle, req, req_len, id, res, res_len);
 }
 
 static cs_error_t bare_call(corosync_cfg_handle_t handle, int32_t id)

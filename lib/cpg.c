@@ -68,12 +68,7 @@ static void inst_put(cpg_handle_t handle)
 static cs_error_t call(cpg_handle_t handle, void *req, size_t req_len, int32_t id, void *res,
 		       size_t res_len)
 {
-	struct qb_ipc_request_header *h = req;
-	struct iovec iov = {.iov_base = req, .iov_len = req_len};
-
-	h->id = id;
-	h->size = (int32_t)req_len;
-	return syn_ipcc_handle_call(&cpg_handles, handle, &iov, 1, res, res_len);
+	return syn_ipcc_handle_request(&cpg_handles, handle, req, req_len, id, res, res_len);
 }
 
 static void name_put(struct syn_cpg_mar_name *dst, const struct cpg_name *src)

@@ -162,6 +162,17 @@ cs_error_t syn_ipcc_handle_call(struct qb_hdb *db, qb_handle_t handle, const str
 	return err;
 }
 
+cs_error_t syn_ipcc_handle_request(struct qb_hdb *db, qb_handle_t handle, void *req, size_t req_len,
+				   int32_t id, void *res, size_t res_len)
+{
+	struct qb_ipc_request_header *h = req;
+	struct iovec iov = {.iov_base = req, .iov_len = req_len};
+
+	h->id = id;
+	h->size = (int32_t)req_len;
+	return syn_ipcc_handle_call(db, handle, &iov, 1, res, res_len);
+}
+
 void syn_ipcc_instance_free(void *instance)
 {
 	syn_ipcc_release(instance);

@@ -64,6 +64,12 @@ cs_error_t syn_ipcc_handle_close(struct qb_hdb *db, qb_handle_t handle);
 /* One request/response round trip on a handle (see syn_ipcc_call). */
 cs_error_t syn_ipcc_handle_call(struct qb_hdb *db, qb_handle_t handle, const struct iovec *iov,
 				unsigned int iov_len, void *res, size_t res_len);
+/*
+ * The same for a single-buffer request: its header gets id and req_len
+ * as size first.
+ */
+cs_error_t syn_ipcc_handle_request(struct qb_hdb *db, qb_handle_t handle, void *req, size_t req_len,
+				   int32_t id, void *res, size_t res_len);
 /* The handle database destructor of such instances. */
 void syn_ipcc_instance_free(void *instance);
 cs_error_t syn_ipcc_handle_fd(struct qb_hdb *db, qb_handle_t handle, int *fd);

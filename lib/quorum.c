@@ -41,12 +41,7 @@ static void inst_put(quorum_handle_t handle)
 static cs_error_t call(quorum_handle_t handle, void *req, size_t req_len, int32_t id, void *res,
 		       size_t res_len)
 {
-	struct qb_ipc_request_header *h = req;
-	struct iovec iov = {.iov_base = req, .iov_len = req_len};
-
-	h->id = id;
-	h->size = (int32_t)req_len;
-	return syn_ipcc_handle_call(&qu_handles, handle, &iov, 1, res, res_len);
+	return syn_ipcc_handle_request(&qu_handles, handle, req, req_len, id, res, res_len);
 }
 
 static cs_error_t connect_handle(quorum_handle_t *handle, struct qu_inst **out)
