@@ -380,13 +380,13 @@ static void send_notification(void *ctx, struct syn_store_tracker *tracker, int 
 	if (t->prefix_add_delete_only && event == SYN_TRACK_MODIFY)
 		return;
 	/*
-	 * corosync's stats map reads the key's value when a key comes or goes
-	 * and hands it over as both the new and the old value.
+	 * corosync's stats map reads the key's value when it notifies and
+	 * hands it over as both the new and the old value, for every event.
 	 */
-	if (t->stats_map && event == SYN_TRACK_ADD)
-		ov = nv;
-	else if (t->stats_map && event == SYN_TRACK_DELETE)
+	if (t->stats_map && event == SYN_TRACK_DELETE)
 		nv = ov;
+	else if (t->stats_map)
+		ov = nv;
 	memset(&ev, 0, sizeof(ev));
 	ev.header.id = SYN_CMAP_RES_NOTIFY_CALLBACK;
 	ev.header.size = (int32_t)(sizeof(ev) + nv->len + ov->len);

@@ -370,7 +370,7 @@ int syn_conn_event(struct syn_conn *conn, const struct iovec *iov, size_t iov_le
 		CHECK(ev.old_value_type == 0 && ev.old_value_len == 0);
 	if (ev.event == SYN_TRACK_DELETE && !conn->stats_map)
 		CHECK(ev.new_value_type == 0 && ev.new_value_len == 0);
-	if (ev.event != SYN_TRACK_MODIFY && conn->stats_map)
+	if (conn->stats_map)
 		CHECK(ev.old_value_type == ev.new_value_type &&
 		      ev.old_value_len == ev.new_value_len);
 	/* Read every byte so a dangling value pointer shows up under ASan. */
