@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "proto/le.h"
+#include "proto/net_cluster.h"
 #include "proto/net_quorum.h"
 #include "quorum.h"
 
@@ -190,6 +191,134 @@ static void test_quorum_rejects(void **state)
 	free(p);
 }
 
+/* ---- daemon framing and messages (proto/net_cluster.h) ------------------ */
+
+static void test_frame_golden(void **state)
+{
+	static const uint8_t golden[SYN_FRAME_LEN] = {0x53, 0x59, 0x4e, 0x31, 0x02, 0x01,
+						      0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+	struct syn_net_frame f = {.src = 0x102, .dst = 0}, back;
+	uint8_t out[SYN_FRAME_LEN];
+	uint8_t *p;
+
+	(void)state;
+	syn_net_frame_encode(out, &f);
+	assert_memory_equal(out, golden, sizeof(golden));
+	assert_memory_equal(out, "SYN1", 4);
+
+	p = heap_copy(golden, sizeof(golden));
+	assert_int_equal(syn_net_frame_decode(p, sizeof(golden), &back), 0);
+	assert_int_equal(back.src, 0x102);
+	assert_int_equal(back.dst, 0);
+	for (size_t len = 0; len < SYN_FRAME_LEN; len++)
+		assert_int_equal(syn_net_frame_decode(p, len, &back), -EBADMSG);
+	p[3] ^= 0x01; /* "SYN0" */
+	assert_int_equal(syn_net_frame_decode(p, sizeof(golden), &back), -EBADMSG);
+	free(p);
+}
+
+static void test_config_version_golden(void **state)
+{
+	/* The whole cluster message: type byte, then the version. */
+	static const uint8_t golden[1 + SYN_NET_CONFIG_VERSION_LEN] = {0x01, 0x08, 0x07, 0x06, 0x05,
+								       0x04, 0x03, 0x02, 0x01};
+	uint8_t out[sizeof(golden)];
+	uint64_t v;
+	uint8_t *p;
+
+	(void)state;
+	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_CONFIG_VERSION;
+	syn_net_config_version_encode(out + SYN_CLUSTER_MSG_OFF_BODY, 0x0102030405060708ull);
+	assert_memory_equal(out, golden, sizeof(golden));
+
+	p = heap_copy(golden + 1, SYN_NET_CONFIG_VERSION_LEN);
+	assert_int_equal(syn_net_config_version_decode(p, SYN_NET_CONFIG_VERSION_LEN, &v), 0);
+	assert_true(v == 0x0102030405060708ull);
+	for (size_t len = 0; len < SYN_NET_CONFIG_VERSION_LEN; len++)
+		assert_int_equal(syn_net_config_version_decode(p, len, &v), -EBADMSG);
+	free(p);
+	assert_int_equal(syn_net_config_version_decode(golden, sizeof(golden), &v), -EBADMSG);
+}
+
+static void test_cfg_reload_golden(void **state)
+{
+	/* cluster type SERVICES, channel 1, then the reload request. */
+	static const uint8_t golden[2 + SYN_NET_CFG_LEN] = {
+		0x02, 0x01,					/* SERVICES, channel 1 */
+		0x01, 0x00, 0x00, 0x00,				/* type RELOAD */
+		0x04, 0x03, 0x02, 0x01,				/* requester 0x01020304 */
+		0x2a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, /* token */
+	};
+	struct syn_net_cfg_reload m = {SYN_NET_CFG_RELOAD, 0x01020304, 0x800000000000002aull};
+	struct syn_net_cfg_reload back;
+	uint8_t out[sizeof(golden)];
+	uint8_t *p;
+
+	(void)state;
+	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_SERVICES;
+	out[SYN_CLUSTER_MSG_OFF_BODY + SYN_VIEW_FRAME_OFF_CHANNEL] = 1;
+	syn_net_cfg_reload_encode(out + SYN_CLUSTER_MSG_OFF_BODY + SYN_VIEW_FRAME_OFF_MSG, &m);
+	assert_memory_equal(out, golden, sizeof(golden));
+
+	p = heap_copy(golden + 2, SYN_NET_CFG_LEN);
+	assert_int_equal(syn_net_cfg_reload_decode(p, SYN_NET_CFG_LEN, &back), 0);
+	assert_int_equal(back.type, m.type);
+	assert_int_equal(back.requester, m.requester);
+	assert_true(back.token == m.token);
+	for (size_t len = 0; len < SYN_NET_CFG_LEN; len++)
+		assert_int_equal(syn_net_cfg_reload_decode(p, len, &back), -EBADMSG);
+	free(p);
+	assert_int_equal(syn_net_cfg_reload_decode(golden, sizeof(golden), &back), -EBADMSG);
+}
+
+static void test_bench_golden(void **state)
+{
+	static const uint8_t golden[SYN_NET_BENCH_HDR + 4] = {
+		0x05, 0x00, 0x00, 0x00,				/* sender 5 */
+		0x00, 0x00, 0x00, 0x00,				/* zero */
+		0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* seq 3 */
+		0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0x01, /* sent_us */
+		0xa1, 0xa2, 0xa3, 0xa4, /* filler (3 * 131 + i) & 0xff, i = 24.. */
+	};
+	struct syn_net_bench b = {5, 3, 0x0123456789abcdefull}, back;
+	uint8_t out[sizeof(golden)];
+	uint8_t *p;
+
+	(void)state;
+	syn_net_bench_encode(out, sizeof(out), &b);
+	assert_memory_equal(out, golden, sizeof(golden));
+
+	p = heap_copy(golden, sizeof(golden));
+	assert_int_equal(syn_net_bench_decode(p, sizeof(golden), &back), 0);
+	assert_int_equal(back.sender, 5);
+	assert_true(back.seq == 3 && back.sent_us == b.sent_us);
+	/* A shorter message of the same run is still well-formed... */
+	assert_int_equal(syn_net_bench_decode(p, SYN_NET_BENCH_HDR, &back), 0);
+	/* ...a truncated header is not. */
+	for (size_t len = 0; len < SYN_NET_BENCH_HDR; len++)
+		assert_int_equal(syn_net_bench_decode(p, len, &back), -EBADMSG);
+	p[sizeof(golden) - 1] ^= 1; /* garbled filler */
+	assert_int_equal(syn_net_bench_decode(p, sizeof(golden), &back), -EBADMSG);
+	p[sizeof(golden) - 1] ^= 1;
+	p[SYN_NET_BENCH_OFF_ZERO] = 1;
+	assert_int_equal(syn_net_bench_decode(p, sizeof(golden), &back), -EBADMSG);
+	free(p);
+}
+
+static void test_quorum_in_channel(void **state)
+{
+	/* The votequorum channel's message as it rides the cluster message. */
+	static const uint8_t head[] = {0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03};
+	struct syn_quorum_msg ni = {.type = SYN_QUORUM_MSG_NODEINFO, .nodeid = 3};
+	uint8_t out[2 + SYN_NET_QUORUM_LEN];
+
+	(void)state;
+	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_SERVICES;
+	out[SYN_CLUSTER_MSG_OFF_BODY + SYN_VIEW_FRAME_OFF_CHANNEL] = 0;
+	syn_net_quorum_encode(&ni, out + 2);
+	assert_memory_equal(out, head, sizeof(head));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +326,11 @@ int main(void)
 		cmocka_unit_test(test_le_cursor),
 		cmocka_unit_test(test_quorum_golden),
 		cmocka_unit_test(test_quorum_rejects),
+		cmocka_unit_test(test_frame_golden),
+		cmocka_unit_test(test_config_version_golden),
+		cmocka_unit_test(test_cfg_reload_golden),
+		cmocka_unit_test(test_bench_golden),
+		cmocka_unit_test(test_quorum_in_channel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
