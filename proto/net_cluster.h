@@ -1,6 +1,6 @@
 /*
  * net_cluster.h - the daemon's node-to-node framing around and inside the
- * membership core's packets (core/mem_wire.h), and the small messages of
+ * membership core's packets (proto/net_membership.h), and the small messages of
  * the daemon's own services.  Every integer little endian, encoded field
  * by field through proto/le.h.
  *

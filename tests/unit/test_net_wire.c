@@ -19,6 +19,10 @@
 #include "proto/le.h"
 #include "proto/net_cluster.h"
 #include "proto/net_quorum.h"
+
+#include "cmm_int.h"
+#include "cmm_verdict.h"
+#include "proto/net_membership.h"
 #include "quorum.h"
 
 /*
@@ -33,6 +37,27 @@ static void *heap_copy(const void *src, size_t len)
 	if (len)
 		memcpy(p, src, len);
 	return p;
+}
+
+/* Parse a literal of space-separated hex bytes; returns its length. */
+static size_t unhex(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (*hex) {
+		unsigned int v;
+		int used;
+
+		if (*hex == ' ') {
+			hex++;
+			continue;
+		}
+		assert_int_equal(sscanf(hex, "%2x%n", &v, &used), 1);
+		assert_true(n < cap);
+		out[n++] = (uint8_t)v;
+		hex += used;
+	}
+	return n;
 }
 
 /* ---- the codec itself ------------------------------------------------- */
@@ -319,6 +344,332 @@ static void test_quorum_in_channel(void **state)
 	assert_memory_equal(out, head, sizeof(head));
 }
 
+/* ---- membership (proto/net_membership.h) ------------------------------- */
+
+/*
+ * Every packet from node 2 (epoch 7) on ring {seq 0x1122334455667788,
+ * rep 1, rep_epoch 3}; old ring {5, 1, 3}.  Bytes 16..19 are the CRC-32C.
+ */
+static const char *const mem_golden[] = {
+	[SYN_MEM_PKT_JOIN] = "59 53 01 01 40 00 00 00 02 00 00 00 07 00 00 00"
+			     "4a 88 86 19 00 00 00 00 88 77 66 55 44 33 22 11"
+			     "01 00 00 00 03 00 00 00 0a 00 00 00 00 00 00 00"
+			     "0c 00 00 00 00 00 00 00 04 00 00 00 00 00 00 00",
+	[SYN_MEM_PKT_PROPOSE] = "59 53 01 02 40 00 00 00 02 00 00 00 07 00 00 00"
+				"a1 2b 39 c1 00 00 00 00 88 77 66 55 44 33 22 11"
+				"01 00 00 00 03 00 00 00 02 00 00 00 00 00 00 00"
+				"01 00 00 00 03 00 00 00 02 00 00 00 07 00 00 00",
+	[SYN_MEM_PKT_ACCEPT] = "59 53 01 03 70 00 00 00 02 00 00 00 07 00 00 00"
+			       "ab 1d ae 14 00 00 00 00 88 77 66 55 44 33 22 11"
+			       "01 00 00 00 03 00 00 00 05 00 00 00 00 00 00 00"
+			       "01 00 00 00 03 00 00 00 0a 00 00 00 00 00 00 00"
+			       "0c 00 00 00 00 00 00 00 04 00 00 00 02 00 00 00"
+			       "01 00 00 00 03 00 00 00 0a 00 00 00 00 00 00 00"
+			       "02 00 00 00 07 00 00 00 0b 00 00 00 00 00 00 00",
+	[SYN_MEM_PKT_COMMIT] = "59 53 01 04 60 00 00 00 02 00 00 00 07 00 00 00"
+			       "b2 f3 a9 2a 00 00 00 00 88 77 66 55 44 33 22 11"
+			       "01 00 00 00 03 00 00 00 01 00 00 00 00 00 00 00"
+			       "02 00 00 00 07 00 00 00 05 00 00 00 00 00 00 00"
+			       "01 00 00 00 03 00 00 00 09 00 00 00 00 00 00 00"
+			       "01 00 00 00 04 00 00 00 0c 00 00 00 00 00 00 00",
+	[SYN_MEM_PKT_HEARTBEAT] = "59 53 01 05 38 00 00 00 02 00 00 00 07 00 00 00"
+				  "e0 6a 20 04 00 00 00 00 88 77 66 55 44 33 22 11"
+				  "01 00 00 00 03 00 00 00 14 00 00 00 00 00 00 00"
+				  "12 00 00 00 00 00 00 00",
+	[SYN_MEM_PKT_ACK] = "59 53 01 06 30 00 00 00 02 00 00 00 07 00 00 00"
+			    "60 e1 ca fb 00 00 00 00 88 77 66 55 44 33 22 11"
+			    "01 00 00 00 03 00 00 00 13 00 00 00 00 00 00 00",
+	[SYN_MEM_PKT_SUBMIT] = "59 53 01 07 43 00 00 00 02 00 00 00 07 00 00 00"
+			       "b4 54 6f 20 00 00 00 00 88 77 66 55 44 33 22 11"
+			       "01 00 00 00 03 00 00 00 21 00 00 00 00 00 00 00"
+			       "1e 00 00 00 00 00 00 00 03 00 00 00 00 00 00 00"
+			       "61 62 63",
+	[SYN_MEM_PKT_ORDERED] = "59 53 01 08 52 00 00 00 02 00 00 00 07 00 00 00"
+				"3a 76 00 c9 00 00 00 00 88 77 66 55 44 33 22 11"
+				"01 00 00 00 03 00 00 00 15 00 00 00 00 00 00 00"
+				"21 00 00 00 00 00 00 00 12 00 00 00 00 00 00 00"
+				"02 00 00 00 07 00 00 00 02 00 00 00 01 00 02 00"
+				"78 79",
+	[SYN_MEM_PKT_RETRANS] = "59 53 01 09 38 00 00 00 02 00 00 00 07 00 00 00"
+				"2f 71 5a 2d 00 00 00 00 88 77 66 55 44 33 22 11"
+				"01 00 00 00 03 00 00 00 0f 00 00 00 00 00 00 00"
+				"11 00 00 00 00 00 00 00",
+};
+
+static const struct syn_mem_wire_src mem_src = {2, 7};
+static const struct syn_mem_ring_id mem_ring = {0x1122334455667788ull, 1, 3};
+static const struct syn_mem_ring_id mem_old = {5, 1, 3};
+
+static size_t mem_encode(uint8_t type, uint8_t *buf)
+{
+	static const uint32_t ids[2] = {1, 2}, epochs[2] = {3, 7};
+	static const struct syn_mem_seen seen[2] = {{1, 3, 10}, {2, 7, 11}};
+	static const struct syn_mem_commit_entry ce[1] = {{2, 7, {5, 1, 3}, 9, 1, 4, 12}};
+
+	switch (type) {
+	case SYN_MEM_PKT_JOIN:
+		return syn_mem_wire_join(buf, mem_src, &mem_ring, 10, 12, 4);
+	case SYN_MEM_PKT_PROPOSE:
+		return syn_mem_wire_propose(buf, mem_src, &mem_ring, ids, epochs, 2);
+	case SYN_MEM_PKT_ACCEPT:
+		return syn_mem_wire_accept(buf, mem_src, &mem_ring, &mem_old, 10, 12, 4, seen, 2);
+	case SYN_MEM_PKT_COMMIT:
+		return syn_mem_wire_commit(buf, mem_src, &mem_ring, ce, 1);
+	case SYN_MEM_PKT_HEARTBEAT:
+		return syn_mem_wire_ring3(buf, mem_src, type, &mem_ring, 20, 18);
+	case SYN_MEM_PKT_ACK:
+		return syn_mem_wire_ring3(buf, mem_src, type, &mem_ring, 19, 0);
+	case SYN_MEM_PKT_SUBMIT:
+		return syn_mem_wire_submit(buf, mem_src, &mem_ring, 33, 30, 0, "abc", 3);
+	case SYN_MEM_PKT_ORDERED:
+		return syn_mem_wire_ordered(buf, mem_src, &mem_ring, 21, 33, 18, 2, 7,
+					    syn_mem_frag_make(2, 1), "xy", 2);
+	case SYN_MEM_PKT_RETRANS:
+		return syn_mem_wire_ring3(buf, mem_src, type, &mem_ring, 15, 17);
+	}
+	fail();
+	return 0;
+}
+
+static void check_mem_fields(uint8_t type, const struct syn_mem_pkt *p)
+{
+	struct syn_mem_commit_entry ce;
+	struct syn_mem_seen seen;
+	uint32_t id, ep;
+
+	assert_int_equal(p->type, type);
+	assert_int_equal(p->sender, 2);
+	assert_int_equal(p->epoch, 7);
+	assert_true(p->ring.seq == mem_ring.seq && p->ring.rep == 1 && p->ring.rep_epoch == 3);
+	switch (type) {
+	case SYN_MEM_PKT_JOIN:
+		assert_true(p->a == 10 && p->b == 12 && p->u32 == 4);
+		break;
+	case SYN_MEM_PKT_PROPOSE:
+		assert_int_equal(p->n, 2);
+		syn_mem_wire_member(p, 1, &id, &ep);
+		assert_true(id == 2 && ep == 7);
+		break;
+	case SYN_MEM_PKT_ACCEPT:
+		assert_true(p->old_ring.seq == 5 && p->a == 10 && p->b == 12 && p->u32 == 4);
+		assert_int_equal(p->n, 2);
+		syn_mem_wire_seen(p, 1, &seen);
+		assert_true(seen.nodeid == 2 && seen.epoch == 7 && seen.max_id == 11);
+		break;
+	case SYN_MEM_PKT_COMMIT:
+		assert_int_equal(p->n, 1);
+		syn_mem_wire_commit_entry(p, 0, &ce);
+		assert_true(ce.nodeid == 2 && ce.epoch == 7 && ce.old_ring.seq == 5 &&
+			    ce.target == 9 && ce.source == 1 && ce.join_counter == 4 &&
+			    ce.delivered_id == 12);
+		break;
+	case SYN_MEM_PKT_HEARTBEAT:
+		assert_true(p->a == 20 && p->b == 18);
+		break;
+	case SYN_MEM_PKT_ACK:
+		assert_true(p->a == 19);
+		break;
+	case SYN_MEM_PKT_SUBMIT:
+		assert_true(p->a == 33 && p->b == 30 && p->frag == 0 && p->len == 3);
+		assert_memory_equal(p->data, "abc", 3);
+		break;
+	case SYN_MEM_PKT_ORDERED:
+		assert_true(p->a == 21 && p->b == 33 && p->c == 18 && p->u32 == 2 && p->u32b == 7 &&
+			    p->frag == syn_mem_frag_make(2, 1) && p->len == 2);
+		assert_memory_equal(p->data, "xy", 2);
+		break;
+	case SYN_MEM_PKT_RETRANS:
+		assert_true(p->a == 15 && p->b == 17);
+		break;
+	}
+}
+
+static void test_membership_golden(void **state)
+{
+	static uint8_t out[SYN_MEM_WIRE_MAX];
+	uint8_t golden[256];
+
+	(void)state;
+	for (uint8_t type = SYN_MEM_PKT_JOIN; type <= SYN_MEM_PKT_RETRANS; type++) {
+		size_t len = unhex(mem_golden[type], golden, sizeof(golden));
+		struct syn_mem_pkt pkt;
+		uint8_t *p;
+
+		assert_int_equal(mem_encode(type, out), len);
+		assert_memory_equal(out, golden, len);
+
+		p = heap_copy(golden, len);
+		assert_int_equal(syn_mem_wire_decode(p, len, 2, &pkt), 0);
+		check_mem_fields(type, &pkt);
+		/* From the wrong source, truncated, or any byte garbled: rejected. */
+		assert_int_equal(syn_mem_wire_decode(p, len, 3, &pkt), -EBADMSG);
+		free(p);
+		for (size_t n = 0; n < len; n++) {
+			p = heap_copy(golden, n);
+			assert_int_equal(syn_mem_wire_decode(p, n, 2, &pkt), -EBADMSG);
+			free(p);
+		}
+		p = heap_copy(golden, len);
+		for (size_t i = 0; i < len; i++) {
+			p[i] ^= 0x10;
+			assert_int_equal(syn_mem_wire_decode(p, len, 2, &pkt), -EBADMSG);
+			p[i] ^= 0x10;
+		}
+		free(p);
+	}
+}
+
+/* ---- CMM (proto/net_cmm.h) --------------------------------------------- */
+
+static const char cmm_sync_golden[] = "01 01 0d 00 08 07 06 05 04 03 02 01 09 00 00 00"
+				      "00 00 00 00 02 00 00 00 04 00 00 00 03 06 00 00"
+				      "09 00 00 00 00 00 00 00 28 00 00 00 00 00 00 00"
+				      "02 00 00 00 01 00 00 00 02 00 00 00 01 00 00 00"
+				      "03 00 00 00 02 00 02 00 00 00 04 00 00 00 03 02";
+static const char cmm_req_golden[] = "02 01 03 00 08 07 06 05 04 03 02 01 4d 00 00 00"
+				     "03 00 00 00 6c ff ff ff";
+static const char cmm_table_golden[] = "03 01 00 00 08 07 06 05 04 03 02 01 4e 00 00 00"
+				       "02 00 00 00 01 00 00 00 01 03 00 00 00 12";
+static const char cmm_verdict_golden[] = "04 01 01 00 08 07 06 05 04 03 02 01";
+
+/* Node 2, master of a two-node primary state, freshly started. */
+static void cmm_fixture(struct syn_cmm *c, struct syn_cmm_state *prim, struct syn_cmm_state *local)
+{
+	memset(c, 0, sizeof(*c));
+	memset(prim, 0, sizeof(*prim));
+	c->primary = prim;
+	c->local = local;
+	c->self = 2;
+	c->ring_seq = 0x0102030405060708ull;
+	c->fresh = true;
+	c->rec = (struct syn_cmm_record){9, 2, 4, SYN_CMM_MASTER, false, true, true};
+	prim->valid = true;
+	prim->epoch = 9;
+	prim->view_seq = 40;
+	prim->master = 2;
+	prim->vice = 1;
+	prim->n = 2;
+	prim->e[0].nodeid = 1;
+	prim->e[0].incarnation = 3;
+	prim->e[0].status = SYN_CMM_VICE;
+	prim->e[1].nodeid = 2;
+	prim->e[1].incarnation = 4;
+	prim->e[1].status = SYN_CMM_MASTER;
+	prim->e[1].synchro_needed = true;
+	*local = *prim;
+}
+
+static void test_cmm_golden(void **state)
+{
+	static struct syn_cmm c;
+	static struct syn_cmm_state prim, local, back_state;
+	static uint8_t out[SYN_CMM_MSG_MAX];
+	struct syn_cmm_node_conf table[2] = {{.nodeid = 1, .eligible = true},
+					     {.nodeid = 3, .frozen = true, .synchro_needed = true}};
+	struct syn_cmm_node_conf table_back[2];
+	struct syn_cmm_sync_msg sync = {.primary = &back_state};
+	struct syn_cmm_req_msg req;
+	uint8_t golden[128];
+	size_t len, glen, n;
+	uint64_t ring;
+	bool quorate;
+
+	(void)state;
+	cmm_fixture(&c, &prim, &local);
+
+	glen = unhex(cmm_sync_golden, golden, sizeof(golden));
+	assert_int_equal(syn_cmm_sync_encode(&c, out, sizeof(out), &len), 0);
+	assert_int_equal(len, glen);
+	assert_memory_equal(out, golden, glen);
+	assert_int_equal(syn_cmm_sync_decode(golden, glen, &sync), 0);
+	assert_true(sync.fresh && !sync.removed && sync.master_active && sync.has_primary);
+	assert_true(sync.ring_seq == c.ring_seq && sync.rec.epoch == 9 &&
+		    sync.rec.last_master == 2 && sync.rec.incarnation == 4 &&
+		    sync.rec.last_role == SYN_CMM_MASTER && sync.rec.synchro_needed &&
+		    sync.rec.valid && !sync.rec.disqualified);
+	assert_true(back_state.epoch == 9 && back_state.view_seq == 40 && back_state.master == 2 &&
+		    back_state.vice == 1 && back_state.n == 2);
+	assert_true(back_state.e[1].nodeid == 2 && back_state.e[1].incarnation == 4 &&
+		    back_state.e[1].status == SYN_CMM_MASTER && back_state.e[1].synchro_needed);
+
+	glen = unhex(cmm_req_golden, golden, sizeof(golden));
+	assert_int_equal(syn_cmm_request_encode(&c, SYN_CMM_OP_SETQUALIF, 77, 3,
+						SYN_CMM_DISQUALIFIED, out, sizeof(out), &len),
+			 0);
+	assert_int_equal(len, glen);
+	assert_memory_equal(out, golden, glen);
+	assert_int_equal(syn_cmm_req_decode(golden, glen, &req), 0);
+	assert_true(req.op == SYN_CMM_OP_SETQUALIF && req.ring_seq == c.ring_seq &&
+		    req.req_id == 77 && req.target == 3 && req.arg == SYN_CMM_DISQUALIFIED);
+
+	glen = unhex(cmm_table_golden, golden, sizeof(golden));
+	assert_int_equal(syn_cmm_reload_encode(&c, 78, table, 2, out, sizeof(out), &len), 0);
+	assert_int_equal(len, glen);
+	assert_memory_equal(out, golden, glen);
+	assert_int_equal(syn_cmm_table_decode(golden, glen, &req, table_back, &n), 0);
+	assert_true(n == 2 && req.op == SYN_CMM_OP_RELOAD && req.req_id == 78);
+	assert_true(table_back[0].nodeid == 1 && table_back[0].eligible && !table_back[0].frozen);
+	assert_true(table_back[1].nodeid == 3 && table_back[1].frozen &&
+		    table_back[1].synchro_needed && !table_back[1].eligible);
+
+	glen = unhex(cmm_verdict_golden, golden, sizeof(golden));
+	assert_int_equal(syn_cmm_verdict_encode(c.ring_seq, true, out, sizeof(out), &len), 0);
+	assert_int_equal(len, glen);
+	assert_memory_equal(out, golden, glen);
+	assert_int_equal(syn_cmm_verdict_decode(golden, glen, &ring, &quorate), 0);
+	assert_true(ring == c.ring_seq && quorate);
+}
+
+static void test_cmm_rejects(void **state)
+{
+	static struct syn_cmm_state back_state;
+	struct syn_cmm_sync_msg sync = {.primary = &back_state};
+	struct syn_cmm_node_conf table_back[2];
+	struct syn_cmm_req_msg req;
+	uint8_t golden[128];
+	size_t glen, n;
+	uint64_t ring;
+	bool quorate;
+	uint8_t *p;
+
+	(void)state;
+	glen = unhex(cmm_sync_golden, golden, sizeof(golden));
+	for (size_t len = 0; len < glen; len++) {
+		p = heap_copy(golden, len);
+		assert_int_equal(syn_cmm_sync_decode(p, len, &sync), -EBADMSG);
+		free(p);
+	}
+	golden[56] = 3; /* n says one entry more than there is */
+	assert_int_equal(syn_cmm_sync_decode(golden, glen, &sync), -EBADMSG);
+
+	glen = unhex(cmm_req_golden, golden, sizeof(golden));
+	for (size_t len = 0; len < glen; len++) {
+		p = heap_copy(golden, len);
+		assert_int_equal(syn_cmm_req_decode(p, len, &req), -EBADMSG);
+		free(p);
+	}
+	golden[1] = 2; /* unknown version */
+	assert_int_equal(syn_cmm_req_decode(golden, glen, &req), -EBADMSG);
+
+	glen = unhex(cmm_table_golden, golden, sizeof(golden));
+	for (size_t len = 0; len < glen; len++) {
+		p = heap_copy(golden, len);
+		assert_int_equal(syn_cmm_table_decode(p, len, &req, table_back, &n), -EBADMSG);
+		free(p);
+	}
+	golden[glen - 1] = 0x20; /* an unknown flag */
+	assert_int_equal(syn_cmm_table_decode(golden, glen, &req, table_back, &n), -EBADMSG);
+
+	glen = unhex(cmm_verdict_golden, golden, sizeof(golden));
+	for (size_t len = 0; len < glen; len++) {
+		p = heap_copy(golden, len);
+		assert_int_equal(syn_cmm_verdict_decode(p, len, &ring, &quorate), -EBADMSG);
+		free(p);
+	}
+	golden[2] = 2; /* quorate is 0 or 1 */
+	assert_int_equal(syn_cmm_verdict_decode(golden, glen, &ring, &quorate), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +682,9 @@ int main(void)
 		cmocka_unit_test(test_cfg_reload_golden),
 		cmocka_unit_test(test_bench_golden),
 		cmocka_unit_test(test_quorum_in_channel),
+		cmocka_unit_test(test_membership_golden),
+		cmocka_unit_test(test_cmm_golden),
+		cmocka_unit_test(test_cmm_rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
