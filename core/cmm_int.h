@@ -2,51 +2,12 @@
  * cmm_int.h - internals shared by cmm_roles.c and cmm_wire.c: the node
  * object and the decoded forms of the two CMM messages.
  *
- * SYNC (type 1), little-endian:
- *   off size field
- *     0    1 type = 1
- *     1    1 version = 1
- *     2    1 flags: 1 fresh, 2 removed, 4 holds master role, 8 has primary
- *     3    1 reserved
- *     4    8 ring_seq
- *    12    8 record.epoch
- *    20    4 record.last_master
- *    24    4 record.incarnation
- *    28    1 record.last_role
- *    29    1 record levels: 1 disqualified, 2 synchro needed, 4 valid
- *    30    2 reserved
- *    32    8 primary.epoch
- *    40    8 primary.view_seq
- *    48    4 primary.master
- *    52    4 primary.vice
- *    56    4 n entries
- *    60 10*n entries: nodeid(4) incarnation(4) status(1) levels(1: 1 disq,
- *            2 synchro, 4 removed)
- *
- * REQUEST (type 2): type(1)=2 version(1)=1 op(1) reserved(1) ring_seq(8)
- *   req_id(4) target(4) arg(4, signed) = 24 bytes.
- *
- * TABLE (type 3, the RELOAD request with the master's node table):
- *   type(1)=3 version(1)=1 reserved(2) ring_seq(8) req_id(4) n(4), then
- *   5*n entries: nodeid(4) flags(1: 1 eligible, 2 frozen, 4 excluded,
- *   8 disqualified, 16 synchro needed) = 20 + 5*n bytes.
- *
- * VERDICT (type 4, cmm_verdict.h): type(1)=4 version(1)=1 quorate(1)
- *   reserved(1) ring_seq(8) = 12 bytes.
+ * The messages' layouts are declared in proto/net_cmm.h.
  */
 #ifndef SYN_CORE_CMM_INT_H
 #define SYN_CORE_CMM_INT_H
 
 #include "cmm_roles.h"
-
-#define SYN_CMM_MSG_SYNC 1
-#define SYN_CMM_MSG_REQUEST 2
-#define SYN_CMM_WIRE_VERSION 1
-#define SYN_CMM_SYNC_HDR 60
-#define SYN_CMM_SYNC_ENTRY 10
-#define SYN_CMM_REQ_LEN 24
-#define SYN_CMM_TABLE_HDR 20
-#define SYN_CMM_TABLE_ENTRY 5
 
 /* What the sync phase knows of one member of the current view. */
 struct syn_cmm_member {

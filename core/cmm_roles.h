@@ -31,8 +31,9 @@
 #include <stdint.h>
 
 #define SYN_CMM_NODES_MAX 1024
-/* First byte of a RELOAD request carrying a node table (layout in cmm_int.h). */
-#define SYN_CMM_MSG_TABLE 3
+/* SYN_CMM_MSG_TABLE etc.: the message formats (proto/net_cmm.h). */
+#include "proto/net_cmm.h"
+
 /* Largest message syn_cmm produces (a SYNC with a full table). */
 #define SYN_CMM_MSG_MAX (64 + 10 * SYN_CMM_NODES_MAX)
 

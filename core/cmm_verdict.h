@@ -9,7 +9,7 @@
  * nodes: CMM cannot elect from them directly.
  *
  * Instead every member broadcasts its verdict for the ring in agreed
- * order (a VERDICT message, layout in cmm_int.h) when votequorum reports
+ * order (a VERDICT message, layout in proto/net_cmm.h) when votequorum reports
  * it, and again whenever it flips.  The agreed flag of the ring is
  * decided once a verdict from every member of the view has been
  * delivered, and it is "quorate" when at least one member's latest
@@ -32,9 +32,6 @@
 #include <stdint.h>
 
 #include "cmm_roles.h"
-
-#define SYN_CMM_MSG_VERDICT 4
-#define SYN_CMM_VERDICT_LEN 12
 
 struct syn_cmm_verdicts {
 	uint64_t ring_seq;

@@ -64,14 +64,8 @@ enum syn_cpg_reason {
 	SYN_CPG_REASON_PROCDOWN = 5,
 };
 
-/* Node-to-node message kinds (first byte of every CPG cluster message). */
-enum syn_cpg_msg_kind {
-	SYN_CPG_MSG_PROCJOIN = 1,
-	SYN_CPG_MSG_PROCLEAVE = 2,
-	SYN_CPG_MSG_JOINLIST = 3,
-	SYN_CPG_MSG_MCAST = 4,
-	SYN_CPG_MSG_PARTIAL = 5,
-};
+/* enum syn_cpg_msg_kind: the message formats (proto/net_cpg.h). */
+#include "proto/net_cpg.h"
 
 /* A group name: length-counted bytes; only the first len bytes count. */
 struct syn_cpg_name {

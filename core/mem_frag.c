@@ -3,7 +3,7 @@
  *
  * A message longer than cfg.frag_len is queued once and sent as k
  * fragments with k consecutive message ids (wire field frag = k << 16 | i,
- * mem_wire.h).  The leader orders them like any messages: a sender's ids
+ * proto/net_membership.h).  The leader orders them like any messages: a sender's ids
  * are ordered strictly in sequence, so inside one view its fragments reach
  * every member consecutively among that sender's messages.  A member
  * appends each fragment to the sender's reassembly buffer and delivers the

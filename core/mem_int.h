@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "membership.h"
-#include "mem_wire.h"
+#include "proto/net_membership.h"
 
 #define SYN_MEM_NEVER UINT64_MAX
 

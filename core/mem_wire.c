@@ -1,60 +1,28 @@
 /*
  * mem_wire.c - little-endian encoding, decoding and validation of the
- * membership packets declared in mem_wire.h.
+ * membership packets declared in proto/net_membership.h.
  *
  * Decoding never trusts a length: every read is bounded by the checks in
  * syn_mem_wire_decode(), which runs before any field is interpreted, so a
  * garbled or hostile packet is rejected as a whole and never half-used.
  */
-#include "mem_wire.h"
+#include "proto/net_membership.h"
 
 #include <errno.h>
 #include <string.h>
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | ((uint64_t)get32(p + 4) << 32);
-}
+#include "proto/le.h"
 
 static void put_ring(uint8_t *p, const struct syn_mem_ring_id *r)
 {
-	put64(p, r->seq);
-	put32(p + 8, r->rep);
-	put32(p + 12, r->rep_epoch);
+	syn_le_put64(p, r->seq);
+	syn_le_put32(p + 8, r->rep);
+	syn_le_put32(p + 12, r->rep_epoch);
 }
 
 static struct syn_mem_ring_id get_ring(const uint8_t *p)
 {
-	struct syn_mem_ring_id r = {get64(p), get32(p + 8), get32(p + 12)};
+	struct syn_mem_ring_id r = {syn_le_get64(p), syn_le_get32(p + 8), syn_le_get32(p + 12)};
 	return r;
 }
 
@@ -85,14 +53,14 @@ static uint32_t packet_crc(const uint8_t *buf, size_t len)
 
 static size_t finish(uint8_t *buf, struct syn_mem_wire_src s, uint8_t type, size_t len)
 {
-	put16(buf, SYN_MEM_WIRE_MAGIC);
+	syn_le_put16(buf, SYN_MEM_WIRE_MAGIC);
 	buf[2] = SYN_MEM_WIRE_VERSION;
 	buf[3] = type;
-	put32(buf + 4, (uint32_t)len);
-	put32(buf + 8, s.sender);
-	put32(buf + 12, s.epoch);
-	put32(buf + 20, 0);
-	put32(buf + 16, packet_crc(buf, len));
+	syn_le_put32(buf + 4, (uint32_t)len);
+	syn_le_put32(buf + 8, s.sender);
+	syn_le_put32(buf + 12, s.epoch);
+	syn_le_put32(buf + 20, 0);
+	syn_le_put32(buf + 16, packet_crc(buf, len));
 	return len;
 }
 
@@ -101,10 +69,10 @@ size_t syn_mem_wire_join(uint8_t *buf, struct syn_mem_wire_src s,
 			 uint32_t join_counter)
 {
 	put_ring(buf + 24, ring);
-	put64(buf + 40, have);
-	put64(buf + 48, max_seq);
-	put32(buf + 56, join_counter);
-	put32(buf + 60, 0);
+	syn_le_put64(buf + 40, have);
+	syn_le_put64(buf + 48, max_seq);
+	syn_le_put32(buf + 56, join_counter);
+	syn_le_put32(buf + 60, 0);
 	return finish(buf, s, SYN_MEM_PKT_JOIN, sizeof(struct syn_mem_wire_join));
 }
 
@@ -113,11 +81,11 @@ size_t syn_mem_wire_propose(uint8_t *buf, struct syn_mem_wire_src s,
 			    const uint32_t *epochs, uint32_t n)
 {
 	put_ring(buf + 24, ring);
-	put32(buf + 40, n);
-	put32(buf + 44, 0);
+	syn_le_put32(buf + 40, n);
+	syn_le_put32(buf + 44, 0);
 	for (uint32_t i = 0; i < n; i++) {
-		put32(buf + 48 + 8 * i, ids[i]);
-		put32(buf + 52 + 8 * i, epochs[i]);
+		syn_le_put32(buf + 48 + 8 * i, ids[i]);
+		syn_le_put32(buf + 52 + 8 * i, epochs[i]);
 	}
 	return finish(buf, s, SYN_MEM_PKT_PROPOSE, 48 + 8 * (size_t)n);
 }
@@ -129,14 +97,14 @@ size_t syn_mem_wire_accept(uint8_t *buf, struct syn_mem_wire_src s,
 {
 	put_ring(buf + 24, ring);
 	put_ring(buf + 40, old_ring);
-	put64(buf + 56, have);
-	put64(buf + 64, max_seq);
-	put32(buf + 72, join_counter);
-	put32(buf + 76, n_seen);
+	syn_le_put64(buf + 56, have);
+	syn_le_put64(buf + 64, max_seq);
+	syn_le_put32(buf + 72, join_counter);
+	syn_le_put32(buf + 76, n_seen);
 	for (uint32_t i = 0; i < n_seen; i++) {
-		put32(buf + 80 + 16 * i, seen[i].nodeid);
-		put32(buf + 84 + 16 * i, seen[i].epoch);
-		put64(buf + 88 + 16 * i, seen[i].max_id);
+		syn_le_put32(buf + 80 + 16 * i, seen[i].nodeid);
+		syn_le_put32(buf + 84 + 16 * i, seen[i].epoch);
+		syn_le_put64(buf + 88 + 16 * i, seen[i].max_id);
 	}
 	return finish(buf, s, SYN_MEM_PKT_ACCEPT, 80 + 16 * (size_t)n_seen);
 }
@@ -146,17 +114,17 @@ size_t syn_mem_wire_commit(uint8_t *buf, struct syn_mem_wire_src s,
 			   uint32_t n)
 {
 	put_ring(buf + 24, ring);
-	put32(buf + 40, n);
-	put32(buf + 44, 0);
+	syn_le_put32(buf + 40, n);
+	syn_le_put32(buf + 44, 0);
 	for (uint32_t i = 0; i < n; i++) {
 		uint8_t *p = buf + 48 + 48 * (size_t)i;
-		put32(p, e[i].nodeid);
-		put32(p + 4, e[i].epoch);
+		syn_le_put32(p, e[i].nodeid);
+		syn_le_put32(p + 4, e[i].epoch);
 		put_ring(p + 8, &e[i].old_ring);
-		put64(p + 24, e[i].target);
-		put32(p + 32, e[i].source);
-		put32(p + 36, e[i].join_counter);
-		put64(p + 40, e[i].delivered_id);
+		syn_le_put64(p + 24, e[i].target);
+		syn_le_put32(p + 32, e[i].source);
+		syn_le_put32(p + 36, e[i].join_counter);
+		syn_le_put64(p + 40, e[i].delivered_id);
 	}
 	return finish(buf, s, SYN_MEM_PKT_COMMIT, 48 + 48 * (size_t)n);
 }
@@ -165,10 +133,10 @@ size_t syn_mem_wire_ring3(uint8_t *buf, struct syn_mem_wire_src s, uint8_t type,
 			  const struct syn_mem_ring_id *ring, uint64_t a, uint64_t b)
 {
 	put_ring(buf + 24, ring);
-	put64(buf + 40, a);
+	syn_le_put64(buf + 40, a);
 	if (type == SYN_MEM_PKT_ACK)
 		return finish(buf, s, type, sizeof(struct syn_mem_wire_ack));
-	put64(buf + 48, b);
+	syn_le_put64(buf + 48, b);
 	return finish(buf, s, type, 56);
 }
 
@@ -177,10 +145,10 @@ size_t syn_mem_wire_submit(uint8_t *buf, struct syn_mem_wire_src s,
 			   uint32_t frag, const void *data, uint32_t len)
 {
 	put_ring(buf + 24, ring);
-	put64(buf + 40, msg_id);
-	put64(buf + 48, base);
-	put32(buf + 56, len);
-	put32(buf + 60, frag);
+	syn_le_put64(buf + 40, msg_id);
+	syn_le_put64(buf + 48, base);
+	syn_le_put32(buf + 56, len);
+	syn_le_put32(buf + 60, frag);
 	memcpy(buf + 64, data, len);
 	return finish(buf, s, SYN_MEM_PKT_SUBMIT, 64 + (size_t)len);
 }
@@ -191,42 +159,42 @@ size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
 			    const void *data, uint32_t len)
 {
 	put_ring(buf + 24, ring);
-	put64(buf + 40, seq);
-	put64(buf + 48, msg_id);
-	put64(buf + 56, stable);
-	put32(buf + 64, sender);
-	put32(buf + 68, sender_epoch);
-	put32(buf + 72, len);
-	put32(buf + 76, frag);
+	syn_le_put64(buf + 40, seq);
+	syn_le_put64(buf + 48, msg_id);
+	syn_le_put64(buf + 56, stable);
+	syn_le_put32(buf + 64, sender);
+	syn_le_put32(buf + 68, sender_epoch);
+	syn_le_put32(buf + 72, len);
+	syn_le_put32(buf + 76, frag);
 	memcpy(buf + 80, data, len);
 	return finish(buf, s, SYN_MEM_PKT_ORDERED, 80 + (size_t)len);
 }
 
 void syn_mem_wire_member(const struct syn_mem_pkt *p, uint32_t i, uint32_t *nodeid, uint32_t *epoch)
 {
-	*nodeid = get32(p->data + 8 * (size_t)i);
-	*epoch = get32(p->data + 8 * (size_t)i + 4);
+	*nodeid = syn_le_get32(p->data + 8 * (size_t)i);
+	*epoch = syn_le_get32(p->data + 8 * (size_t)i + 4);
 }
 
 void syn_mem_wire_commit_entry(const struct syn_mem_pkt *p, uint32_t i,
 			       struct syn_mem_commit_entry *out)
 {
 	const uint8_t *q = p->data + 48 * (size_t)i;
-	out->nodeid = get32(q);
-	out->epoch = get32(q + 4);
+	out->nodeid = syn_le_get32(q);
+	out->epoch = syn_le_get32(q + 4);
 	out->old_ring = get_ring(q + 8);
-	out->target = get64(q + 24);
-	out->source = get32(q + 32);
-	out->join_counter = get32(q + 36);
-	out->delivered_id = get64(q + 40);
+	out->target = syn_le_get64(q + 24);
+	out->source = syn_le_get32(q + 32);
+	out->join_counter = syn_le_get32(q + 36);
+	out->delivered_id = syn_le_get64(q + 40);
 }
 
 void syn_mem_wire_seen(const struct syn_mem_pkt *p, uint32_t i, struct syn_mem_seen *out)
 {
 	const uint8_t *q = p->data + 16 * (size_t)i;
-	out->nodeid = get32(q);
-	out->epoch = get32(q + 4);
-	out->max_id = get64(q + 8);
+	out->nodeid = syn_le_get32(q);
+	out->epoch = syn_le_get32(q + 4);
+	out->max_id = syn_le_get64(q + 8);
 }
 
 /* Member lists must be non-empty, bounded, with ids non-zero and ascending. */
@@ -236,7 +204,7 @@ static int check_ids(const uint8_t *arr, uint32_t n, size_t stride)
 	if (n == 0 || n > SYN_MEM_MAX_NODES)
 		return -EBADMSG;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t id = get32(arr + stride * i);
+		uint32_t id = syn_le_get32(arr + stride * i);
 		if (id <= prev)
 			return -EBADMSG;
 		prev = id;
@@ -249,8 +217,8 @@ static int decode_list(const uint8_t *b, size_t len, size_t stride, struct syn_m
 	if (len < 48)
 		return -EBADMSG;
 	out->ring = get_ring(b + 24);
-	out->n = get32(b + 40);
-	if (get32(b + 44) != 0 || out->n > SYN_MEM_MAX_NODES || len != 48 + stride * out->n)
+	out->n = syn_le_get32(b + 40);
+	if (syn_le_get32(b + 44) != 0 || out->n > SYN_MEM_MAX_NODES || len != 48 + stride * out->n)
 		return -EBADMSG;
 	out->data = b + 48;
 	if (check_ids(out->data, out->n, stride) != 0)
@@ -271,8 +239,8 @@ static int decode_payload(const uint8_t *b, size_t len, size_t fixed, size_t len
 {
 	if (len < fixed)
 		return -EBADMSG;
-	out->len = get32(b + len_off);
-	out->frag = get32(b + len_off + 4);
+	out->len = syn_le_get32(b + len_off);
+	out->frag = syn_le_get32(b + len_off + 4);
 	if (!syn_mem_frag_valid(out->frag) || out->len == 0 || out->len > SYN_MEM_MAX_MSG_LEN ||
 	    len != fixed + out->len)
 		return -EBADMSG;
@@ -284,12 +252,12 @@ static int decode_body(const uint8_t *b, size_t len, struct syn_mem_pkt *out)
 {
 	switch (out->type) {
 	case SYN_MEM_PKT_JOIN:
-		if (len != 64 || get32(b + 60) != 0)
+		if (len != 64 || syn_le_get32(b + 60) != 0)
 			return -EBADMSG;
 		out->ring = get_ring(b + 24);
-		out->a = get64(b + 40);
-		out->b = get64(b + 48);
-		out->u32 = get32(b + 56);
+		out->a = syn_le_get64(b + 40);
+		out->b = syn_le_get64(b + 48);
+		out->u32 = syn_le_get32(b + 56);
 		return 0;
 	case SYN_MEM_PKT_PROPOSE:
 		return decode_list(b, len, 8, out);
@@ -298,14 +266,14 @@ static int decode_body(const uint8_t *b, size_t len, struct syn_mem_pkt *out)
 	case SYN_MEM_PKT_ACCEPT:
 		if (len < 80)
 			return -EBADMSG;
-		out->n = get32(b + 76);
+		out->n = syn_le_get32(b + 76);
 		if (out->n > SYN_MEM_MAX_NODES || len != 80 + 16 * (size_t)out->n)
 			return -EBADMSG;
 		out->ring = get_ring(b + 24);
 		out->old_ring = get_ring(b + 40);
-		out->a = get64(b + 56);
-		out->b = get64(b + 64);
-		out->u32 = get32(b + 72);
+		out->a = syn_le_get64(b + 56);
+		out->b = syn_le_get64(b + 64);
+		out->u32 = syn_le_get32(b + 72);
 		out->data = b + 80;
 		if (out->n && check_ids(out->data, out->n, 16) != 0)
 			return -EBADMSG;
@@ -315,8 +283,8 @@ static int decode_body(const uint8_t *b, size_t len, struct syn_mem_pkt *out)
 		if (len != 56)
 			return -EBADMSG;
 		out->ring = get_ring(b + 24);
-		out->a = get64(b + 40);
-		out->b = get64(b + 48);
+		out->a = syn_le_get64(b + 40);
+		out->b = syn_le_get64(b + 48);
 		if (out->type == SYN_MEM_PKT_RETRANS && (out->a == 0 || out->b < out->a))
 			return -EBADMSG;
 		if (out->type == SYN_MEM_PKT_HEARTBEAT && out->b > out->a)
@@ -326,24 +294,24 @@ static int decode_body(const uint8_t *b, size_t len, struct syn_mem_pkt *out)
 		if (len != 48)
 			return -EBADMSG;
 		out->ring = get_ring(b + 24);
-		out->a = get64(b + 40);
+		out->a = syn_le_get64(b + 40);
 		return out->ring.rep ? 0 : -EBADMSG;
 	case SYN_MEM_PKT_SUBMIT:
 		if (decode_payload(b, len, 64, 56, out) != 0)
 			return -EBADMSG;
 		out->ring = get_ring(b + 24);
-		out->a = get64(b + 40);
-		out->b = get64(b + 48);
+		out->a = syn_le_get64(b + 40);
+		out->b = syn_le_get64(b + 48);
 		return (out->ring.rep && out->b <= out->a && out->b) ? 0 : -EBADMSG;
 	case SYN_MEM_PKT_ORDERED:
 		if (decode_payload(b, len, 80, 72, out) != 0)
 			return -EBADMSG;
 		out->ring = get_ring(b + 24);
-		out->a = get64(b + 40);
-		out->b = get64(b + 48);
-		out->c = get64(b + 56);
-		out->u32 = get32(b + 64);
-		out->u32b = get32(b + 68);
+		out->a = syn_le_get64(b + 40);
+		out->b = syn_le_get64(b + 48);
+		out->c = syn_le_get64(b + 56);
+		out->u32 = syn_le_get32(b + 64);
+		out->u32b = syn_le_get32(b + 68);
 		return (out->ring.rep && out->a && out->u32 && out->c < out->a) ? 0 : -EBADMSG;
 	default:
 		return -EBADMSG;
@@ -357,14 +325,14 @@ int syn_mem_wire_decode(const void *buf, size_t len, uint32_t src, struct syn_me
 	memset(out, 0, sizeof(*out));
 	if (buf == NULL || len < sizeof(struct syn_mem_wire_hdr) || len > SYN_MEM_WIRE_MAX)
 		return -EBADMSG;
-	if (get16(b) != SYN_MEM_WIRE_MAGIC || b[2] != SYN_MEM_WIRE_VERSION || get32(b + 4) != len ||
-	    get32(b + 20) != 0)
+	if (syn_le_get16(b) != SYN_MEM_WIRE_MAGIC || b[2] != SYN_MEM_WIRE_VERSION ||
+	    syn_le_get32(b + 4) != len || syn_le_get32(b + 20) != 0)
 		return -EBADMSG;
-	if (get32(b + 16) != packet_crc(b, len))
+	if (syn_le_get32(b + 16) != packet_crc(b, len))
 		return -EBADMSG;
 	out->type = b[3];
-	out->sender = get32(b + 8);
-	out->epoch = get32(b + 12);
+	out->sender = syn_le_get32(b + 8);
+	out->epoch = syn_le_get32(b + 12);
 	if (out->sender == 0 || out->sender != src)
 		return -EBADMSG;
 	return decode_body(b, len, out);

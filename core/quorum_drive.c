@@ -5,6 +5,8 @@
  */
 #include "quorum_drive.h"
 
+#include "proto/net_quorum.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -53,11 +55,9 @@ int syn_quorum_drive_deliver(struct syn_quorum_drive *d, uint32_t sender, const 
 			     size_t len)
 {
 	struct syn_quorum_msg m;
+	int rc = syn_net_quorum_decode(data, len, &m);
 
-	if (len != sizeof(m))
-		return -EBADMSG;
-	memcpy(&m, data, sizeof(m));
-	/* Names come from another node: never trust their termination. */
-	m.name[SYN_QUORUM_NAME_MAX] = m.oldname[SYN_QUORUM_NAME_MAX] = '\0';
+	if (rc != 0)
+		return rc;
 	return syn_quorum_deliver(d->q, sender, &m);
 }

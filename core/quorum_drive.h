@@ -14,7 +14,8 @@
  * membership layer produced them.
  *
  * Messages the core sends (env.send) travel on the host's ordered
- * broadcast as the raw struct syn_quorum_msg; they are delivered back,
+ * broadcast encoded as proto/net_quorum.h declares (the host calls
+ * syn_net_quorum_encode()); they are delivered back,
  * the sender's own included, through syn_quorum_drive_deliver().
  */
 #ifndef SYN_CORE_QUORUM_DRIVE_H
@@ -38,7 +39,7 @@ int syn_quorum_drive_view(struct syn_quorum_drive *d, struct syn_quorum_ring rin
 void syn_quorum_drive_settle(struct syn_quorum_drive *d);
 /*
  * One delivered message of the quorum's channel: 0, -EBADMSG when it is
- * not a struct syn_quorum_msg (ignored), or -ENOMEM (core unchanged).
+ * not a well-formed quorum message (ignored), or -ENOMEM (core unchanged).
  */
 int syn_quorum_drive_deliver(struct syn_quorum_drive *d, uint32_t sender, const void *data,
 			     size_t len);

@@ -188,9 +188,11 @@ static void publish_ring(struct syn_cluster *cl)
 static void send_config_version(struct syn_cluster *cl)
 {
 	uint64_t version = 0;
+	uint8_t body[SYN_NET_CONFIG_VERSION_LEN];
 
 	syn_store_get_u64(cl->icmap, "totem.config_version", &version);
-	syn_cluster_send(cl, SYN_CLUSTER_MSG_CONFIG_VERSION, &version, sizeof(version));
+	syn_net_config_version_encode(body, version);
+	syn_cluster_send(cl, SYN_CLUSTER_MSG_CONFIG_VERSION, body, sizeof(body));
 }
 
 static void apply_view(struct syn_cluster *cl, const struct syn_mem_view_event *ev)
@@ -236,9 +238,8 @@ static void on_config_version(void *ctx, uint32_t sender, const void *data, size
 	uint64_t theirs, mine = 0;
 	char key[SYN_KEY_MAX + 1];
 
-	if (len != sizeof(theirs))
+	if (syn_net_config_version_decode(data, len, &theirs) != 0)
 		return;
-	memcpy(&theirs, data, sizeof(theirs));
 	member_key(key, sizeof(key), sender, "config_version");
 	syn_store_set_u64(cl->icmap, key, theirs);
 	if (sender == cl->local)
@@ -260,11 +261,11 @@ static void apply_deliver(struct syn_cluster *cl, uint32_t sender, const unsigne
 {
 	struct handler *h;
 
-	if (len < 1 || p[0] >= SYN_CLUSTER_MSG_TYPES)
+	if (len < SYN_CLUSTER_MSG_OFF_BODY || p[SYN_CLUSTER_MSG_OFF_TYPE] >= SYN_CLUSTER_MSG_TYPES)
 		return;
-	h = &cl->handlers[p[0]];
+	h = &cl->handlers[p[SYN_CLUSTER_MSG_OFF_TYPE]];
 	if (h->fn)
-		h->fn(h->ctx, sender, p + 1, len - 1);
+		h->fn(h->ctx, sender, p + SYN_CLUSTER_MSG_OFF_BODY, len - SYN_CLUSTER_MSG_OFF_BODY);
 }
 
 /*
@@ -365,12 +366,12 @@ int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, con
 		if (st.send_queue_len >= cl->send_queue_max / 2)
 			return -EAGAIN;
 	}
-	buf = malloc(len + 1);
+	buf = malloc(SYN_CLUSTER_MSG_OFF_BODY + len);
 	if (!buf)
 		return -ENOMEM;
-	buf[0] = (unsigned char)type;
-	memcpy(buf + 1, data, len);
-	rc = syn_mem_submit(cl->core, now_us(), buf, len + 1);
+	syn_le_put8(buf + SYN_CLUSTER_MSG_OFF_TYPE, (uint8_t)type);
+	memcpy(buf + SYN_CLUSTER_MSG_OFF_BODY, data, len);
+	rc = syn_mem_submit(cl->core, now_us(), buf, SYN_CLUSTER_MSG_OFF_BODY + len);
 	free(buf);
 	/* Never deliver inside the sender's call: hand events out from a job. */
 	rearm(cl);

@@ -7,7 +7,7 @@
  * Services follow the cluster through observers: a view observer is
  * called after every installed view, and message handlers receive the
  * messages of their type in the agreed total order.  Messages carry a
- * one-byte type; SYN_CLUSTER_MSG_CONFIG_VERSION is the cluster layer's
+ * one-byte type (proto/net_cluster.h); SYN_CLUSTER_MSG_CONFIG_VERSION is the cluster layer's
  * own (corosync's config version check, config-and-keys.md section 7.3).
  *
  * Timing: when totem.token is configured, a member is declared failed
@@ -24,14 +24,8 @@
 
 #include "store.h"
 
-enum syn_cluster_msg_type {
-	SYN_CLUSTER_MSG_CONFIG_VERSION = 1,
-	SYN_CLUSTER_MSG_SERVICES = 2, /* the view source's channels (view.h) */
-	SYN_CLUSTER_MSG_CMM = 3,
-	SYN_CLUSTER_MSG_CPG = 4,
-	SYN_CLUSTER_MSG_TYPES = 16,
-	SYN_CLUSTER_MSG_BENCH = 15,
-};
+/* enum syn_cluster_msg_type: the message types, declared with their formats. */
+#include "proto/net_cluster.h"
 
 struct syn_cluster_view {
 	uint64_t ring_seq;

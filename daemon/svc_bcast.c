@@ -28,6 +28,9 @@
 #include <qb/qbutil.h>
 
 #include "proto/ipc_bcast.h"
+#include "proto/net_cluster.h"
+
+_Static_assert(SYN_BCAST_MIN_SIZE == SYN_NET_BENCH_HDR, "bench header");
 
 /* Latency samples kept (the first ones of a run): a STATS sorts them. */
 #define BCAST_MAX_SAMPLES (1u << 16)
@@ -70,21 +73,6 @@ static uint64_t now_us(void)
 	return qb_util_nano_current_get() / 1000;
 }
 
-static void put_le(unsigned char *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_le(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void pump(struct syn_svc_bcast *svc);
 
 static void retry_timer(void *data)
@@ -118,12 +106,9 @@ static bool window_open(const struct syn_svc_bcast *svc)
 /* Build and queue message seq; 0, -EAGAIN (queue full) or -errno. */
 static int send_one(struct syn_svc_bcast *svc, uint64_t seq)
 {
-	put_le(svc->msg, svc->self, 4);
-	put_le(svc->msg + 4, 0, 4);
-	put_le(svc->msg + 8, seq, 8);
-	put_le(svc->msg + 16, now_us(), 8);
-	for (uint32_t i = SYN_BCAST_MIN_SIZE; i < svc->size; i++)
-		svc->msg[i] = (unsigned char)(seq * 131 + i);
+	struct syn_net_bench b = {.sender = svc->self, .seq = seq, .sent_us = now_us()};
+
+	syn_net_bench_encode(svc->msg, svc->size, &b);
 	return syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_BENCH, svc->msg, svc->size);
 }
 
@@ -164,25 +149,12 @@ static void pump(struct syn_svc_bcast *svc)
 		pump_later(svc);
 }
 
-static bool content_ok(uint32_t sender, const unsigned char *d, size_t len)
-{
-	uint64_t seq;
-
-	if (len < SYN_BCAST_MIN_SIZE || get_le(d, 4) != sender || get_le(d + 4, 4) != 0)
-		return false;
-	seq = get_le(d + 8, 8);
-	for (size_t i = SYN_BCAST_MIN_SIZE; i < len; i++)
-		if (d[i] != (unsigned char)(seq * 131 + i))
-			return false;
-	return true;
-}
-
 static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 {
 	struct syn_svc_bcast *svc = ctx;
-	const unsigned char *d = data;
+	struct syn_net_bench b;
 
-	if (!content_ok(sender, d, len)) {
+	if (syn_net_bench_decode(data, len, &b) != 0 || b.sender != sender) {
 		svc->bad++;
 		return;
 	}
@@ -190,7 +162,7 @@ static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 	svc->bytes += len;
 	if (sender != svc->self)
 		return;
-	uint64_t now = now_us(), sent_us = get_le(d + 16, 8), seq = get_le(d + 8, 8);
+	uint64_t now = now_us(), sent_us = b.sent_us, seq = b.seq;
 	svc->own_delivered++;
 	if (seq > svc->last_own_seq && seq < svc->next_seq)
 		svc->last_own_seq = seq;

@@ -34,6 +34,7 @@
 
 #include "config.h"
 #include "proto/ipc_cfg.h"
+#include "proto/net_cluster.h"
 
 #define SHUTDOWN_FLAG_REGARDLESS 1
 #define SHUTDOWN_FLAG_IMMEDIATE 2
@@ -48,16 +49,6 @@ struct cfg_conn {
 	struct cfg_conn *next_reload;
 	uint64_t reload_token;
 };
-
-/* The reload request on the ordered channel (same byte order on all members). */
-struct cfg_reload_msg {
-	uint32_t type;
-	uint32_t requester;
-	uint64_t token;
-};
-_Static_assert(sizeof(struct cfg_reload_msg) == 16, "cfg_reload_msg");
-
-#define CFG_MSG_RELOAD 1
 
 struct syn_svc_cfg {
 	struct syn_store *icmap;
@@ -441,15 +432,18 @@ static void reload_unwait(struct syn_svc_cfg *svc, struct cfg_conn *cc)
 
 static void handle_reload(struct syn_svc_cfg *svc, struct syn_conn *conn, struct cfg_conn *cc)
 {
-	struct cfg_reload_msg msg = {CFG_MSG_RELOAD, syn_view_local_nodeid(svc->views),
-				     ++svc->next_token};
+	/* The reload request on the ordered channel (proto/net_cluster.h). */
+	struct syn_net_cfg_reload msg = {SYN_NET_CFG_RELOAD, syn_view_local_nodeid(svc->views),
+					 ++svc->next_token};
+	uint8_t buf[SYN_NET_CFG_LEN];
 	int rc;
 
 	if (cc->reload_token) {
 		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG, CS_ERR_TRY_AGAIN);
 		return;
 	}
-	rc = syn_view_send(svc->views, svc->channel, &msg, sizeof(msg));
+	syn_net_cfg_reload_encode(buf, &msg);
+	rc = syn_view_send(svc->views, svc->channel, buf, sizeof(buf));
 	if (rc != 0) {
 		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG, reload_result(rc));
 		return;
@@ -464,13 +458,10 @@ static void handle_reload(struct syn_svc_cfg *svc, struct syn_conn *conn, struct
 static void cfg_deliver(void *ctx, uint32_t sender, const void *data, size_t len)
 {
 	struct syn_svc_cfg *svc = ctx;
-	struct cfg_reload_msg msg;
+	struct syn_net_cfg_reload msg;
 	int rc;
 
-	if (len != sizeof(msg))
-		return;
-	memcpy(&msg, data, sizeof(msg));
-	if (msg.type != CFG_MSG_RELOAD)
+	if (syn_net_cfg_reload_decode(data, len, &msg) != 0 || msg.type != SYN_NET_CFG_RELOAD)
 		return;
 	rc = svc->hooks.reload(svc->hooks.ctx, sender);
 	if (sender != syn_view_local_nodeid(svc->views))

@@ -25,6 +25,7 @@
 #include "core/quorum.h"
 #include "core/quorum_drive.h"
 #include "proto/ipc_votequorum.h"
+#include "proto/net_quorum.h"
 
 struct vq_conn {
 	struct vq_conn *next; /* trackers list */
@@ -299,8 +300,11 @@ static void on_core_event(void *ctx, const struct syn_quorum_event *ev)
 static void on_core_send(void *ctx, const struct syn_quorum_msg *msg)
 {
 	struct syn_svc_votequorum *svc = ctx;
+	uint8_t buf[SYN_NET_QUORUM_LEN];
+	int rc;
 
-	int rc = syn_view_send(svc->views, svc->channel, msg, sizeof(*msg));
+	syn_net_quorum_encode(msg, buf);
+	rc = syn_view_send(svc->views, svc->channel, buf, sizeof(buf));
 
 	if (rc != 0)
 		qb_log(LOG_ERR, "votequorum: cannot queue a message: %s", strerror(-rc));

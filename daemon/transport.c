@@ -32,7 +32,7 @@
 #include <unistd.h>
 #include <qb/qblog.h>
 
-#include "proto/knet_frame.h"
+#include "proto/net_cluster.h"
 
 #define SYN_TRANSPORT_SOCKET_BYTES (8 * 1024 * 1024)
 
@@ -57,13 +57,10 @@ static int filter(void *priv, const unsigned char *data, ssize_t len, uint8_t tx
 		  knet_node_id_t this_host, knet_node_id_t src_host, int8_t *channel,
 		  knet_node_id_t *dst, size_t *n_dst)
 {
-	struct syn_knet_frame f;
+	struct syn_net_frame f;
 
 	(void)priv, (void)channel;
-	if (len < (ssize_t)sizeof(f))
-		return -1;
-	memcpy(&f, data, sizeof(f));
-	if (f.magic != SYN_FRAME_MAGIC)
+	if (len < 0 || syn_net_frame_decode(data, (size_t)len, &f) != 0)
 		return -1;
 	if (tx_rx == KNET_NOTIFY_RX) {
 		if (f.src != src_host || src_host == this_host)
@@ -88,19 +85,16 @@ static void sock_notify(void *priv, int datafd, int8_t channel, uint8_t tx_rx, i
 static int32_t on_data(int32_t fd, int32_t revents, void *data)
 {
 	struct syn_transport *t = data;
-	struct syn_knet_frame f;
+	struct syn_net_frame f;
 
 	(void)revents;
 	for (int i = 0; i < RECV_BURST; i++) {
 		ssize_t n = read(fd, t->buf, sizeof(t->buf));
 		if (n < 0)
 			break;
-		if ((size_t)n < sizeof(f))
+		if (syn_net_frame_decode(t->buf, (size_t)n, &f) != 0 || f.src == t->local)
 			continue;
-		memcpy(&f, t->buf, sizeof(f));
-		if (f.magic != SYN_FRAME_MAGIC || f.src == t->local)
-			continue;
-		t->recv(t->ctx, f.src, t->buf + sizeof(f), (size_t)n - sizeof(f));
+		t->recv(t->ctx, f.src, t->buf + SYN_FRAME_LEN, (size_t)n - SYN_FRAME_LEN);
 	}
 	return 0;
 }
@@ -564,9 +558,11 @@ void syn_transport_destroy(struct syn_transport *t)
 
 int syn_transport_send(struct syn_transport *t, uint32_t dest, const void *pkt, size_t len)
 {
-	struct syn_knet_frame f = {.magic = SYN_FRAME_MAGIC, .src = t->local, .dst = dest};
-	struct iovec iov[2] = {{&f, sizeof(f)}, {(void *)pkt, len}};
+	uint8_t hdr[SYN_FRAME_LEN];
+	struct syn_net_frame f = {.src = t->local, .dst = dest};
+	struct iovec iov[2] = {{hdr, sizeof(hdr)}, {(void *)pkt, len}};
 
+	syn_net_frame_encode(hdr, &f);
 	if (writev(t->datafd, iov, 2) < 0) {
 		t->send_failures++;
 		return -errno;

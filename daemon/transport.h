@@ -2,7 +2,7 @@
  * transport.h - the daemon's links to other nodes, on kronosnet: one knet
  * host per configured node, one knet link per ringX_addr, knet crypto and
  * PMTU discovery.  Packets of the membership core go out through knet's
- * data socket with a small routing frame (proto/knet_frame.h) and come
+ * data socket with a small routing frame (proto/net_cluster.h) and come
  * back through the same socket; the socket and knet's log pipe are polled
  * on the daemon's qb_loop, so everything the rest of the daemon sees
  * happens on the loop thread.

@@ -2,7 +2,7 @@
  * view.c - the view source (see view.h), on top of the membership layer
  * (cluster.h): its views become syn_view_set() calls, and the services'
  * channels travel as cluster messages of type SYN_CLUSTER_MSG_SERVICES
- * with the channel number as the first byte.
+ * with the channel number as the first byte (proto/net_cluster.h).
  *
  * Delivered messages wait in a FIFO of (channel, sender, bytes) drained
  * in order.  A flush in progress is never re-entered, and a delivery
@@ -149,8 +149,13 @@ static void on_cluster_msg(void *ctx, uint32_t sender, const void *data, size_t 
 {
 	struct syn_view_source *src = ctx;
 	const unsigned char *p = data;
+	uint8_t channel;
 
-	if (len < 1 || p[0] >= src->n_clients || enqueue(src, p[0], sender, p + 1, len - 1) != 0)
+	if (len < SYN_VIEW_FRAME_HDR)
+		return;
+	channel = syn_le_get8(p + SYN_VIEW_FRAME_OFF_CHANNEL);
+	if (channel >= src->n_clients || enqueue(src, channel, sender, p + SYN_VIEW_FRAME_OFF_MSG,
+						 len - SYN_VIEW_FRAME_HDR) != 0)
 		return;
 	if (!src->sending) {
 		syn_view_flush(src);
@@ -193,13 +198,14 @@ int syn_view_send(struct syn_view_source *src, int channel, const void *msg, siz
 
 	if (!src->cluster)
 		return enqueue(src, channel, src->local_nodeid, msg, len);
-	buf = malloc(len + 1);
+	buf = malloc(SYN_VIEW_FRAME_HDR + len);
 	if (!buf)
 		return -ENOMEM;
-	buf[0] = (unsigned char)channel;
-	memcpy(buf + 1, msg, len);
+	syn_le_put8(buf + SYN_VIEW_FRAME_OFF_CHANNEL, (uint8_t)channel);
+	memcpy(buf + SYN_VIEW_FRAME_OFF_MSG, msg, len);
 	src->sending = true;
-	rc = syn_cluster_send(src->cluster, SYN_CLUSTER_MSG_SERVICES, buf, len + 1);
+	rc = syn_cluster_send(src->cluster, SYN_CLUSTER_MSG_SERVICES, buf,
+			      SYN_VIEW_FRAME_HDR + len);
 	src->sending = false;
 	free(buf);
 	return rc;

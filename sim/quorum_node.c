@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/net_quorum.h"
+
 enum {
 	QM_VOTES,
 	QM_WEIGHTED,
@@ -245,13 +247,13 @@ void sim_quorum_on_deliver(struct sim_node *nd, const struct syn_mem_deliver_eve
 
 	if (nd->q == NULL || ev->len < 1 || d[0] != SIM_QUORUM_TAG)
 		return;
-	if (ev->len - 1 > sizeof(struct syn_quorum_msg)) {
+	if (ev->len - 1 > SYN_NET_QUORUM_LEN) {
 		sim_fail(nd->w, "Q0: n%u delivered an oversized quorum message", nd->id);
 		return;
 	}
-	e = qev_push(nd, sizeof(struct syn_quorum_msg));
+	e = qev_push(nd, SYN_NET_QUORUM_LEN);
 	e->sender = ev->sender;
-	e->n = sizeof(struct syn_quorum_msg);
+	e->n = SYN_NET_QUORUM_LEN;
 	memcpy(e->data, d + 1, ev->len - 1);
 }
 
@@ -261,19 +263,19 @@ static void q_send(void *ctx, const struct syn_quorum_msg *msg)
 {
 	struct sim_node *nd = ctx;
 	struct sim_world *w = nd->w;
-	uint8_t buf[1 + sizeof(*msg)];
-	size_t len = 1 + sizeof(*msg);
+	uint8_t buf[1 + SYN_NET_QUORUM_LEN];
+	size_t len = sizeof(buf);
 	int rc;
 
+	buf[0] = SIM_QUORUM_TAG;
+	syn_net_quorum_encode(msg, buf + 1);
 	if (!nd->q_attached) {
-		struct sim_qev *e = qev_push(nd, sizeof(*msg));
+		struct sim_qev *e = qev_push(nd, SYN_NET_QUORUM_LEN);
 		e->sender = nd->id;
-		e->n = sizeof(*msg);
-		memcpy(e->data, msg, sizeof(*msg));
+		e->n = SYN_NET_QUORUM_LEN;
+		memcpy(e->data, buf + 1, SYN_NET_QUORUM_LEN);
 		return;
 	}
-	buf[0] = SIM_QUORUM_TAG;
-	memcpy(buf + 1, msg, sizeof(*msg));
 	while (len > 2 && buf[len - 1] == 0)
 		len--;
 	rc = syn_mem_submit(nd->core, sim_local_now(nd), buf, len);

@@ -34,7 +34,7 @@ knet on-wire header, version 1 (libknet onwire.h, network byte order):
    13    1 channel
    14      user data
 In front of a membership packet (core/mem_wire.h, little endian) synod
-puts its frame (proto/knet_frame.h): magic, source node, destination.
+puts its frame (proto/net_cluster.h): magic, source node, destination.
 
 The environment variable KNET_SPOOF_KINDS (e.g. "member") limits the mix
 to the kinds it lists.
@@ -50,7 +50,7 @@ import time
 
 KNET_DATA, KNET_PING, KNET_PONG, KNET_PMTUD, KNET_PMTUD_REPLY = 0x00, 0x81, 0x82, 0x83, 0x84
 LZO2 = 4
-SYN_FRAME_MAGIC = 0x314E5953  # proto/knet_frame.h
+SYN_FRAME_MAGIC = 0x314E5953  # proto/net_cluster.h
 
 
 def crc32c(data):

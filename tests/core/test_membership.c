@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "membership.h"
-#include "mem_wire.h"
+#include "proto/net_membership.h"
 
 #define MAXN 4
 #define MAXQ 4096

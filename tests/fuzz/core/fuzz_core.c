@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "membership.h"
-#include "mem_wire.h"
+#include "proto/net_membership.h"
 
 struct reader {
 	const uint8_t *p;

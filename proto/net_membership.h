@@ -1,7 +1,8 @@
 /*
- * mem_wire.h - the node-to-node packet format of the membership core,
- * declared once.  All integers are little endian on the wire, whatever
- * the host; mem_wire.c encodes and decodes field by field, so the structs
+ * net_membership.h - the node-to-node packet format of the membership
+ * core, declared once.  All integers are little endian on the wire,
+ * whatever the host; core/mem_wire.c encodes and decodes field by field
+ * through proto/le.h, so the structs
  * below are never overlaid on a buffer: they exist to pin every offset and
  * size with _Static_assert and to serve as the reference table.
  *
@@ -50,13 +51,13 @@
  * where one is required, payloads longer than SYN_MEM_MAX_MSG_LEN and
  * ranges that run backwards.
  */
-#ifndef SYN_CORE_MEM_WIRE_H
-#define SYN_CORE_MEM_WIRE_H
+#ifndef SYN_PROTO_NET_MEMBERSHIP_H
+#define SYN_PROTO_NET_MEMBERSHIP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "membership.h"
+#include "core/membership.h"
 
 #define SYN_MEM_WIRE_MAGIC 0x5359u
 #define SYN_MEM_WIRE_VERSION 1u
@@ -355,4 +356,4 @@ size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
 			    uint64_t stable, uint32_t sender, uint32_t sender_epoch, uint32_t frag,
 			    const void *data, uint32_t len);
 
-#endif
+#endif /* SYN_PROTO_NET_MEMBERSHIP_H */
