@@ -266,7 +266,15 @@ static int apply_proc(struct syn_cpg *c, uint32_t sender, const struct syn_cpg_m
 	return rc;
 }
 
-static void apply_mcast(struct syn_cpg *c, uint32_t sender, const struct syn_cpg_msg *m)
+/*
+ * strict: the message was held by a sync that a newer view aborted.  The
+ * table has not been synced with the other members then, and the sender
+ * may be a process of another partition's groups (a message cut by a view
+ * change is delivered in the next ring): only a member of the group, as
+ * this node knows it, may speak to it.
+ */
+static void apply_mcast(struct syn_cpg *c, uint32_t sender, const struct syn_cpg_msg *m,
+			bool strict)
 {
 	struct syn_cpg_delivery d = {.group = &m->group,
 				     .nodeid = sender,
@@ -280,13 +288,13 @@ static void apply_mcast(struct syn_cpg *c, uint32_t sender, const struct syn_cpg
 
 	/* Only a node with a member in the group may speak to it. */
 	for (size_t i = 0; i < c->n_table && !known; i++)
-		known = c->table[i].nodeid == sender &&
+		known = c->table[i].nodeid == sender && (!strict || c->table[i].pid == m->pid) &&
 			syn_cpg_name_eq(&c->table[i].group, &m->group);
 	if (known && c->env.deliver)
 		c->env.deliver(c->env.ctx, &d);
 }
 
-static int apply(struct syn_cpg *c, uint32_t sender, const struct syn_cpg_msg *m)
+static int apply(struct syn_cpg *c, uint32_t sender, const struct syn_cpg_msg *m, bool strict)
 {
 	switch (m->kind) {
 	case SYN_CPG_MSG_PROCJOIN:
@@ -294,14 +302,14 @@ static int apply(struct syn_cpg *c, uint32_t sender, const struct syn_cpg_msg *m
 		return apply_proc(c, sender, m);
 	case SYN_CPG_MSG_MCAST:
 	case SYN_CPG_MSG_PARTIAL:
-		apply_mcast(c, sender, m);
+		apply_mcast(c, sender, m, strict);
 		return 0;
 	default:
 		return 0;
 	}
 }
 
-static int held_flush(struct syn_cpg *c)
+static int held_flush(struct syn_cpg *c, bool aborted)
 {
 	int rc = 0;
 
@@ -312,7 +320,8 @@ static int held_flush(struct syn_cpg *c)
 		c->held = h->next;
 		if (!c->held)
 			c->held_tail = &c->held;
-		if (syn_cpg_msg_decode(h->data, h->len, &m) == 0 && apply(c, h->sender, &m) != 0)
+		if (syn_cpg_msg_decode(h->data, h->len, &m) == 0 &&
+		    apply(c, h->sender, &m, aborted) != 0)
 			rc = -ENOMEM;
 		c_free(c, h);
 	}
@@ -349,7 +358,7 @@ int syn_cpg_view(struct syn_cpg *c, uint64_t ring_seq, uint32_t ring_rep, const 
 		return -ENOMEM;
 	/* An aborted sync: what its view delivered takes effect first. */
 	if (c->syncing)
-		held_flush(c);
+		held_flush(c, true);
 	jl_clear(c);
 	for (size_t i = 0; i < n_members; i++)
 		if (in_set(base, n_base, members[i]))
@@ -578,7 +587,7 @@ static int activate(struct syn_cpg *c)
 	c->syncing = false;
 	if (c->env.activated)
 		c->env.activated(c->env.ctx, c->ring_seq, c->ring_rep, c->members, c->n_members);
-	if (held_flush(c) != 0)
+	if (held_flush(c, false) != 0)
 		rc = -ENOMEM;
 	return rc;
 }
@@ -624,7 +633,7 @@ int syn_cpg_deliver(struct syn_cpg *c, uint32_t sender, const void *msg, size_t 
 	if (m.kind == SYN_CPG_MSG_JOINLIST)
 		return c->syncing ? store_joinlist(c, sender, &m) : 0;
 	if (!c->syncing)
-		return apply(c, sender, &m);
+		return apply(c, sender, &m, false);
 	h = c_alloc(c, sizeof(*h) + len);
 	if (!h)
 		return -ENOMEM;

@@ -24,7 +24,8 @@
  *             (the last one missing)      activate (below)              ACTIVE
  *   SYNCING   JOINLIST of another view    ignore (resubmitted, stale)   SYNCING
  *   SYNCING   other message               hold it, in order             SYNCING
- *   SYNCING   view V' (abort)             apply the held messages, drop  SYNCING
+ *   SYNCING   view V' (abort)             apply the held messages (MCAST SYNCING
+ *                                         only from group members), drop
  *                                         stored JOINLISTs, continuing
  *                                         := continuing ∩ V', JOINLIST(V')
  *
@@ -44,7 +45,13 @@
  * member.  Deviation from corosync 3.1.7: every member sends a JOINLIST
  * (an empty one is the barrier), JOINLISTs name their view so a stale
  * one never resurrects a member, and messages delivered during a sync
- * are applied after it instead of racing with the JOINLISTs.
+ * are applied after it instead of racing with the JOINLISTs.  When a
+ * newer view aborts the sync, its held messages are applied against a
+ * table not yet synced with the other members, so a held MCAST or PARTIAL
+ * is delivered only when its sending process (not just its node) is in
+ * the group: the membership delivers a message cut by a view change in
+ * the next ring, where it may come from a process of another partition
+ * this node never saw join.
  */
 #ifndef SYN_CORE_CPG_GROUPS_H
 #define SYN_CORE_CPG_GROUPS_H

@@ -375,7 +375,7 @@ static int start_services(struct daemon *d)
 	    add_service(d, syn_svc_quorum_def(), d->quorum) != 0 ||
 	    (votequorum && add_service(d, syn_svc_votequorum_def(), d->votequorum) != 0))
 		return SYN_EXIT_SERVICE;
-	d->cpg = syn_svc_cpg_create(d->loop, d->cluster, d->ipc);
+	d->cpg = syn_svc_cpg_create(d->loop, d->cluster, d->ipc, d->icmap);
 	if (!d->cpg || add_service(d, syn_svc_cpg_def(), d->cpg) != 0)
 		return SYN_EXIT_SERVICE;
 	publish_services(d->icmap, votequorum);

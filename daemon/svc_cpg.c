@@ -35,6 +35,8 @@
 #include "proto/ipc_cpg.h"
 
 #define CPG_RETRY_MS 5
+/* Counters go to the store at most this often: the cluster's stats cadence. */
+#define CPG_STATS_MS 1000
 
 static void mar_name_from(struct syn_cpg_mar_name *dst, const struct syn_cpg_name *src)
 {
@@ -230,6 +232,55 @@ static void core_activated(void *ctx, uint64_t ring_seq, uint32_t ring_rep, cons
 	initial_totem_pass(svc);
 }
 
+/* ---- message counters --------------------------------------------------- */
+
+/* corosync's handler number of a message kind, or -1. */
+static int handler_of(const void *msg, size_t len)
+{
+	static const int8_t by_kind[] = {
+		[SYN_CPG_MSG_PROCJOIN] = 0, [SYN_CPG_MSG_PROCLEAVE] = 1, [SYN_CPG_MSG_JOINLIST] = 2,
+		[SYN_CPG_MSG_MCAST] = 3,    [SYN_CPG_MSG_PARTIAL] = 6,
+	};
+	uint8_t kind = len ? *(const uint8_t *)msg : 0;
+
+	return kind >= SYN_CPG_MSG_PROCJOIN && kind <= SYN_CPG_MSG_PARTIAL ? by_kind[kind] : -1;
+}
+
+static void stats_write(struct syn_svc_cpg *svc)
+{
+	char key[64];
+
+	for (int n = 0; n < CPG_HANDLERS; n++) {
+		snprintf(key, sizeof(key), "runtime.services.cpg.%d.tx", n);
+		syn_store_set_u64(svc->icmap, key, svc->tx[n]);
+		snprintf(key, sizeof(key), "runtime.services.cpg.%d.rx", n);
+		syn_store_set_u64(svc->icmap, key, svc->rx[n]);
+	}
+	svc->stats_dirty = false;
+}
+
+static void stats_fired(void *data)
+{
+	struct syn_svc_cpg *svc = data;
+
+	svc->stats_armed = false;
+	stats_write(svc);
+}
+
+static void stats_count(struct syn_svc_cpg *svc, uint64_t *counters, const void *msg, size_t len)
+{
+	int n = handler_of(msg, len);
+
+	if (n < 0)
+		return;
+	counters[n]++;
+	svc->stats_dirty = true;
+	if (!svc->stats_armed)
+		svc->stats_armed =
+			qb_loop_timer_add(svc->loop, QB_LOOP_LOW, CPG_STATS_MS * QB_TIME_NS_IN_MSEC,
+					  svc, stats_fired, &svc->stats_timer) == 0;
+}
+
 /* ---- sending and flow control ----------------------------------------- */
 
 static void retry_fired(void *data)
@@ -266,9 +317,10 @@ static void flush(struct syn_svc_cpg *svc)
 	if (svc->joinlist) {
 		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CPG, svc->joinlist,
 				      svc->joinlist_len);
-		if (rc == 0)
+		if (rc == 0) {
+			stats_count(svc, svc->tx, svc->joinlist, svc->joinlist_len);
 			svc->joinlist = NULL;
-		else if (rc != -EAGAIN)
+		} else if (rc != -EAGAIN)
 			qb_log(LOG_ERR, "cpg: cannot send the group list: %s", strerror(-rc));
 	}
 	while (!svc->joinlist && svc->out && !syn_cpg_syncing(svc->core)) {
@@ -280,6 +332,8 @@ static void flush(struct syn_svc_cpg *svc)
 		if (rc != 0)
 			qb_log(LOG_ERR, "cpg: message of %zu bytes not sent: %s", o->len,
 			       strerror(-rc));
+		else
+			stats_count(svc, svc->tx, o->data, o->len);
 		svc->out = o->next;
 		if (!svc->out)
 			svc->out_tail = &svc->out;
@@ -337,7 +391,10 @@ static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 {
 	struct syn_svc_cpg *svc = ctx;
 	bool was_syncing = syn_cpg_syncing(svc->core);
-	int rc = syn_cpg_deliver(svc->core, sender, data, len);
+	int rc;
+
+	stats_count(svc, svc->rx, data, len);
+	rc = syn_cpg_deliver(svc->core, sender, data, len);
 
 	if (rc == -EINVAL)
 		qb_log(LOG_WARNING, "cpg: malformed message from node %u ignored", sender);
@@ -433,7 +490,7 @@ static uint64_t boot_nonce(void)
 }
 
 struct syn_svc_cpg *syn_svc_cpg_create(qb_loop_t *loop, struct syn_cluster *cluster,
-				       struct syn_ipc *ipc)
+				       struct syn_ipc *ipc, struct syn_store *icmap)
 {
 	struct syn_svc_cpg *svc = calloc(1, sizeof(*svc));
 	struct syn_cpg_env env = {
@@ -444,6 +501,8 @@ struct syn_svc_cpg *syn_svc_cpg_create(qb_loop_t *loop, struct syn_cluster *clus
 	if (!svc)
 		return NULL;
 	svc->loop = loop;
+	svc->icmap = icmap;
+	stats_write(svc);
 	svc->cluster = cluster;
 	svc->ipc = ipc;
 	svc->out_tail = &svc->out;
@@ -471,6 +530,8 @@ void syn_svc_cpg_destroy(struct syn_svc_cpg *svc)
 		return;
 	if (svc->retry_armed)
 		qb_loop_timer_del(svc->loop, svc->retry_timer);
+	if (svc->stats_armed)
+		qb_loop_timer_del(svc->loop, svc->stats_timer);
 	while (svc->out) {
 		struct cpg_out *o = svc->out;
 		svc->out = o->next;

@@ -3,6 +3,13 @@
  * process groups on the cluster's ordered broadcast, byte-compatible with
  * corosync 3.1.7 (shared spec cpg.md).  The group state itself is the
  * pure core (core/cpg_groups.h); this module is its IPC and cluster glue.
+ *
+ * Like corosync, it counts its cluster messages per handler in the cmap
+ * store: runtime.services.cpg.<n>.tx (sent by this node) and .rx
+ * (delivered here, its own included), n being corosync's handler number
+ * (0 PROCJOIN, 1 PROCLEAVE, 2 JOINLIST, 3 MCAST, 4 and 5 corosync's
+ * downlists, never sent by synod, 6 PARTIAL_MCAST).  They start at 0 and
+ * are written at most once a second, when they changed.
  */
 #ifndef SYN_DAEMON_SVC_CPG_H
 #define SYN_DAEMON_SVC_CPG_H
@@ -11,11 +18,13 @@
 
 #include "cluster.h"
 #include "ipc.h"
+#include "store.h"
 
 struct syn_svc_cpg;
 
+/* icmap: where the message counters go (runtime.services.cpg.*). */
 struct syn_svc_cpg *syn_svc_cpg_create(qb_loop_t *loop, struct syn_cluster *cluster,
-				       struct syn_ipc *ipc);
+				       struct syn_ipc *ipc, struct syn_store *icmap);
 void syn_svc_cpg_destroy(struct syn_svc_cpg *svc);
 const struct syn_service_def *syn_svc_cpg_def(void);
 

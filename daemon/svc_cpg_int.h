@@ -59,8 +59,15 @@ struct cpg_iter {
 	size_t n, pos;
 };
 
+/* corosync 3.1.7's cpg exec handlers: the <n> of runtime.services.cpg.<n>.tx/.rx */
+#define CPG_HANDLERS 7
+
 struct syn_svc_cpg {
 	qb_loop_t *loop;
+	struct syn_store *icmap;
+	uint64_t tx[CPG_HANDLERS], rx[CPG_HANDLERS];
+	bool stats_dirty, stats_armed;
+	qb_loop_timer_handle stats_timer;
 	struct syn_cluster *cluster;
 	struct syn_ipc *ipc;
 	struct syn_cpg *core;

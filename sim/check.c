@@ -16,9 +16,9 @@
  *  L1  after faults stop, within the bound: one view of all live nodes,
  *      every submitted message delivered, every send queue empty.
  *
- * The quorum service's messages (first byte SIM_QUORUM_TAG) share the
- * order with the application's: D1, D2 and D3 hold for them too; D4
- * (per-sender counters) is the application's alone.
+ * The quorum and CPG services' messages (first byte SIM_QUORUM_TAG,
+ * SIM_CPG_TAG) share the order with the application's: D1, D2 and D3
+ * hold for them too; D4 (per-sender counters) is the application's alone.
  */
 #include "sim_int.h"
 
@@ -145,7 +145,7 @@ static bool payload_ok(const struct syn_mem_deliver_event *ev, struct sim_msg *m
 	return m->sender == ev->sender;
 }
 
-/* A quorum message stands in the agreed sequence as its sender and a hash of its bytes. */
+/* A service message stands in the agreed sequence as its sender and a hash of its bytes. */
 static void quorum_msg(const struct syn_mem_deliver_event *ev, struct sim_msg *m)
 {
 	const uint8_t *d = ev->data;
@@ -203,7 +203,8 @@ void sim_check_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *
 		member |= rec->members[i] == ev->sender;
 	if (!member)
 		sim_fail(w, "D3: n%u delivered a message from non-member n%u", nd->id, ev->sender);
-	if (ev->len > 0 && *(const uint8_t *)ev->data == SIM_QUORUM_TAG) {
+	if (ev->len > 0 && (*(const uint8_t *)ev->data == SIM_QUORUM_TAG ||
+			    *(const uint8_t *)ev->data == SIM_CPG_TAG)) {
 		quorum_msg(ev, &m);
 		check_agreed(nd, rec, ev, &m);
 		nd->delivered_in_view++;

@@ -8,7 +8,8 @@
  *
  * --fault-ms and --quiet-ms change the scenario length.  --device runs
  * every seed with a quorum device and its arbiter instead of the drawn
- * quorum options.  The seed also
+ * quorum options; --cpg adds the CPG service and its processes on
+ * every node.  The seed also
  * chooses the quorum option combination (seed modulo the number of
  * combinations, details from the seed), printed with the result, so
  * --seed N replays it.  The exit status is 0 when every seed held every
@@ -26,11 +27,12 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: synod-sim --seed N | --seeds A-B | --soak SECONDS | --failover\n"
 			"                 [--nodes K] [--fault-ms MS] [--quiet-ms MS] [--device] "
-			"[--verbose]\n");
+			"[--cpg] [--verbose]\n");
 	return 2;
 }
 
-static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converge)
+static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converge,
+		   struct syn_sim_result *total)
 {
 	struct syn_sim_result r;
 
@@ -46,11 +48,16 @@ static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converg
 	}
 	if (r.ok && max_converge && r.converge_ms > *max_converge)
 		*max_converge = r.converge_ms;
+	if (total) {
+		total->c_delivered += r.c_delivered;
+		total->c_compared += r.c_compared;
+		total->c_waiting += r.c_waiting;
+	}
 	if (!r.ok)
 		printf("seed %" PRIu64
-		       " FAILED (%u nodes, %s): %s\n  replay: synod-sim --seed %" PRIu64 "%s\n",
-		       o->seed, r.nodes, r.quorum, r.failure, o->seed,
-		       o->device ? " --device" : "");
+		       " FAILED (%u nodes, %s): %s\n  replay: synod-sim --seed %" PRIu64 "%s%s\n",
+		       o->seed, r.nodes, r.quorum, r.failure, o->seed, o->device ? " --device" : "",
+		       o->cpg ? " --cpg" : "");
 	else if (report_ok)
 		printf("seed %" PRIu64 " ok: %u nodes, %" PRIu64 " events, %" PRIu64
 		       " views, %" PRIu64 "/%" PRIu64 " delivered/submitted, converged %" PRIu64
@@ -58,6 +65,11 @@ static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converg
 		       " quorate changes\n",
 		       o->seed, r.nodes, r.events, r.views, r.delivered, r.submitted, r.converge_ms,
 		       r.quorum, r.q_delivered, r.q_flips);
+	if (r.ok && report_ok && o->cpg)
+		printf("  cpg: %" PRIu64 " syncs activated, %" PRIu64 " messages and %" PRIu64
+		       " configuration changes seen by processes, %" PRIu64
+		       " transitions compared, %" PRIu64 " waiting at the end\n",
+		       r.c_activated, r.c_delivered, r.c_confchgs, r.c_compared, r.c_waiting);
 	return r.ok ? 0 : 1;
 }
 
@@ -65,10 +77,12 @@ static int run_range(struct syn_sim_opts *o, uint64_t a, uint64_t b)
 {
 	uint64_t failed = 0, conv = 0;
 	clock_t start = clock();
+	struct syn_sim_result total;
 
+	memset(&total, 0, sizeof(total));
 	for (uint64_t s = a; s <= b; s++) {
 		o->seed = s;
-		int rc = run_one(o, false, &conv);
+		int rc = run_one(o, false, &conv, &total);
 		if (rc < 0)
 			return 1;
 		failed += (uint64_t)rc;
@@ -76,6 +90,11 @@ static int run_range(struct syn_sim_opts *o, uint64_t a, uint64_t b)
 	printf("%" PRIu64 " seeds, %" PRIu64 " failed, %.1f s cpu, slowest convergence %" PRIu64
 	       " ms after faults stopped\n",
 	       b - a + 1, failed, (double)(clock() - start) / CLOCKS_PER_SEC, conv);
+	if (o->cpg)
+		printf("cpg: %" PRIu64 " messages seen by processes, %" PRIu64
+		       " configuration transitions compared, %" PRIu64
+		       " processes waiting at the end for a lost join or leave\n",
+		       total.c_delivered, total.c_compared, total.c_waiting);
 	return failed ? 1 : 0;
 }
 
@@ -86,7 +105,7 @@ static int soak(struct syn_sim_opts *o, long seconds)
 
 	while (time(NULL) < end) {
 		o->seed = s++;
-		int rc = run_one(o, false, NULL);
+		int rc = run_one(o, false, NULL, NULL);
 		if (rc < 0)
 			return 1;
 		failed += (uint64_t)rc;
@@ -152,6 +171,10 @@ int main(int argc, char **argv)
 			o.device = true;
 			continue;
 		}
+		if (strcmp(arg, "--cpg") == 0) {
+			o.cpg = true;
+			continue;
+		}
 		if (strcmp(arg, "--failover") == 0) {
 			mode = FAILOVER;
 			continue;
@@ -184,7 +207,7 @@ int main(int argc, char **argv)
 	switch (mode) {
 	case ONE:
 		o.trace = true;
-		return run_one(&o, true, NULL) == 0 ? 0 : 1;
+		return run_one(&o, true, NULL, NULL) == 0 ? 0 : 1;
 	case RANGE:
 		return run_range(&o, a, b);
 	case SOAK:

@@ -16,6 +16,8 @@
  * options restrict the faults to the model they promise safety under
  * (docs/quorum.md), and the application leaves room in the send queue
  * for the quorum's messages, as a daemon's queue is far from full.
+ * With the CPG option each node also runs the CPG service and its
+ * processes (cpg_node.c).
  */
 #include "sim_int.h"
 
@@ -243,6 +245,7 @@ static void env_view(void *ctx, const struct syn_mem_view_event *ev)
 	sim_trace(nd->w, "n%u VIEW ring %llu/%u members {%s}", nd->id,
 		  (unsigned long long)ev->ring.seq, ev->ring.rep, buf);
 	nd->w->r->views++;
+	sim_cpg_on_view(nd, ev);
 	sim_check_view(nd, ev);
 	sim_quorum_on_view(nd, ev);
 }
@@ -251,6 +254,7 @@ static void env_deliver(void *ctx, const struct syn_mem_deliver_event *ev)
 {
 	sim_check_deliver(ctx, ev);
 	sim_quorum_on_deliver(ctx, ev);
+	sim_cpg_on_deliver(ctx, ev);
 }
 
 static void env_log(void *ctx, int level, const char *line)
@@ -299,6 +303,8 @@ static void node_start(struct sim_node *nd)
 	memset(nd->last_from_epoch, 0, sizeof(nd->last_from_epoch));
 	nd->timer_at = SIM_NEVER;
 	nd->timer_gen++;
+	if (w->o->cpg && sim_cpg_start(nd) != 0)
+		return;
 	rc = syn_mem_create(&w->cfg, &env, nd->id, nd->epoch, local_now(nd), &nd->core);
 	if (rc != 0) {
 		sim_fail(w, "n%u: syn_mem_create failed: %d", nd->id, rc);
@@ -313,6 +319,7 @@ static void node_crash(struct sim_node *nd)
 {
 	sim_trace(nd->w, "n%u CRASH", nd->id);
 	sim_quorum_stop(nd);
+	sim_cpg_stop(nd);
 	syn_mem_destroy(nd->core);
 	nd->core = NULL;
 	nd->timer_gen++;
@@ -485,6 +492,7 @@ static void deliver_to_node(struct sim_world *w, struct sim_ev *ev)
 	}
 	w->in_core = false;
 	sim_quorum_after_core(nd);
+	sim_cpg_after_core(nd);
 	arm_timer(nd);
 }
 
@@ -494,7 +502,8 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 
 	if (ev->node && nd->paused_until > ev->t &&
 	    (ev->type == EV_PACKET || ev->type == EV_TIMER || ev->type == EV_SUBMIT ||
-	     ev->type == SIM_EV_QTIMER || ev->type == SIM_EV_DEV_ANSWER)) {
+	     ev->type == SIM_EV_QTIMER || ev->type == SIM_EV_DEV_ANSWER ||
+	     ev->type == SIM_EV_CPG_ACT)) {
 		struct sim_ev again = *ev;
 		again.t = nd->paused_until;
 		push(w, again);
@@ -521,6 +530,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 		if (nd->core && w->now + 50000 < w->quiet_at) {
 			submit(nd);
 			sim_quorum_after_core(nd);
+			sim_cpg_after_core(nd);
 			arm_timer(nd);
 		}
 		if (w->now + 50000 < w->quiet_at)
@@ -535,6 +545,11 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 		break;
 	case SIM_EV_QTIMER:
 		sim_quorum_timer(nd, ev->gen);
+		sim_cpg_after_core(nd);
+		arm_timer(nd);
+		break;
+	case SIM_EV_CPG_ACT:
+		sim_cpg_act(nd, ev->gen);
 		arm_timer(nd);
 		break;
 	case SIM_EV_DEV_REPORT:
@@ -560,6 +575,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 	case EV_END:
 		sim_check_converged(w, true);
 		sim_quorum_check_converged(w, true);
+		sim_cpg_check_converged(w);
 		if (w->last_view_at > w->check_at)
 			sim_fail(w, "L1: view change after convergence");
 		break;
@@ -607,9 +623,11 @@ static void world_free(struct sim_world *w)
 	free(w->heap);
 	for (uint32_t i = 1; i <= w->n; i++) {
 		sim_quorum_stop(&w->node[i]);
+		sim_cpg_stop(&w->node[i]);
 		syn_mem_destroy(w->node[i].core);
 	}
 	sim_check_free(w);
+	sim_cpg_check_free(w);
 	free(w->trace);
 }
 

@@ -8,7 +8,9 @@
  * seed and, when tracing, the last events that led to it.  Every node also
  * runs the votequorum core on its views and ordered broadcast, with an
  * option combination drawn from the seed, and the quorum's promises
- * (docs/quorum.md) are checked the same way.
+ * (docs/quorum.md) are checked the same way.  With the CPG option every
+ * node also runs the CPG core with a few processes joining groups and
+ * sending, and group membership's promises are checked too.
  */
 #ifndef SYN_SIM_H
 #define SYN_SIM_H
@@ -25,6 +27,7 @@ struct syn_sim_opts {
 	bool trace;	   /* keep a trace and print its tail on failure */
 	bool verbose;	   /* print every trace line as it happens */
 	bool device; /* quorum device runs (sim/quorum_device.c) instead of the drawn options */
+	bool cpg;    /* every node runs the CPG service with processes (sim/cpg_node.c) */
 	FILE *out;
 };
 
@@ -41,6 +44,11 @@ struct syn_sim_result {
 	uint64_t q_delivered; /* quorum messages delivered */
 	uint64_t q_flips;     /* quorate changes seen by the checker */
 	uint64_t fenced;      /* nodes fenced by a quorate partition */
+	uint64_t c_delivered; /* CPG messages delivered to processes */
+	uint64_t c_confchgs;  /* CPG configuration changes seen by processes */
+	uint64_t c_compared;  /* ... of which checked against another process's */
+	uint64_t c_activated; /* CPG syncs activated */
+	uint64_t c_waiting;   /* processes whose join or leave never came back */
 };
 
 void syn_sim_opts_init(struct syn_sim_opts *o, uint64_t seed);

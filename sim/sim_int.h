@@ -5,6 +5,7 @@
 #ifndef SYN_SIM_INT_H
 #define SYN_SIM_INT_H
 
+#include "cpg_groups.h"
 #include "membership.h"
 #include "quorum.h"
 #include "quorum_drive.h"
@@ -17,6 +18,12 @@
 #define SIM_TRACE_LINES 400
 /* First byte of a quorum message on the broadcast; app messages start with a node id. */
 #define SIM_QUORUM_TAG 0xa5
+/* First byte of a CPG message on the broadcast (the daemon's is its channel type). */
+#define SIM_CPG_TAG 0xc4
+/* Simulated processes per node, and the groups they join. */
+#define SIM_CPG_PROCS 3
+#define SIM_CPG_GROUPS 2
+#define SIM_CPG_MAX_MEMBERS (SIM_MAX_NODES * SIM_CPG_PROCS)
 
 /*
  * The quorum option combination of a run, drawn from the seed, and which
@@ -49,6 +56,55 @@ struct sim_qev {
 };
 
 struct sim_world;
+
+/* A CPG event waiting for the node's CPG service, with its place in the agreed order. */
+struct sim_cev {
+	struct sim_cev *next;
+	bool is_view;
+	struct syn_mem_ring_id ring; /* the view's, or the ring it was delivered in */
+	struct syn_mem_ring_id prev; /* a view: the node's previous ring (zero: none) */
+	uint64_t seq;		     /* a message: its seq in ring */
+	uint32_t sender;
+	size_t n; /* members, or message length */
+	uint32_t members[SIM_MAX_NODES];
+	uint8_t data[];
+};
+
+/* A simulated process: one connection, in at most one group at a time (daemon/svc_cpg.c). */
+enum { SIM_CP_UNJOINED, SIM_CP_JOIN_STARTED, SIM_CP_JOIN_COMPLETED, SIM_CP_LEAVE_STARTED };
+
+struct sim_cproc {
+	uint32_t pid;
+	int state;
+	uint32_t group;
+	uint64_t sent; /* numbered messages sent in the group, this process */
+	/* what the process saw: its current configuration of the group */
+	bool have_conf;
+	uint64_t conf_key;
+	uint64_t n_in, h_in; /* messages delivered in it: count, hash chain */
+	size_t n_conf;
+	struct syn_cpg_member conf[SIM_CPG_MAX_MEMBERS];
+};
+
+/* A queued outgoing CPG message (the daemon's send queue). */
+struct sim_cout {
+	struct sim_cout *next;
+	size_t len;
+	uint8_t data[];
+};
+
+/* Checker records: one per configuration transition, one per activated ring. */
+struct sim_ctrans {
+	uint64_t from, to;
+	uint64_t n, h;
+	uint32_t nodeid, pid;
+};
+
+struct sim_cact {
+	struct syn_mem_ring_id ring;
+	uint64_t table_hash;
+	uint32_t nodeid;
+};
 
 /* The quorum device's arbiter (quorum_device.c). */
 struct sim_arbiter {
@@ -115,6 +171,19 @@ struct sim_node {
 	bool dev_have_ring;
 	struct syn_quorum_ring dev_ring; /* of the last node list it saw */
 	uint32_t dev_vote;
+	/* its CPG service (cpg_node.c) */
+	struct syn_cpg *cpg;
+	struct sim_cev *cev_head, **cev_tail;
+	bool c_draining;
+	const void *c_joinlist; /* owned by the CPG core, not yet sent */
+	size_t c_joinlist_len;
+	struct sim_cout *c_out, **c_out_tail;
+	uint32_t c_spawn; /* processes started this incarnation */
+	struct sim_cproc cproc[SIM_CPG_PROCS];
+	/* the place in the agreed order of the event the CPG core is handling */
+	struct syn_mem_ring_id c_ring, c_prev;
+	uint64_t c_seq;
+	uint32_t c_ord[SIM_CPG_GROUPS]; /* CONFCHGs of each group at that place */
 };
 
 struct sim_ev {
@@ -153,6 +222,11 @@ struct sim_world {
 	struct sim_arbiter arb;
 	bool q_dirty;  /* a quorum core ran since the last check */
 	uint64_t qrng; /* the quorum options' own stream: the network's stays as it was */
+	/* CPG checker (cpg_check.c) */
+	struct sim_ctrans *ctrans; /* open addressing on (from, to); 0 from = empty */
+	uint64_t n_ctrans, cap_ctrans;
+	struct sim_cact *cacts;
+	uint64_t n_cacts, cap_cacts;
 	/* checker */
 	struct sim_ring_rec *rings;
 	uint64_t n_rings, cap_rings;
@@ -184,7 +258,13 @@ void sim_schedule(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, 
 void sim_schedule_src(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, uint32_t src,
 		      uint64_t gen);
 void sim_node_crash(struct sim_node *nd);
-enum { SIM_EV_QTIMER = 100, SIM_EV_LEAVE_DONE, SIM_EV_DEV_REPORT, SIM_EV_DEV_ANSWER };
+enum {
+	SIM_EV_QTIMER = 100,
+	SIM_EV_LEAVE_DONE,
+	SIM_EV_DEV_REPORT,
+	SIM_EV_DEV_ANSWER,
+	SIM_EV_CPG_ACT
+};
 
 /* quorum_node.c: the quorum service of each node, driven like the daemon's */
 /*
@@ -213,5 +293,22 @@ void sim_device_answer(struct sim_node *nd, uint32_t src, uint64_t seq);
 void sim_quorum_check_step(struct sim_world *w);
 void sim_quorum_check_converged(struct sim_world *w, bool final);
 bool sim_quorum_settled(struct sim_world *w);
+
+/* cpg_node.c: the CPG service of each node and its processes, driven like the daemon's */
+int sim_cpg_start(struct sim_node *nd);
+void sim_cpg_stop(struct sim_node *nd);
+void sim_cpg_on_view(struct sim_node *nd, const struct syn_mem_view_event *ev);
+void sim_cpg_on_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev);
+void sim_cpg_after_core(struct sim_node *nd);
+void sim_cpg_act(struct sim_node *nd, uint64_t gen);
+
+/* cpg_check.c */
+uint64_t sim_cpg_conf_key(struct sim_node *nd, uint32_t group, const struct syn_cpg_member *members,
+			  size_t n);
+void sim_cpg_check_transition(struct sim_node *nd, const struct sim_cproc *p, uint64_t to);
+void sim_cpg_check_activated(struct sim_node *nd, uint64_t ring_seq, uint32_t ring_rep);
+void sim_cpg_check_converged(struct sim_world *w);
+void sim_cpg_check_free(struct sim_world *w);
+uint64_t sim_cpg_hash(uint64_t h, const void *data, size_t len);
 
 #endif
