@@ -16,6 +16,8 @@
 #             votes no through the cfg shutdown tracking), daemon still up
 #   kill      the cluster daemon on R SIGKILLed: d1 and d2 run together
 #             on another node (timed)
+#   rejoin    the daemon restarted on R: pacemakerd there (still running)
+#             reconnects, R is online again and d1, d2 move back (timed)
 #   leave     pacemakerd on the third node L stopped with SIGTERM: L offline, its
 #             resources moved (timed); then corosync-cfgtool -H stops the
 #             daemon there
@@ -297,6 +299,22 @@ step_kill() {
 	echo "kill: $KIND on node$R SIGKILLed, d1 and d2 on $other after ${T_KILL} ms"
 }
 
+# The daemon restarted on R: pacemakerd there, still running, reconnects
+# and respawns its subdaemons; R is online again and d1, which prefers it,
+# moves back with d2.
+step_rejoin() {
+	local start
+	start=$(date +%s%N)
+	node_start "$R" || fail "restart $KIND on node$R"
+	wait_out "node1 node2 node3" "$T" pm_fact "$O" online || fail "node$R not back online"
+	wait_out "node$R" "$T" pm_fact "$O" rsc d1 || fail "d1 not back on node$R"
+	T_REJOIN=$(ms_since "$start")
+	wait_out "node$R" 10 pm_fact "$O" rsc d2 || fail "d2 not back with d1"
+	wait_out "node1 node2 node3" 10 pm_fact "$O" rsc c1 || fail "clone not back everywhere"
+	[ "$(pm_fact "$R" dc)" = "$(pm_fact "$O" dc)" ] || fail "node$R sees another DC"
+	echo "rejoin: $KIND restarted on node$R, d1 back there after ${T_REJOIN} ms"
+}
+
 step_leave() {
 	local start out
 	kill -0 "${PM_PCMK[$L]}" 2>/dev/null || fail "pacemakerd on node$L is not running"
@@ -304,12 +322,13 @@ step_leave() {
 	kill -TERM "${PM_PCMK[$L]}"
 	wait_gone "${PM_PCMK[$L]}" "$T" || fail "pacemakerd on node$L did not stop"
 	T_LEAVE=$(ms_since "$start")
-	wait_out "node$O" 10 pm_fact "$O" online || fail "node$L still online"
-	[ "$(pm_fact "$O" rsc d1) $(pm_fact "$O" rsc d3)" = "node$O node$O" ] ||
-		fail "resources not on node$O: $(pm_state "$O" | grep rsc)"
+	wait_out "$(printf 'node%s\n' "$O" "$R" | sort | paste -sd ' ')" 10 pm_fact "$O" online ||
+		fail "node$L still online"
+	[ "$(pm_fact "$O" rsc d1) $(pm_fact "$O" rsc d3)" = "node$R node$O" ] ||
+		fail "resources not on node$R and node$O: $(pm_state "$O" | grep rsc)"
 	out=$(in_node "$L" corosync-cfgtool -H 2>&1)
 	wait_gone "${CL_PID[$L]}" 10 || fail "cfgtool -H did not stop $KIND on node$L: $out"
-	echo "leave: pacemakerd on node$L stopped in ${T_LEAVE} ms, resources on node$O;" \
+	echo "leave: pacemakerd on node$L stopped in ${T_LEAVE} ms, nothing left on it;" \
 		"then cfgtool -H stopped $KIND"
 }
 
@@ -320,8 +339,9 @@ pick_roles
 step_resources
 step_refuse
 step_kill
+step_rejoin
 step_leave
 echo "PASS ($KIND): up ${T_UP} ms, resources ${T_RSC} ms, failover ${T_KILL} ms," \
-	"graceful stop ${T_LEAVE} ms"
+	"rejoin ${T_REJOIN} ms, graceful stop ${T_LEAVE} ms"
 pm_cleanup
 exit 0
