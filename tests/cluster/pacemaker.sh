@@ -18,9 +18,12 @@
 #             on another node (timed)
 #   rejoin    the daemon restarted on R: pacemakerd there (still running)
 #             reconnects, R is online again and d1, d2 move back (timed)
+#   split     L cut off and healed: L without quorum, d3 on O; healed,
+#             one DC and the clone everywhere again (timed)
 #   leave     pacemakerd on the third node L stopped with SIGTERM: L offline, its
 #             resources moved (timed); then corosync-cfgtool -H stops the
 #             daemon there
+#   term      SIGTERM to the daemon on R while Pacemaker runs: it stops
 # The same steps run on the distribution's corosync with the argument
 # "corosync" (test cluster-pacemaker-corosync), for reference timings.
 # Exit 1 if a step failed, 77 (skip) when not root or Pacemaker is not
@@ -146,6 +149,7 @@ wait_gone() { # pid timeout
 
 pm_cleanup() {
 	local i
+	trap - EXIT
 	# PM_KEEP=dir keeps the daemons' and Pacemaker's logs
 	[ -n "${PM_KEEP:-}" ] && mkdir -p "$PM_KEEP" && cp -r "$CL_DIR"/node* "$PM_KEEP"/
 	# (unshare blocks SIGTERM while it waits for its child; its SIGKILL
@@ -315,6 +319,31 @@ step_rejoin() {
 	echo "rejoin: $KIND restarted on node$R, d1 back there after ${T_REJOIN} ms"
 }
 
+# L cut off from O and R: the two sides see each other go, L without
+# quorum, d3 (banned from R) on O; healed: one cluster, one DC, d1 on R.
+step_split() {
+	local start
+	start=$(date +%s%N)
+	cl_bridge br1 "$L"
+	wait_out "$(printf 'node%s\n' "$O" "$R" | sort | paste -sd ' ')" "$T" pm_fact "$O" online ||
+		fail "node$L still online for node$O"
+	wait_out "node$L" "$T" pm_fact "$L" online || fail "node$L still sees the others"
+	wait_out "node$O" "$T" pm_fact "$O" rsc d3 || fail "d3 not on node$O"
+	T_SPLIT=$(ms_since "$start")
+	wait_out "node$L false" "$T" pm_fact "$L" dc || fail "node$L not its own DC without quorum"
+	start=$(date +%s%N)
+	cl_bridge br0 "$L"
+	for i in 1 2 3; do
+		wait_out "node1 node2 node3" "$T" pm_fact "$i" online || fail "node$i: not all online"
+	done
+	wait_out 1 "$T" dc_count || fail "no single DC after the heal"
+	wait_out "node1 node2 node3" "$T" pm_fact "$O" rsc c1 || fail "clone not back everywhere"
+	T_HEAL=$(ms_since "$start")
+	[ "$(pm_fact "$O" rsc d1)" = "node$R" ] || fail "d1 not on node$R after the heal"
+	echo "split: node$L cut off, d3 on node$O after ${T_SPLIT} ms;" \
+		"healed, one DC and c1 everywhere after ${T_HEAL} ms"
+}
+
 step_leave() {
 	local start out
 	kill -0 "${PM_PCMK[$L]}" 2>/dev/null || fail "pacemakerd on node$L is not running"
@@ -332,6 +361,22 @@ step_leave() {
 		"then cfgtool -H stopped $KIND"
 }
 
+# SIGTERM to the daemon on R while Pacemaker runs there: the daemon stops
+# (no shutdown vote is asked for a signal) and Pacemaker's subdaemons on R
+# exit; O sees R go.
+step_term() {
+	local start
+	start=$(date +%s%N)
+	kill -TERM "${CL_PID[$R]}"
+	wait_gone "${CL_PID[$R]}" 10 || fail "SIGTERM did not stop $KIND on node$R"
+	T_TERM=$(ms_since "$start")
+	wait_out "node$O" "$T" pm_fact "$O" online || fail "node$R still online"
+	echo "term: $KIND on node$R stopped by SIGTERM in ${T_TERM} ms"
+}
+
+# Whatever ends the script (a failed step, a signal, a bug) removes what it made.
+trap pm_cleanup EXIT
+trap 'exit 1' INT TERM
 cl_setup 3 || fail "setup"
 for i in 1 2 3; do pm_host_start "$i" || fail "host node$i"; done
 step_up
@@ -340,8 +385,11 @@ step_resources
 step_refuse
 step_kill
 step_rejoin
+step_split
 step_leave
+step_term
 echo "PASS ($KIND): up ${T_UP} ms, resources ${T_RSC} ms, failover ${T_KILL} ms," \
-	"rejoin ${T_REJOIN} ms, graceful stop ${T_LEAVE} ms"
+	"rejoin ${T_REJOIN} ms, split ${T_SPLIT} ms, heal ${T_HEAL} ms," \
+	"graceful stop ${T_LEAVE} ms, SIGTERM stop ${T_TERM} ms"
 pm_cleanup
 exit 0
