@@ -8,7 +8,8 @@
 # host (Pacemaker compares the CPG member pid with its own).  Steps, one
 # cluster:
 #   up        every node online in crm_mon, one DC (O) seen alike everywhere;
-#             crm_node -l / -q / -n answer as on corosync
+#             crm_node -l / -q / -n answer as on corosync; corosync-cpgtool
+#             lists Pacemaker's four groups with the daemons' pids
 #   resources ocf:pacemaker:Dummy d1 (prefers node R, not the DC), d2 (colocated with
 #             d1), d3 (banned from R), a clone c1 on every node:
 #             placed as the policy says and still there a while later
@@ -216,7 +217,32 @@ step_up() {
 	done
 	[ "$(in_node 2 crm_node -l | sort)" = "$(printf '%s\n' '1 node1 member' '2 node2 member' \
 		'3 node3 member')" ] || fail "crm_node -l: $(in_node 2 crm_node -l)"
+	check_cpg 1
 	echo "up: 3 nodes online, DC ${dc% *}, in ${T_UP} ms"
+}
+
+# The CPG groups as the distribution's corosync-cpgtool lists them on node
+# i: Pacemaker's four groups (names with their NUL), each with a member on
+# every node, the local member's pid that of the daemon in node i's PID
+# namespace.
+check_cpg() {
+	local i=$1 g d want got
+	got=$(in_node "$i" corosync-cpgtool -n | sort | paste -sd ' ')
+	want='attrd\x00 cib\x00 crmd\x00 stonith-ng\x00'
+	[ "$got" = "$want" ] || fail "corosync-cpgtool -n on node$i: '$got', want '$want'"
+	for g in cib:pacemaker-based crmd:pacemaker-controld attrd:pacemaker-attrd \
+		stonith-ng:pacemaker-fenced; do
+		d=${g#*:}
+		g=${g%%:*}
+		# (the name from the environment: awk -v would undo the escape)
+		got=$(in_node "$i" corosync-cpgtool -d , | G="$g\\x00" awk -F, \
+			'$1 == ENVIRON["G"] { print $3 }' | sort -n | paste -sd ' ')
+		[ "$got" = "1 2 3" ] || fail "cpg group $g on node$i: members '$got'"
+		got=$(in_node "$i" corosync-cpgtool -d , | G="$g\\x00" awk -F, -v n="$i" \
+			'$1 == ENVIRON["G"] && $3 == n { print $2 }')
+		want=$(in_node "$i" pidof "$d")
+		[ "$got" = "$want" ] || fail "cpg group $g on node$i: pid '$got', $d is '$want'"
+	done
 }
 
 # The number of distinct DCs the three nodes report (1 when they agree).
