@@ -24,7 +24,10 @@
 #   leave     pacemakerd on the third node L stopped with SIGTERM: L offline, its
 #             resources moved (timed); then corosync-cfgtool -H stops the
 #             daemon there
-#   term      SIGTERM to the daemon on R while Pacemaker runs: it stops
+#   fenced    R confirmed fenced (stonith_admin --confirm) from O: R's
+#             controller exits fatally, pacemakerd stops and its cfg
+#             try-shutdown IMMEDIATE stops the daemon on R (timed)
+#   term      SIGTERM to the daemon on O while Pacemaker runs: it stops
 # The same steps run on the distribution's corosync with the argument
 # "corosync" (test cluster-pacemaker-corosync), for reference timings.
 # Exit 1 if a step failed, 77 (skip) when not root or Pacemaker is not
@@ -387,17 +390,29 @@ step_leave() {
 		"then cfgtool -H stopped $KIND"
 }
 
-# SIGTERM to the daemon on R while Pacemaker runs there: the daemon stops
-# (no shutdown vote is asked for a signal) and Pacemaker's subdaemons on R
-# exit; O sees R go.
+# R "fenced" by a manual confirmation from O: R's controller exits with a
+# fatal error, so pacemakerd stops and takes the cluster daemon with it
+# (cfg try-shutdown IMMEDIATE, overriding its own vote).
+step_fenced() {
+	local start
+	start=$(date +%s%N)
+	in_node "$O" stonith_admin --confirm "node$R" >/dev/null 2>&1 || fail "stonith_admin --confirm"
+	wait_gone "${PM_PCMK[$R]}" "$T" || fail "pacemakerd on node$R still running"
+	wait_gone "${CL_PID[$R]}" 10 || fail "$KIND on node$R still running after pacemakerd's fatal stop"
+	T_FENCED=$(ms_since "$start")
+	wait_out "node$O" "$T" pm_fact "$O" online || fail "node$R still online"
+	echo "fenced: node$R confirmed fenced, pacemakerd and $KIND there gone after ${T_FENCED} ms"
+}
+
+# SIGTERM to the daemon on O while Pacemaker runs there: the daemon stops
+# (no shutdown vote is asked for a signal).
 step_term() {
 	local start
 	start=$(date +%s%N)
-	kill -TERM "${CL_PID[$R]}"
-	wait_gone "${CL_PID[$R]}" 10 || fail "SIGTERM did not stop $KIND on node$R"
+	kill -TERM "${CL_PID[$O]}"
+	wait_gone "${CL_PID[$O]}" 10 || fail "SIGTERM did not stop $KIND on node$O"
 	T_TERM=$(ms_since "$start")
-	wait_out "node$O" "$T" pm_fact "$O" online || fail "node$R still online"
-	echo "term: $KIND on node$R stopped by SIGTERM in ${T_TERM} ms"
+	echo "term: $KIND on node$O stopped by SIGTERM in ${T_TERM} ms"
 }
 
 # Whatever ends the script (a failed step, a signal, a bug) removes what it made.
@@ -413,9 +428,10 @@ step_kill
 step_rejoin
 step_split
 step_leave
+step_fenced
 step_term
 echo "PASS ($KIND): up ${T_UP} ms, resources ${T_RSC} ms, failover ${T_KILL} ms," \
 	"rejoin ${T_REJOIN} ms, split ${T_SPLIT} ms, heal ${T_HEAL} ms," \
-	"graceful stop ${T_LEAVE} ms, SIGTERM stop ${T_TERM} ms"
+	"graceful stop ${T_LEAVE} ms, fenced ${T_FENCED} ms, SIGTERM stop ${T_TERM} ms"
 pm_cleanup
 exit 0
