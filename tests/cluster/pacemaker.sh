@@ -22,7 +22,8 @@
 #   split     L cut off and healed: L without quorum, d3 on O; healed,
 #             one DC and the clone everywhere again (timed)
 #   leave     pacemakerd on the third node L stopped with SIGTERM: L offline, its
-#             resources moved (timed); then corosync-cfgtool -H stops the
+#             resources moved (timed); pacemakerd restarted there, L back
+#             (timed) and stopped again; then corosync-cfgtool -H stops the
 #             daemon there
 #   fenced    R confirmed fenced (stonith_admin --confirm) from O: R's
 #             controller exits fatally, pacemakerd stops and its cfg
@@ -33,7 +34,8 @@
 # Exit 1 if a step failed, 77 (skip) when not root or Pacemaker is not
 # installed.
 #
-# usage: BUILD=builddir pacemaker.sh [synod|corosync]
+# usage: BUILD=builddir [PM_TOTEM='  token: 3000'] pacemaker.sh [synod|corosync]
+#   PM_TOTEM: extra lines for the totem section of both daemons' configuration
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 for p in pacemakerd crm_mon crm_node cibadmin corosync-cfgtool nsenter; do
@@ -316,7 +318,8 @@ step_refuse() {
 	sleep 2
 	kill -0 "${CL_PID[$L]}" 2>/dev/null || fail "cfgtool -H stopped $KIND on node$L: $out"
 	wait_out "node1 node2 node3" 10 pm_fact "$O" online || fail "node$L left after a refused -H"
-	echo "refuse: cfgtool -H on node$L refused while Pacemaker runs (exit $rc)"
+	echo "refuse: cfgtool -H on node$L refused while Pacemaker runs (exit $rc," \
+		"'$(echo "$out" | paste -sd '|')')"
 }
 
 step_kill() {
@@ -384,10 +387,19 @@ step_leave() {
 		fail "node$L still online"
 	[ "$(pm_fact "$O" rsc d1) $(pm_fact "$O" rsc d3)" = "node$R node$O" ] ||
 		fail "resources not on node$R and node$O: $(pm_state "$O" | grep rsc)"
+	# Pacemaker restarted on a running cluster daemon (new CPG members from
+	# the same node), then stopped again
+	start=$(date +%s%N)
+	pcmk_start "$L" || fail "restart pacemakerd on node$L"
+	wait_out "node1 node2 node3" "$T" pm_fact "$O" online || fail "node$L not back online"
+	wait_out "node1 node2 node3" "$T" pm_fact "$O" rsc c1 || fail "clone not back on node$L"
+	T_RESTART=$(ms_since "$start")
+	kill -TERM "${PM_PCMK[$L]}"
+	wait_gone "${PM_PCMK[$L]}" "$T" || fail "restarted pacemakerd on node$L did not stop"
 	out=$(in_node "$L" corosync-cfgtool -H 2>&1)
 	wait_gone "${CL_PID[$L]}" 10 || fail "cfgtool -H did not stop $KIND on node$L: $out"
 	echo "leave: pacemakerd on node$L stopped in ${T_LEAVE} ms, nothing left on it;" \
-		"then cfgtool -H stopped $KIND"
+		"restarted, back with c1 after ${T_RESTART} ms; stopped, then cfgtool -H stopped $KIND"
 }
 
 # R "fenced" by a manual confirmation from O: R's controller exits with a
@@ -418,7 +430,7 @@ step_term() {
 # Whatever ends the script (a failed step, a signal, a bug) removes what it made.
 trap pm_cleanup EXIT
 trap 'exit 1' INT TERM
-cl_setup 3 || fail "setup"
+cl_setup 3 "${PM_TOTEM:-}" || fail "setup"
 for i in 1 2 3; do pm_host_start "$i" || fail "host node$i"; done
 step_up
 pick_roles
@@ -432,6 +444,6 @@ step_fenced
 step_term
 echo "PASS ($KIND): up ${T_UP} ms, resources ${T_RSC} ms, failover ${T_KILL} ms," \
 	"rejoin ${T_REJOIN} ms, split ${T_SPLIT} ms, heal ${T_HEAL} ms," \
-	"graceful stop ${T_LEAVE} ms, fenced ${T_FENCED} ms, SIGTERM stop ${T_TERM} ms"
+	"graceful stop ${T_LEAVE} ms, restart ${T_RESTART} ms, fenced ${T_FENCED} ms, SIGTERM stop ${T_TERM} ms"
 pm_cleanup
 exit 0
