@@ -183,7 +183,9 @@ for r in t.iter("resource"):
 for k in sorted(rsc):
     print("rsc", k, " ".join(sorted(rsc[k])))
 '
-pm_state() { in_node "$1" crm_mon -1 --output-as=xml 2>/dev/null | python3 -c "$PM_PARSE" 2>/dev/null; }
+pm_state() {
+	in_node "$1" crm_mon -1 --output-as=xml 2>/dev/null | python3 -c "$PM_PARSE" 2>/dev/null
+}
 pm_fact() { pm_state "$1" | awk -v k="$2" -v id="${3:-}" \
 	'$1 == k && (id == "" || $2 == id) { $1 = ""; if (id != "") $2 = ""; sub(/^ +/, ""); print }'; }
 
@@ -293,7 +295,8 @@ step_resources() {
 	cib_add resources "<clone id=\"c1-clone\">$(primitive c1)</clone>"
 	cib_add constraints "<rsc_location id=\"d1-prefers\" rsc=\"d1\" node=\"node$R\" score=\"100\"/>"
 	cib_add constraints '<rsc_colocation id="d2-with-d1" rsc="d2" with-rsc="d1" score="INFINITY"/>'
-	cib_add constraints "<rsc_location id=\"d3-avoids\" rsc=\"d3\" node=\"node$R\" score=\"-INFINITY\"/>"
+	cib_add constraints \
+		"<rsc_location id=\"d3-avoids\" rsc=\"d3\" node=\"node$R\" score=\"-INFINITY\"/>"
 	wait_out "node$R" "$T" pm_fact "$O" rsc d1 || fail "d1 not on node$R"
 	wait_out "node$R" "$T" pm_fact "$O" rsc d2 || fail "d2 not with d1"
 	wait_out "node1 node2 node3" "$T" pm_fact "$O" rsc c1 || fail "clone not everywhere"
@@ -444,6 +447,7 @@ step_fenced
 step_term
 echo "PASS ($KIND): up ${T_UP} ms, resources ${T_RSC} ms, failover ${T_KILL} ms," \
 	"rejoin ${T_REJOIN} ms, split ${T_SPLIT} ms, heal ${T_HEAL} ms," \
-	"graceful stop ${T_LEAVE} ms, restart ${T_RESTART} ms, fenced ${T_FENCED} ms, SIGTERM stop ${T_TERM} ms"
+	"graceful stop ${T_LEAVE} ms, restart ${T_RESTART} ms, fenced ${T_FENCED} ms," \
+	"SIGTERM stop ${T_TERM} ms"
 pm_cleanup
 exit 0
