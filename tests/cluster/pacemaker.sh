@@ -22,9 +22,9 @@
 #   split     L cut off and healed: L without quorum, d3 on O; healed,
 #             one DC and the clone everywhere again (timed)
 #   leave     pacemakerd on the third node L stopped with SIGTERM: L offline, its
-#             resources moved (timed); pacemakerd restarted there, L back
-#             (timed) and stopped again; then corosync-cfgtool -H stops the
-#             daemon there
+#             resources moved (timed); corosync-cfgtool -H stops the daemon
+#             there; both restarted, L back (timed); corosync-cfgtool -H
+#             --force stops the daemon despite pacemakerd's veto (timed)
 #   fenced    R confirmed fenced (stonith_admin --confirm) from O: R's
 #             controller exits fatally, pacemakerd stops and its cfg
 #             try-shutdown IMMEDIATE stops the daemon on R (timed)
@@ -390,19 +390,25 @@ step_leave() {
 		fail "node$L still online"
 	[ "$(pm_fact "$O" rsc d1) $(pm_fact "$O" rsc d3)" = "node$R node$O" ] ||
 		fail "resources not on node$R and node$O: $(pm_state "$O" | grep rsc)"
-	# Pacemaker restarted on a running cluster daemon (new CPG members from
-	# the same node), then stopped again
+	out=$(in_node "$L" corosync-cfgtool -H 2>&1)
+	wait_gone "${CL_PID[$L]}" 10 || fail "cfgtool -H did not stop $KIND on node$L: $out"
+	# L boots again: the daemon, then Pacemaker
 	start=$(date +%s%N)
+	node_start "$L" || fail "restart $KIND on node$L"
 	pcmk_start "$L" || fail "restart pacemakerd on node$L"
 	wait_out "node1 node2 node3" "$T" pm_fact "$O" online || fail "node$L not back online"
 	wait_out "node1 node2 node3" "$T" pm_fact "$O" rsc c1 || fail "clone not back on node$L"
 	T_RESTART=$(ms_since "$start")
-	kill -TERM "${PM_PCMK[$L]}"
-	wait_gone "${PM_PCMK[$L]}" "$T" || fail "restarted pacemakerd on node$L did not stop"
-	out=$(in_node "$L" corosync-cfgtool -H 2>&1)
-	wait_gone "${CL_PID[$L]}" 10 || fail "cfgtool -H did not stop $KIND on node$L: $out"
+	# a forced shutdown goes through pacemakerd's veto
+	start=$(date +%s%N)
+	out=$(in_node "$L" corosync-cfgtool -H --force 2>&1)
+	wait_gone "${CL_PID[$L]}" 10 || fail "cfgtool -H --force did not stop $KIND on node$L: $out"
+	T_FORCE=$(ms_since "$start")
+	wait_out "$(printf 'node%s\n' "$O" "$R" | sort | paste -sd ' ')" "$T" pm_fact "$O" online ||
+		fail "node$L still online after -H --force"
 	echo "leave: pacemakerd on node$L stopped in ${T_LEAVE} ms, nothing left on it;" \
-		"restarted, back with c1 after ${T_RESTART} ms; stopped, then cfgtool -H stopped $KIND"
+		"cfgtool -H stopped $KIND; both restarted, c1 back after ${T_RESTART} ms;" \
+		"cfgtool -H --force under Pacemaker stopped $KIND in ${T_FORCE} ms"
 }
 
 # R "fenced" by a manual confirmation from O: R's controller exits with a
@@ -447,7 +453,8 @@ step_fenced
 step_term
 echo "PASS ($KIND): up ${T_UP} ms, resources ${T_RSC} ms, failover ${T_KILL} ms," \
 	"rejoin ${T_REJOIN} ms, split ${T_SPLIT} ms, heal ${T_HEAL} ms," \
-	"graceful stop ${T_LEAVE} ms, restart ${T_RESTART} ms, fenced ${T_FENCED} ms," \
+	"graceful stop ${T_LEAVE} ms, restart ${T_RESTART} ms, forced stop ${T_FORCE} ms," \
+	"fenced ${T_FENCED} ms," \
 	"SIGTERM stop ${T_TERM} ms"
 pm_cleanup
 exit 0
