@@ -15,9 +15,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 	"${sudo_cmd[@]}" apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# The distribution's corosync must not hold the IPC names of this host.
+# The distribution's corosync must not hold the IPC names of this host,
+# nor its Pacemaker start at boot.
 if command -v systemctl >/dev/null 2>&1; then
 	systemctl disable --now corosync >/dev/null 2>&1 || true
+	systemctl disable --now pacemaker >/dev/null 2>&1 || true
 fi
 [ -d build ] || meson setup build --buildtype=debugoptimized
 ninja -C build
