@@ -18,24 +18,7 @@ T=${CL_TIMEOUT:-15}
 # Scenarios run in this shell (not a subshell) so that the cleanup knows
 # every namespace and daemon they created.
 scenario() { # name function
-	local name=$1 fn=$2 out rc
-	CL_ID=$(printf 'c%x' $((RANDOM * 32768 + RANDOM)))
-	CL_HUB="syn-${CL_ID}-hub"
-	CL_DIR=$(mktemp -d)
-	CL_PID=()
-	CL_N=0
-	$fn >"$CL_DIR/out" 2>&1
-	rc=$?
-	out=$(cat "$CL_DIR/out")
-	if [ $rc -eq 0 ]; then
-		echo "PASS $name $out"
-	else
-		echo "FAIL $name"
-		echo "$out" | sed 's/^/    /'
-		cl_logs | sed 's/^/    /'
-		failed=$((failed + 1))
-	fi
-	cl_cleanup
+	cl_scenario c "$1" "$2"
 }
 
 all_nodes() { seq -s ' ' 1 "$1"; }

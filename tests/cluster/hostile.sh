@@ -34,24 +34,7 @@ SECONDS_OF_TRAFFIC=${HOSTILE_SECONDS:-5}
 failed=0
 
 scenario() { # name function
-	local name=$1 fn=$2 out rc
-	CL_ID=$(printf 'h%x' $((RANDOM * 32768 + RANDOM)))
-	CL_HUB="syn-${CL_ID}-hub"
-	CL_DIR=$(mktemp -d)
-	CL_PID=()
-	CL_N=0
-	$fn >"$CL_DIR/out" 2>&1
-	rc=$?
-	out=$(cat "$CL_DIR/out")
-	if [ $rc -eq 0 ]; then
-		echo "PASS $name $out"
-	else
-		echo "FAIL $name"
-		echo "$out" | sed 's/^/    /'
-		cl_logs | sed 's/^/    /'
-		failed=$((failed + 1))
-	fi
-	cl_cleanup
+	cl_scenario h "$1" "$2"
 }
 
 cmap() { # node key

@@ -161,3 +161,28 @@ cl_logs() {
 	local f
 	for f in "$CL_DIR"/node*.log; do echo "--- $f"; tail -15 "$f"; done
 }
+
+# Run one scenario of a cluster script in this shell (not a subshell, so
+# the cleanup knows every namespace and daemon it created): a fresh cluster
+# id with PREFIX, the function's output printed after PASS, or after FAIL
+# with the daemons' logs; counts failures in the caller's `failed`.
+cl_scenario() { # prefix name function
+	local prefix=$1 name=$2 fn=$3 out rc
+	CL_ID=$(printf '%s%x' "$prefix" $((RANDOM * 32768 + RANDOM)))
+	CL_HUB="syn-${CL_ID}-hub"
+	CL_DIR=$(mktemp -d)
+	CL_PID=()
+	CL_N=0
+	$fn >"$CL_DIR/out" 2>&1
+	rc=$?
+	out=$(cat "$CL_DIR/out")
+	if [ $rc -eq 0 ]; then
+		echo "PASS $name $out"
+	else
+		echo "FAIL $name"
+		echo "$out" | sed 's/^/    /'
+		cl_logs | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+	cl_cleanup
+}

@@ -24,29 +24,10 @@
 #include <qb/qbipcc.h>
 
 #include "proto/ipc_cmap.h"
+#include "daemon_rss.h"
 
 #define HANDLES_MAX 65536
 #define CALL_TIMEOUT_MS 5000
-
-static long daemon_rss_kb(void)
-{
-	const char *pid = getenv("SYN_DAEMON_PID");
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	if (!pid)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/%s/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
 
 static void sleep_ms(long ms)
 {

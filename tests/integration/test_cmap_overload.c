@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <corosync/cmap.h>
+#include "daemon_rss.h"
 
 #define SLOW_EVENTS 20000
 #define FLOOD_EVENTS 80000
@@ -76,26 +77,6 @@ static void test_slow_reader_gets_everything_in_order(void **state)
 	assert_int_equal(oc.errors, 0);
 	assert_int_equal(cmap_finalize(reader), CS_OK);
 	assert_int_equal(cmap_finalize(writer), CS_OK);
-}
-
-static long daemon_rss_kb(void)
-{
-	const char *pid = getenv("SYN_DAEMON_PID");
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	if (!pid)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/%s/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 static void nop_notify(cmap_handle_t h, cmap_track_handle_t th, int32_t event, const char *key,

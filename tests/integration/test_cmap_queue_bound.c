@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <corosync/cmap.h>
+#include "daemon_rss.h"
 
 #define BOUND_BYTES (8u * 1024 * 1024)
 #define SLOW 8
@@ -77,26 +78,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long daemon_rss_kb(void)
-{
-	const char *pid = getenv("SYN_DAEMON_PID");
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	if (!pid)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/%s/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 /* The well-behaved client: reads as events come, until told to stop. */
