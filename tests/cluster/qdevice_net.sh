@@ -9,7 +9,8 @@
 # time both nodes quorate, by votequorum_getinfo or by quorum_getquorate,
 # with the split installed on both sides (the quorum service answers
 # TRY_AGAIN while a sync waits for the device's poll, as corosync's
-# does), and afterwards exactly the side qnetd picked (ffsplit's default tie-breaker:
+# does; on the corosync reference run only quorum_getquorate, see the
+# analysis below), and afterwards exactly the side qnetd picked (ffsplit's default tie-breaker:
 # the lowest node id, node 1) quorate.  Exit 1 on failure, 77 (skip) when
 # not root or the qdevice packages are missing.
 #
@@ -273,7 +274,7 @@ sleep 3
 for p in "${QPID[@]: -2}"; do kill -TERM "$p" 2>/dev/null; done
 for p in "${QPID[@]: -2}"; do wait "$p" 2>/dev/null; done
 
-python3 - "$CL_DIR/samples1" "$CL_DIR/samples2" "$cut_us" <<'PY' || fail "double quorum"
+python3 - "$CL_DIR/samples1" "$CL_DIR/samples2" "$cut_us" "$KIND" <<'PY' || fail "double quorum"
 import sys
 # A sample time counts as double quorum when both nodes are quorate and
 # each has the other out of its view (disjoint views: the simulator's Q1).
@@ -300,7 +301,15 @@ for t, k, a, b, c in events:
 last = [x[-1] for x in s]
 print("%d sample times after the cut (node 1 %d samples, node 2 %d), both quorate in disjoint views: %s %s; at the end node 1 %s/%s, node 2 %s/%s"
       % (n, len(s[0]), len(s[1]), both, first, last[0][1], last[0][2], last[1][1], last[1][2]))
-bad = sum(both.values()) > 0
+# corosync 3.1.7 keeps a device's cast vote across a view change until the
+# next poll, so its votequorum_getinfo can show both sides quorate for an
+# instant (seen here: one sample ~7 s after the cut); its libquorum cannot
+# (answers wait for the sync).  The reference run checks what corosync
+# guarantees; synod must hold both.
+if sys.argv[4] == "corosync":
+    bad = both["quorum_getquorate"] > 0
+else:
+    bad = sum(both.values()) > 0
 if (last[0][1], last[0][2], last[1][1], last[1][2]) != ("1", "1", "0", "0"):
     print("FAIL: at the end not exactly node 1 (qnetd's pick, lowest node id) quorate")
     bad = True
