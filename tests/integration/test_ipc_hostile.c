@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -265,10 +266,12 @@ static void test_cpg_bad_mcast_unanswered(void **state)
 	still_serving();
 }
 
-/* A file of size bytes at path (mkstemp template when it ends in X), owned by uid. */
+/* A file of size bytes at path (a mkstemp template when it ends in XXXXXX), owned by uid. */
 static void make_file(char *path, size_t size, uid_t uid)
 {
-	int fd = strchr(path, 'X') ? mkstemp(path) : open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	size_t len = strlen(path);
+	bool template = len >= 6 && strcmp(path + len - 6, "XXXXXX") == 0;
+	int fd = template ? mkstemp(path) : open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
 
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, (off_t)size), 0);
@@ -323,7 +326,8 @@ static void test_cpg_zerocopy_refused(void **state)
 	char tmp[] = "/tmp/corosync_zerocopy-XXXXXX";
 	char large[] = "/dev/shm/corosync_zerocopy-XXXXXX";
 	char target[] = "/dev/shm/synod-zc-target-XXXXXX";
-	const char *link_path = "/dev/shm/corosync_zerocopy-Lnk123";
+	char link_path[64];
+	char dotted_file[] = "/dev/shm/corosync_zerocopy-XXXXXX";
 	char dotted[128];
 	qb_ipcc_connection_t *qb = qb_ipcc_connect("cpg", BUFFER_SIZE);
 	uint64_t token = 0;
@@ -332,14 +336,19 @@ static void test_cpg_zerocopy_refused(void **state)
 	(void)state;
 	assert_non_null(qb);
 	make_file(target, map, 0);
+	/* names of this process only: runs of the suite may overlap */
+	snprintf(link_path, sizeof(link_path), "/dev/shm/corosync_zerocopy-L%05ld",
+		 (long)getpid() % 100000);
 	(void)unlink(link_path);
 	assert_int_equal(symlink(target, link_path), 0);
 	expect_zc_refused(qb, link_path, map, CS_ERR_INVALID_PARAM);
+	assert_int_equal(unlink(target), 0);
 	make_file(tmp, map, 0);
 	expect_zc_refused(qb, tmp, map, CS_ERR_INVALID_PARAM);
-	snprintf(dotted, sizeof(dotted), "/dev/shm/../tmp/corosync_zerocopy-abcdef");
-	make_file(dotted + 15, map, 0);
-	expect_zc_refused(qb, dotted + 15, map, CS_ERR_INVALID_PARAM);
+	make_file(dotted_file, map, 0);
+	/* the same file, named through a ".." component */
+	snprintf(dotted, sizeof(dotted), "/dev/shm/../shm/%s", dotted_file + 9);
+	expect_zc_refused(qb, dotted, map, CS_ERR_INVALID_PARAM);
 	make_file(other, map, 65534);
 	expect_zc_refused(qb, other, map, CS_ERR_ACCESS);
 	make_file(large, big, 0);
