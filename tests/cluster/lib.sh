@@ -114,9 +114,19 @@ cl_cleanup() {
 }
 
 # The member list node i sees ("1 2 3"), empty when it cannot answer.
+# The member list node i sees.  With KIND=corosync (scripts that also run
+# the distribution's corosync), from runtime.members.<id>.status, which
+# corosync rewrites on every membership change (it has no
+# runtime.totem.members).
 cl_members() {
-	ip netns exec "$(cl_ns "$1")" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members \
-		2>/dev/null
+	if [ "${KIND:-synod}" = synod ]; then
+		ip netns exec "$(cl_ns "$1")" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members \
+			2>/dev/null
+		return
+	fi
+	ip netns exec "$(cl_ns "$1")" env -u LD_LIBRARY_PATH corosync-cmapctl -b runtime.members \
+		2>/dev/null | awk '$2 == "(str)" && $4 == "joined" { split($1, k, "."); print k[3] }' |
+		sort -n | paste -sd ' '
 }
 
 # Wait until every listed node sees exactly the given member list.

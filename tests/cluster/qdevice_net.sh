@@ -116,20 +116,6 @@ node_start() { # node
 	CL_PID[$i]=$!
 }
 
-# The member list node i sees (cl_wait_view uses it); corosync has no
-# runtime.totem.members, but rewrites runtime.members.<id>.status on every
-# membership change.
-cl_members() {
-	if [ "$KIND" = synod ]; then
-		ip netns exec "$(cl_ns "$1")" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members \
-			2>/dev/null
-		return
-	fi
-	ip netns exec "$(cl_ns "$1")" env -u LD_LIBRARY_PATH corosync-cmapctl -b runtime.members \
-		2>/dev/null | awk '$2 == "(str)" && $4 == "joined" { split($1, k, "."); print k[3] }' |
-		sort -n | paste -sd ' '
-}
-
 qt() { # node -> corosync-quorumtool -s
 	ip netns exec "$(cl_ns "$1")" env -u LD_LIBRARY_PATH corosync-quorumtool -s 2>/dev/null
 }

@@ -93,19 +93,6 @@ node_start() { # node [config]
 	CL_PID[$i]=$!
 }
 
-# The member list node i sees; corosync has no runtime.totem.members, but
-# rewrites runtime.members.<id>.status on every membership change.
-cl_members() {
-	if [ "$KIND" = synod ]; then
-		ip netns exec "$(cl_ns "$1")" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members \
-			2>/dev/null
-		return
-	fi
-	ip netns exec "$(cl_ns "$1")" env -u LD_LIBRARY_PATH corosync-cmapctl -b runtime.members \
-		2>/dev/null | awk '$2 == "(str)" && $4 == "joined" { split($1, k, "."); print k[3] }' |
-		sort -n | paste -sd ' '
-}
-
 in_ns() { # node command... (our tools, the build's libraries)
 	local n=$1
 	shift
