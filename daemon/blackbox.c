@@ -67,8 +67,13 @@ static void on_fatal_signal(int sig)
 {
 	int saved_errno = errno;
 
-	/* the handler was reset on entry: the raise below is the default action */
+	/*
+	 * The handler was reset on entry: the raise below is the default
+	 * action.  Closing the log first removes the ring's shared-memory
+	 * files, which a process killed by a signal would leave behind.
+	 */
 	syn_blackbox_write();
+	qb_log_fini();
 	errno = saved_errno;
 	raise(sig);
 }
