@@ -46,6 +46,8 @@ int syn_blackbox_write(void)
 	snprintf(name, sizeof(name), "%s-%s-%lld", FDATA_LINK, stamp, (long long)getpid());
 	written = qb_log_blackbox_write_to_file(name);
 	if (written < 0) {
+		/* libqb leaves what it wrote before failing (e.g. with no ring) */
+		unlink(name);
 		qb_log(LOG_ERR, "Cannot write the blackbox to %s: %s", name,
 		       strerror((int)-written));
 		return (int)written;
