@@ -1,7 +1,7 @@
 /*
  * main.c - the synod daemon: command line (corosync's -f -c -t -v),
  * configuration loading, service start-up, the event loop, clean exit on
- * SIGTERM/SIGINT.
+ * SIGTERM/SIGINT, and the flight recorder's hooks (blackbox.c).
  *
  * Exit codes follow corosync: 0 normal or -t success, 1 bad usage,
  * 7 invalid logging configuration, 8 unreadable/invalid configuration,
@@ -29,6 +29,7 @@
 #include <qb/qblog.h>
 #include <qb/qbloop.h>
 
+#include "blackbox.h"
 #include "cluster.h"
 #include "config.h"
 #include "logconfig.h"
@@ -88,6 +89,7 @@ struct daemon {
 	struct syn_ipc *ipc;
 	struct syn_cluster *cluster;
 	const char *config_path;
+	struct syn_blackbox *blackbox;
 	size_t ipc_queue_total_bytes;
 	struct syn_daemon_hooks hooks;
 };
@@ -273,6 +275,22 @@ static int start_services(struct daemon *d)
 	return 0;
 }
 
+/* What runtime.blackbox.dump_state puts in the log (and the next dump). */
+static void dump_state(void *ctx)
+{
+	struct daemon *d = ctx;
+	struct syn_cluster_view view;
+	char members[256] = "";
+	size_t used = 0;
+
+	syn_cluster_get_view(d->cluster, &view);
+	for (size_t i = 0; i < view.n_members && used < sizeof(members); i++)
+		used += (size_t)snprintf(members + used, sizeof(members) - used, " %u",
+					 (unsigned)view.members[i]);
+	qb_log(LOG_NOTICE, "State: ring %x.%llx, %zu members:%s", (unsigned)view.ring_rep,
+	       (unsigned long long)view.ring_seq, view.n_members, members);
+}
+
 /* The IPC settings of system {}, read once at start-up. */
 static int check_ipc_config(struct daemon *d)
 {
@@ -286,6 +304,7 @@ static int check_ipc_config(struct daemon *d)
 
 static void daemon_fini(struct daemon *d)
 {
+	syn_blackbox_destroy(d->blackbox);
 	syn_ipc_destroy(d->ipc);
 	syn_cluster_destroy(d->cluster);
 	if (d->loop)
@@ -340,6 +359,8 @@ int main(int argc, char **argv)
 		code = SYN_EXIT_CONFIG;
 	if (code != SYN_EXIT_OK || opt.test_only)
 		goto out;
+	/* from here the working directory is the state directory */
+	syn_blackbox_fatal_signals_install();
 	if (!opt.foreground && become_daemon() != 0) {
 		code = SYN_EXIT_SERVICE;
 		goto out;
@@ -356,6 +377,8 @@ int main(int argc, char **argv)
 	}
 	d.loop = qb_loop_create();
 	code = d.loop ? start_services(&d) : SYN_EXIT_SERVICE;
+	if (code == SYN_EXIT_OK && syn_blackbox_create(d.icmap, dump_state, &d, &d.blackbox) != 0)
+		code = SYN_EXIT_SERVICE;
 	if (code != SYN_EXIT_OK)
 		goto out;
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGTERM, &d, on_signal, NULL);
