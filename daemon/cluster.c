@@ -611,6 +611,8 @@ void syn_cluster_services_start(struct syn_cluster *cl)
 void syn_cluster_quorum_report(struct syn_cluster *cl, bool quorate,
 			       const struct syn_cluster_view *view)
 {
+	if (!cl->services_started)
+		return; /* a verdict before any view: nothing to report yet */
 	for (size_t i = 0; i < cl->n_services; i++)
 		if (cl->services[i].quorum_changed)
 			cl->services[i].quorum_changed(cl->services[i].ctx, quorate, view);
