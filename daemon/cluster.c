@@ -339,7 +339,6 @@ static void after_core(struct syn_cluster *cl)
 		cl->events = e->next;
 		if (!cl->events)
 			cl->events_tail = &cl->events;
-	cl->started_us = now_us();
 		if (e->is_view)
 			apply_view(cl, &e->view);
 		else
@@ -484,6 +483,7 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	cl->icmap = icmap;
 	cl->stats = stats;
 	cl->events_tail = &cl->events;
+	cl->started_us = now_us();
 	rc = syn_cluster_config_read(icmap, tc, &mc, err, err_len);
 	if (rc == 0) {
 		cl->local = tc->local_nodeid;

@@ -14,7 +14,8 @@
 #     again as synod-quorumtool says; node 3's exporter lives on with
 #     synod_up 0;
 #   - node 3's daemon restarted: its exporter reconnects by itself
-#     (synod_up 1, 3 members) and node 1 sees the link back up.
+#     (synod_up 1, 3 members) and node 1 sees the link back up; node 1's
+#     uptime is still counted from its start.
 #
 # usage: BUILD=builddir cluster.sh   (exit 0, 1 on failure, 77 skip)
 set -u
@@ -101,6 +102,7 @@ against_quorumtool() { # node name
 }
 
 cl_setup 3
+started=$(date +%s%N)
 for i in 1 2 3; do cl_start "$i"; done
 ms=$(cl_wait_view "1 2 3" 30 1 2 3) || fail "no full view within 30 s"
 echo "formed in $ms ms"
@@ -196,9 +198,15 @@ echo "rejoined in $ms ms"
 wait_value 3 back synod_up 1 10 || failed=$((failed + 1))
 exp_expect back synod_members 3 "node 3's exporter after the restart"
 wait_value 1 healed 'synod_link_up{node_id="3",link="0"}' 1 15 || failed=$((failed + 1))
+scraped=$(date +%s%N)
 exp_expect healed synod_members 3
 exp_expect healed 'ha_cluster_corosync_quorum_votes{type="total_votes"}' 3
 against_quorumtool 1 healed
+# node 1's daemon has run since the start, through every view change
+up=$(exp_get healed synod_uptime_seconds)
+ran=$(((scraped - started) / 1000000))
+check "node 1's uptime ($up s) is the time since it started (${ran} ms)" \
+	awk -v u="$up" -v r="$ran" 'BEGIN { exit !(u * 1000 <= r && u * 1000 >= r - 2000) }'
 
 echo "$failed failed"
 [ $failed -eq 0 ] || fail "$failed checks failed"
