@@ -214,8 +214,6 @@ static void collect_quorum(struct syn_exp_conn *c, struct syn_exp_snapshot *s)
 	if (info.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED) {
 		s->qdevice_registered = true;
 		s->qdevice_votes = info.qdevice_votes;
-		snprintf(s->qdevice_name, sizeof(s->qdevice_name), "%.*s",
-			 (int)sizeof(info.qdevice_name), info.qdevice_name);
 	}
 	for (uint32_t i = 0; i < s->n_nodes; i++) {
 		struct syn_exp_node *n = &s->nodes[i];

@@ -76,7 +76,6 @@ struct syn_exp_snapshot {
 	uint32_t quorum;
 	bool qdevice_registered;
 	uint32_t qdevice_votes;
-	char qdevice_name[256]; /* VOTEQUORUM_QDEVICE_MAX_NAME_LEN */
 
 	uint32_t n_nodes;
 	struct syn_exp_node nodes[SYN_EXP_MAX_NODES];
