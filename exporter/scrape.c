@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,9 +34,20 @@ struct syn_exp_scraper {
 	struct syn_exp_snapshot latest; /* under lock */
 };
 
+/* One stderr line (the journal, under systemd) when the daemon comes or goes. */
+static void report_change(bool was_up, bool up)
+{
+	if (up && !was_up)
+		fprintf(stderr, "synod-exporter: connected to the synod daemon\n");
+	else if (!up && was_up)
+		fprintf(stderr, "synod-exporter: the synod daemon does not answer; "
+				"reporting synod_up 0 until it does\n");
+}
+
 static void *worker(void *arg)
 {
 	struct syn_exp_scraper *sc = arg;
+	bool was_up = false;
 
 	pthread_mutex_lock(&sc->lock);
 	while (!sc->stop) {
@@ -48,6 +60,8 @@ static void *worker(void *arg)
 		target = sc->requested;
 		pthread_mutex_unlock(&sc->lock);
 		syn_exp_collect(&sc->conn, &sc->work);
+		report_change(was_up, sc->work.up);
+		was_up = sc->work.up;
 		pthread_mutex_lock(&sc->lock);
 		sc->latest = sc->work;
 		sc->done = target;

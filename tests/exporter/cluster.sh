@@ -197,6 +197,10 @@ ms=$(cl_wait_view "1 2 3" 30 1 2 3) || fail "node 3 did not rejoin within 30 s"
 echo "rejoined in $ms ms"
 wait_value 3 back synod_up 1 10 || failed=$((failed + 1))
 exp_expect back synod_members 3 "node 3's exporter after the restart"
+n_lost=$(grep -c 'does not answer' "$EXP_DIR/exporter3.log")
+n_conn=$(grep -c 'connected to the synod daemon' "$EXP_DIR/exporter3.log")
+check "node 3's exporter logged the loss ($n_lost) and the reconnection ($n_conn)" \
+	[ "$n_lost" -ge 1 -a "$n_conn" -ge 2 ]
 wait_value 1 healed 'synod_link_up{node_id="3",link="0"}' 1 15 || failed=$((failed + 1))
 scraped=$(date +%s%N)
 exp_expect healed synod_members 3
