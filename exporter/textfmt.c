@@ -1,7 +1,8 @@
 /*
  * textfmt.c - OpenMetrics / Prometheus text exposition writer (see
- * textfmt.h).  Numbers are written with up to 17 significant digits, so
- * integers below 2^53 come out exactly and without a decimal point.
+ * textfmt.h).  Numbers are written in the shortest of 15 or 17 significant
+ * digits that reads back as the same double, so integers below 2^53 come
+ * out exactly and without a decimal point, and 0.574 stays 0.574.
  */
 #include "textfmt.h"
 
@@ -111,6 +112,16 @@ void syn_exp_text_family(struct syn_exp_text *t, const char *name, enum syn_exp_
 	puts_(t, type == SYN_EXP_COUNTER ? " counter\n" : " gauge\n");
 }
 
+static void put_number(struct syn_exp_text *t, double value)
+{
+	char num[40];
+
+	snprintf(num, sizeof(num), "%.15g", value);
+	if (strtod(num, NULL) != value)
+		snprintf(num, sizeof(num), "%.17g", value);
+	printf_(t, " %s\n", num);
+}
+
 void syn_exp_text_sample(struct syn_exp_text *t, const char *const *labels, double value)
 {
 	puts_(t, t->family);
@@ -128,7 +139,7 @@ void syn_exp_text_sample(struct syn_exp_text *t, const char *const *labels, doub
 		}
 		puts_(t, "}");
 	}
-	printf_(t, " %.17g\n", value);
+	put_number(t, value);
 }
 
 int syn_exp_text_finish(struct syn_exp_text *t, char **out, size_t *out_len)

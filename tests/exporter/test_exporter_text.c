@@ -68,9 +68,12 @@ static void test_labels_escaped(void **state)
 	syn_exp_text_init(&t, false);
 	syn_exp_text_family(&t, "g", SYN_EXP_GAUGE, "a\\b\nc");
 	syn_exp_text_sample(&t, (const char *[]){"a", "q\"b\\s\nn", "b", "", NULL}, 0.25);
+	syn_exp_text_sample(&t, NULL, 0.1);
+	syn_exp_text_sample(&t, NULL, 9007199254740992.0);
 	assert_int_equal(syn_exp_text_finish(&t, &out, &len), 0);
 	assert_string_equal(out, "# HELP g a\\\\b\\nc\n# TYPE g gauge\n"
-				 "g{a=\"q\\\"b\\\\s\\nn\",b=\"\"} 0.25\n");
+				 "g{a=\"q\\\"b\\\\s\\nn\",b=\"\"} 0.25\n"
+				 "g 0.1\ng 9007199254740992\n");
 	free(out);
 	syn_exp_text_fini(&t);
 }
