@@ -212,5 +212,13 @@ ran=$(((scraped - started) / 1000000))
 check "node 1's uptime ($up s) is the time since it started (${ran} ms)" \
 	awk -v u="$up" -v r="$ran" 'BEGIN { exit !(u * 1000 <= r && u * 1000 >= r - 10000) }'
 
+# both exporters end cleanly (sanitizer builds report through the status)
+for i in 1 3; do
+	kill -TERM "${EXP_PID[$i]}"
+	wait "${EXP_PID[$i]}"
+	rc=$?
+	unset "EXP_PID[$i]"
+	check "node $i's exporter exits 0 on SIGTERM (got $rc)" [ $rc -eq 0 ]
+done
 echo "$failed failed"
 [ $failed -eq 0 ] || fail "$failed checks failed"
