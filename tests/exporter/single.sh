@@ -8,7 +8,8 @@
 #   - the values agree with synod-quorumtool -s, synod-cmapctl and
 #     synod-cpgtool where they overlap (votes, quorum, ring id, members,
 #     view changes, cmap keys, CPG groups and processes);
-#   - each scrape is fresh (the uptime moves between two scrapes);
+#   - each scrape is fresh (the uptime moves between two scrapes), and
+#     concurrent scrapes are all answered;
 #   - unknown paths are 404 and other methods 405.
 #
 # usage: BUILD=builddir single.sh   (exit 0, 1 on failure, 77 skip)
@@ -114,6 +115,19 @@ u1=$(exp_get s1 synod_uptime_seconds)
 u2=$(exp_get s2 synod_uptime_seconds)
 check "uptime moves between scrapes ($u1 -> $u2)" \
 	awk -v a="$u1" -v b="$u2" 'BEGIN { exit !(b >= a + 1.0) }'
+
+# concurrent scrapes (one thread per connection, collections shared)
+pids=()
+for i in 1 2 3 4 5 6; do
+	curl -sS --max-time 10 -o "$EXP_DIR/par$i.text" "$url" &
+	pids+=($!)
+done
+ok=0
+for i in 1 2 3 4 5 6; do
+	wait "${pids[$((i - 1))]}" && promtool check metrics <"$EXP_DIR/par$i.text" >/dev/null 2>&1 &&
+		[ "$(exp_get "par$i" synod_up)" = 1 ] && ok=$((ok + 1))
+done
+check "6 concurrent scrapes all answered with synod_up 1 ($ok)" [ $ok -eq 6 ]
 
 # other paths and methods
 code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9664/nope)
