@@ -45,6 +45,7 @@ struct syn_cluster {
 	struct syn_mem *core;
 	uint32_t local;
 	uint32_t send_queue_max;
+	uint64_t started_us; /* monotonic; stats.membership.uptime_ms counts from here */
 	qb_loop_timer_handle timer;
 	bool timer_armed;
 	uint64_t timer_deadline;
@@ -505,6 +506,7 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	cl->icmap = icmap;
 	cl->stats = stats;
 	cl->events_tail = &cl->events;
+	cl->started_us = now_us();
 	rc = syn_cluster_config_read(icmap, tc, &mc, err, err_len);
 	if (rc == 0) {
 		cl->local = tc->local_nodeid;
@@ -724,6 +726,7 @@ static void own_stats_write(struct syn_cluster *cl)
 	syn_store_set_u32(st, "stats.membership.send_queue_len", s.send_queue_len);
 	syn_store_set_u32(st, "stats.membership.log_len", s.log_len);
 	syn_store_set_u32(st, "stats.membership.state", s.state);
+	syn_store_set_u64(st, "stats.membership.uptime_ms", (now_us() - cl->started_us) / 1000);
 	syn_transport_stats_write(cl->transport);
 }
 

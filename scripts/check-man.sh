@@ -3,7 +3,7 @@
 # warning from man/groff and has a NAME line lexgrog can index (what
 # mandb and apropos read), every .so alias points at a page that exists,
 # every page is installed by man/meson.build, and every program built in
-# tools/ and daemon/ and every function declared in include/cmm.h has a
+# tools/, daemon/ and exporter/ and every function declared in include/cmm.h has a
 # page.
 #
 # usage: check-man.sh [BUILD_DIR]   (default: build)
@@ -47,11 +47,11 @@ for page in man/*.[1-8]; do
 	grep -qF "'$name'" man/meson.build || problem "$page is not installed by man/meson.build"
 done
 
-# Every installed program of tools/ and daemon/ has a page of its name.
+# Every installed program of tools/, daemon/ and exporter/ has a page of its name.
 programs=$(meson introspect "$build" --targets | python3 -c '
 import json, sys
 for t in json.load(sys.stdin):
-    if t["type"] == "executable" and t["installed"] and t["defined_in"].split("/")[-2] in ("tools", "daemon"):
+    if t["type"] == "executable" and t["installed"] and t["defined_in"].split("/")[-2] in ("tools", "daemon", "exporter"):
         print(t["name"])')
 [ -n "$programs" ] || problem "no programs found in $build (is it a configured build directory?)"
 # scripts installed from tools/ (configure_file) keep their name without .sh
