@@ -44,6 +44,7 @@
 #include "security.h"
 #include "svc_bcast.h"
 #include "svc_cmm.h"
+#include "sdnotify.h"
 
 #define SYN_DEFAULT_CONFIG "/etc/corosync/corosync.conf"
 
@@ -80,6 +81,7 @@ struct daemon {
 	struct syn_svc_cfg *cfg;
 	struct syn_svc_cpg *cpg;
 	size_t ipc_queue_total_bytes;
+	struct syn_sdnotify notify;
 };
 
 static void usage(FILE *out)
@@ -192,6 +194,7 @@ static int32_t on_signal(int32_t sig, void *data)
 	struct daemon *d = data;
 
 	qb_log(LOG_NOTICE, "Received signal %d, shutting down", sig);
+	syn_sdnotify_stopping(&d->notify, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	qb_loop_stop(d->loop);
 	return 0;
 }
@@ -218,6 +221,7 @@ static void shutdown_hook(void *ctx, const char *why)
 	struct daemon *d = ctx;
 
 	qb_log(LOG_NOTICE, "Shutting down: %s", why);
+	syn_sdnotify_stopping(&d->notify, why);
 	qb_loop_stop(d->loop);
 }
 
@@ -230,6 +234,21 @@ static int link_status_hook(void *ctx, uint32_t nodeid, unsigned int link,
 }
 
 static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view);
+
+/* Clients are served from now on; the service manager learns it. */
+static void serve_clients(struct daemon *d)
+{
+	syn_ipc_accept_clients(d->ipc);
+	syn_sdnotify_serving(&d->notify);
+}
+
+/* Without a quorum provider every view is quorate: only its size counts. */
+static void notify_view(void *ctx, const struct syn_cluster_view *view)
+{
+	struct daemon *d = ctx;
+
+	syn_sdnotify_view(&d->notify, view->n_members, true);
+}
 
 /*
  * The quorum provider named by quorum.provider, as corosync loads it:
@@ -307,9 +326,10 @@ static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view
 	syn_svc_quorum_provider_report(d->quorum, quorate, view);
 	if (d->cmm)
 		syn_svc_cmm_quorum_report(d->cmm, quorate, view->ring_seq);
+	syn_sdnotify_view(&d->notify, view->n_members, quorate);
 	/* quorum and votequorum now agree on a view: clients may see it */
 	if (view->n_members > 0)
-		syn_ipc_accept_clients(d->ipc);
+		serve_clients(d);
 }
 
 static int start_cmm(struct daemon *d)
@@ -330,6 +350,22 @@ static int start_cmm(struct daemon *d)
 	syn_cluster_get_view(d->cluster, &view);
 	if (view.n_members)
 		cmm_view(d, &view);
+	return 0;
+}
+
+/*
+ * Without a quorum provider clients are served at once; readiness still
+ * waits for the first view, which a view observer reports.
+ */
+static int start_serving_now(struct daemon *d)
+{
+	struct syn_cluster_view view;
+
+	if (syn_cluster_add_view_observer(d->cluster, notify_view, d) != 0)
+		return SYN_EXIT_SERVICE;
+	syn_cluster_get_view(d->cluster, &view);
+	notify_view(d, &view);
+	serve_clients(d);
 	return 0;
 }
 
@@ -391,7 +427,7 @@ static int start_services(struct daemon *d)
 		return SYN_EXIT_SERVICE;
 	/* without votequorum nothing settles on a view: serve at once */
 	if (!votequorum)
-		syn_ipc_accept_clients(d->ipc);
+		return start_serving_now(d);
 	return 0;
 }
 
@@ -455,8 +491,7 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &opt) != 0)
 		return SYN_EXIT_USAGE;
 	qb_log_init("synod", LOG_DAEMON, LOG_INFO);
-	qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
-	qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", LOG_INFO);
+	syn_logconfig_init_stderr();
 	d.icmap = syn_store_create();
 	d.stats = syn_store_create();
 	if (!d.icmap || !d.stats) {
@@ -484,6 +519,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	syn_sdnotify_init(&d.notify);
 	d.loop = qb_loop_create();
 	code = d.loop ? start_services(&d) : SYN_EXIT_SERVICE;
 	if (code != SYN_EXIT_OK)
@@ -493,6 +529,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	qb_log(LOG_NOTICE, "synod %s started", SYN_VERSION);
 	qb_loop_run(d.loop);
+	/* a stop for any other reason (a fatal cluster error) is a shutdown too */
+	syn_sdnotify_stopping(&d.notify, "event loop stopped");
 	if (d.votequorum)
 		syn_svc_votequorum_leave(d.votequorum);
 	if (d.cluster && syn_cluster_fatal(d.cluster))
