@@ -16,8 +16,9 @@
  *     (runtime.members.1.status joined), quorum (quorate, the member list
  *     holds node 1) and, with a quorum provider, votequorum (node 1, its
  *     vote counted, quorate) - no CS_ERR_TRY_AGAIN, no retry;
- *   - after SIGTERM, STOPPING=1 queued on the socket by the time the
- *     daemon has exited, and exit status 0.
+ *   - after SIGTERM (every fourth start: an immediate shutdown asked
+ *     through libcfg instead), STOPPING=1 queued on the socket by the
+ *     time the daemon has exited, and exit status 0.
  * It also checks journal logging: on even starts the daemon's stderr is
  * named by JOURNAL_STREAM, and every line it writes must carry a "<N>"
  * priority prefix (the start-up notice as <5>); on odd starts
@@ -48,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <corosync/cfg.h>
 #include <corosync/cmap.h>
 #include <corosync/quorum.h>
 #include <corosync/votequorum.h>
@@ -362,18 +364,42 @@ static void child_exec(const char *daemon, const char *config, const char *notif
 	_exit(99);
 }
 
-/* SIGTERM, bounded wait; the exit status, or -1 (then killed). */
-static int stop_daemon(struct start *s)
+/* corosync-cfgtool -H --force, through the public library. */
+static int cfg_shutdown(void)
+{
+	corosync_cfg_handle_t h;
+	cs_error_t err = corosync_cfg_initialize(&h, NULL);
+
+	if (err == CS_OK) {
+		err = corosync_cfg_try_shutdown(h, COROSYNC_CFG_SHUTDOWN_FLAG_IMMEDIATE);
+		corosync_cfg_finalize(h);
+	}
+	if (err != CS_OK) {
+		fprintf(stderr, "cfg shutdown: %d\n", (int)err);
+		return fail("shutdown through cfg refused");
+	}
+	return 0;
+}
+
+/*
+ * Stops the daemon (SIGTERM, or through cfg when by_cfg), bounded wait;
+ * the exit status, or -1 (then killed).
+ */
+static int stop_daemon(struct start *s, bool by_cfg)
 {
 	int64_t deadline = now_ms() + STEP_TIMEOUT_MS;
+	bool refused = by_cfg && cfg_shutdown() != 0;
 	int status;
 
-	kill(s->pid, SIGTERM);
+	if (!by_cfg || refused)
+		kill(s->pid, SIGTERM);
 	while (now_ms() < deadline) {
 		pid_t r = waitpid(s->pid, &status, WNOHANG);
 
 		if (r == s->pid) {
 			s->pid = 0;
+			if (refused)
+				return -1;
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		}
 		drain_log(s);
@@ -415,15 +441,25 @@ static int await_ready(struct start *s, int64_t *ready_ms)
 	}
 }
 
-/* After exit, STOPPING=1 must already be queued on the socket. */
-static int check_stopping(struct start *s)
+/*
+ * After exit, STOPPING=1 must already be queued on the socket, with a
+ * STATUS= naming the cause.
+ */
+static int check_stopping(struct start *s, bool by_cfg)
 {
+	const char *cause = by_cfg ? "cfg" : "SIGTERM";
 	char msg[MSG_MAX];
 	pid_t sender;
 
-	while (next_message(s, msg, sizeof(msg), 0, &sender) == 0)
-		if (has_line(msg, "STOPPING=1"))
-			return 0;
+	while (next_message(s, msg, sizeof(msg), 0, &sender) == 0) {
+		if (!has_line(msg, "STOPPING=1"))
+			continue;
+		if (!has_prefix_line(msg, "STATUS=Shutting down: ") || !strstr(msg, cause)) {
+			fprintf(stderr, "STOPPING message: %s\n", msg);
+			return fail("STOPPING=1 without a status naming its cause");
+		}
+		return 0;
+	}
 	return fail("no STOPPING=1 before the daemon exited");
 }
 
@@ -433,6 +469,7 @@ static int run_start(const char *daemon, const char *config, const char *notify_
 	struct start *s = calloc(1, sizeof(*s));
 	int pipefd[2], rc = 0, status;
 	int64_t ready_ms = -1;
+	bool by_cfg = i % 4 == 3;
 
 	if (!s)
 		return fail("out of memory");
@@ -458,25 +495,25 @@ static int run_start(const char *daemon, const char *config, const char *notify_
 	if (rc == 0)
 		rc = check_cmap() | check_quorum() | check_votequorum(with_votequorum);
 	if (s->pid > 0) {
-		status = stop_daemon(s);
+		status = stop_daemon(s, by_cfg);
 		if (status != 0) {
 			fprintf(stderr, "daemon exit status %d\n", status);
-			rc = fail("the daemon did not exit cleanly on SIGTERM");
+			rc = fail("the daemon did not exit cleanly when stopped");
 		}
 	}
 	if (rc == 0)
-		rc = check_stopping(s);
+		rc = check_stopping(s, by_cfg);
 	drain_log(s);
 	if (rc == 0)
 		rc = check_log(s);
-	printf("start %d (%s): %s, READY=1 after %lld ms\n", i + 1,
-	       s->journal ? "journal" : "plain stderr", rc == 0 ? "ok" : "FAILED",
-	       (long long)ready_ms);
+	printf("start %d (%s, stopped by %s): %s, READY=1 after %lld ms\n", i + 1,
+	       s->journal ? "journal" : "plain stderr", by_cfg ? "cfg" : "SIGTERM",
+	       rc == 0 ? "ok" : "FAILED", (long long)ready_ms);
 	if (rc != 0 && !s->journal)
 		fprintf(stderr, "--- daemon stderr ---\n%s", s->log);
 out:
 	if (s->pid > 0)
-		stop_daemon(s);
+		stop_daemon(s, false);
 	close(s->notify_fd);
 	close(s->log_fd);
 	unlink(notify_path);
