@@ -16,6 +16,10 @@
  *
  * Until the membership layer drives the view source, the daemon installs
  * one static single-node view {local node} at start-up.
+ *
+ * Under systemd (NOTIFY_SOCKET) it reports readiness once the first view
+ * is installed and clients are served, and STOPPING=1 when shutdown
+ * starts (sdnotify.h).
  */
 #include <errno.h>
 #include <stdbool.h>
