@@ -2,7 +2,9 @@
  * sd_notify_ready.c - the daemon's side of systemd's readiness protocol,
  * tested without systemd: this program plays the service manager.
  *
- * usage: sd-notify-ready DAEMON CONFIG STARTS votequorum|none
+ * usage: sd-notify-ready DAEMON CONFIG STARTS votequorum|inquorate|none
+ *   votequorum: CONFIG makes node 1 quorate alone; inquorate: node 1 of a
+ *   larger cluster, alone and not quorate; none: no quorum provider.
  *
  * It moves itself into a network namespace of its own (IPC names are per
  * namespace), then STARTS times: binds an AF_UNIX datagram socket with
@@ -10,12 +12,13 @@
  * and reads what arrives.  Each start must show, in this order:
  *   - STATUS= messages only, until READY=1 (sent by the daemon's own
  *     PID, as NotifyAccess=main requires) with a STATUS= naming one
- *     member, quorate;
+ *     member and the expected verdict (quorate, or not);
  *   - right after READY=1, clients that connect once each, through the
  *     public libraries, and are served a complete state at once: cmap
- *     (runtime.members.1.status joined), quorum (quorate, the member list
- *     holds node 1) and, with a quorum provider, votequorum (node 1, its
- *     vote counted, quorate) - no CS_ERR_TRY_AGAIN, no retry;
+ *     (runtime.members.1.status joined), quorum (the expected verdict,
+ *     the member list holds node 1) and, with a quorum provider,
+ *     votequorum (node 1, its vote counted, the expected verdict) - no
+ *     CS_ERR_TRY_AGAIN, no retry;
  *   - after SIGTERM (every fourth start: an immediate shutdown asked
  *     through libcfg instead), STOPPING=1 queued on the socket by the
  *     time the daemon has exited, and exit status 0.
@@ -66,7 +69,12 @@ struct start {
 	char log[LOG_MAX];
 	size_t log_len;
 	bool journal; /* JOURNAL_STREAM names the daemon's stderr */
-	bool with_votequorum;
+};
+
+/* What the configuration under test should give. */
+struct expect {
+	bool votequorum; /* a quorum provider, so the votequorum service */
+	bool quorate;	 /* node 1 alone is quorate */
 };
 
 static int64_t now_ms(void)
@@ -246,7 +254,7 @@ static void members_cb(quorum_handle_t h, uint32_t quorate, struct quorum_ring_i
 			seen->has_local = true;
 }
 
-static int check_quorum(void)
+static int check_quorum(const struct expect *x)
 {
 	quorum_model_v1_data_t cb = {.model = QUORUM_MODEL_V1, .quorum_notify_fn = members_cb};
 	struct members_seen seen = {0};
@@ -266,7 +274,8 @@ static int check_quorum(void)
 	for (int i = 0; err == CS_OK && i < 50 && !seen.have; i++)
 		err = quorum_dispatch(h, CS_DISPATCH_ONE);
 	quorum_finalize(h);
-	if (err != CS_OK || quorate != 1 || !seen.have || !seen.has_local || seen.quorate != 1) {
+	if (err != CS_OK || quorate != x->quorate || !seen.have || !seen.has_local ||
+	    seen.quorate != x->quorate) {
 		fprintf(stderr, "quorum: err %d, quorate %d, event %d (quorate %u, local %s)\n",
 			(int)err, quorate, seen.have, seen.quorate,
 			seen.has_local ? "in" : "missing");
@@ -275,13 +284,13 @@ static int check_quorum(void)
 	return 0;
 }
 
-static int check_votequorum(bool expected)
+static int check_votequorum(const struct expect *x)
 {
 	struct votequorum_info info = {0};
 	votequorum_handle_t h;
 	cs_error_t err = votequorum_initialize(&h, NULL);
 
-	if (!expected) {
+	if (!x->votequorum) {
 		/* no quorum provider: the service is not there */
 		if (err == CS_OK) {
 			votequorum_finalize(h);
@@ -297,7 +306,8 @@ static int check_votequorum(bool expected)
 	votequorum_finalize(h);
 	if (err != CS_OK || info.node_id != LOCAL_NODEID || info.node_votes < 1 ||
 	    info.total_votes < info.node_votes || info.quorum < 1 ||
-	    !(info.flags & VOTEQUORUM_INFO_QUORATE)) {
+	    !(info.flags & VOTEQUORUM_INFO_QUORATE) != !x->quorate ||
+	    (info.total_votes >= info.quorum) != x->quorate) {
 		fprintf(stderr,
 			"votequorum: err %d node %u votes %u total %u quorum %u flags %#x\n",
 			(int)err, info.node_id, info.node_votes, info.total_votes, info.quorum,
@@ -412,8 +422,10 @@ static int stop_daemon(struct start *s, bool by_cfg)
 }
 
 /* Waits for READY=1; STATUS= only before it.  0, or -1. */
-static int await_ready(struct start *s, int64_t *ready_ms)
+static int await_ready(struct start *s, const struct expect *x, int64_t *ready_ms)
 {
+	const char *status =
+		x->quorate ? "STATUS=Members: 1, quorate" : "STATUS=Members: 1, not quorate";
 	int64_t started = now_ms();
 	char msg[MSG_MAX];
 	pid_t sender;
@@ -428,7 +440,7 @@ static int await_ready(struct start *s, int64_t *ready_ms)
 		}
 		if (has_line(msg, "READY=1")) {
 			*ready_ms = now_ms() - started;
-			if (!has_line(msg, "STATUS=Members: 1, quorate")) {
+			if (!has_line(msg, status)) {
 				fprintf(stderr, "READY message: %s\n", msg);
 				return fail("READY=1 without a STATUS naming the view");
 			}
@@ -464,7 +476,7 @@ static int check_stopping(struct start *s, bool by_cfg)
 }
 
 static int run_start(const char *daemon, const char *config, const char *notify_path, int i,
-		     bool with_votequorum)
+		     const struct expect *x)
 {
 	struct start *s = calloc(1, sizeof(*s));
 	int pipefd[2], rc = 0, status;
@@ -474,7 +486,6 @@ static int run_start(const char *daemon, const char *config, const char *notify_
 	if (!s)
 		return fail("out of memory");
 	s->journal = i % 2 == 0;
-	s->with_votequorum = with_votequorum;
 	s->notify_fd = notify_socket(notify_path);
 	if (s->notify_fd < 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
 		free(s);
@@ -490,10 +501,10 @@ static int run_start(const char *daemon, const char *config, const char *notify_
 		rc = fail("fork");
 		goto out;
 	}
-	rc = await_ready(s, &ready_ms);
+	rc = await_ready(s, x, &ready_ms);
 	/* the readiness test proper: one attempt each, no retries */
 	if (rc == 0)
-		rc = check_cmap() | check_quorum() | check_votequorum(with_votequorum);
+		rc = check_cmap() | check_quorum(x) | check_votequorum(x);
 	if (s->pid > 0) {
 		status = stop_daemon(s, by_cfg);
 		if (status != 0) {
@@ -524,15 +535,17 @@ out:
 int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/synod-notify-XXXXXX", notify_path[64];
+	struct expect x;
 	int starts, failed = 0, rc;
-	bool with_votequorum;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: %s DAEMON CONFIG STARTS votequorum|none\n", argv[0]);
+		fprintf(stderr, "usage: %s DAEMON CONFIG STARTS votequorum|inquorate|none\n",
+			argv[0]);
 		return 2;
 	}
 	starts = atoi(argv[3]);
-	with_votequorum = strcmp(argv[4], "votequorum") == 0;
+	x.votequorum = strcmp(argv[4], "none") != 0;
+	x.quorate = strcmp(argv[4], "inquorate") != 0;
 	rc = enter_netns();
 	if (rc != 0) {
 		fprintf(stderr, "cannot create a network namespace: %s\n", strerror(-rc));
@@ -543,7 +556,7 @@ int main(int argc, char **argv)
 		return 1;
 	snprintf(notify_path, sizeof(notify_path), "%s/notify", dir);
 	for (int i = 0; i < starts; i++)
-		if (run_start(argv[1], argv[2], notify_path, i, with_votequorum) != 0)
+		if (run_start(argv[1], argv[2], notify_path, i, &x) != 0)
 			failed++;
 	rmdir(dir);
 	printf("%d of %d starts passed\n", starts - failed, starts);
