@@ -6,6 +6,9 @@
  */
 #include "sdnotify.h"
 
+#include "cluster.h"
+#include "ipc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +92,21 @@ void syn_sdnotify_stopping(struct syn_sdnotify *n, const char *why)
 	snprintf(n->status, sizeof(n->status), "Shutting down: %s", why);
 	snprintf(msg, sizeof(msg), "STOPPING=1\nSTATUS=%s", n->status);
 	send_state(n, msg);
+}
+
+static void on_quorum(void *ctx, bool quorate, const struct syn_cluster_view *view)
+{
+	struct syn_sdnotify *n = ctx;
+
+	/* serving first: READY=1 then goes out with the view's status */
+	if (n->ipc && syn_ipc_accepting(n->ipc))
+		syn_sdnotify_serving(n);
+	syn_sdnotify_view(n, view->n_members, quorate);
+}
+
+void syn_sdnotify_service(struct syn_sdnotify *n, const struct syn_ipc *ipc,
+			  struct syn_service *out)
+{
+	n->ipc = ipc;
+	*out = (struct syn_service){.name = "sdnotify", .ctx = n, .quorum_changed = on_quorum};
 }

@@ -12,13 +12,17 @@
  * by systemd, or by a test), and a failed send is never fatal: systemd
  * then times the start out, which is its own report.
  *
- * The state lives in caller storage (init, no fini: nothing is owned).
+ * The daemon feeds it through a service of its own (syn_sdnotify_service),
+ * registered last, and calls syn_sdnotify_stopping() itself.  The state
+ * lives in caller storage (init, no fini: nothing is owned).
  */
 #ifndef SYN_DAEMON_SDNOTIFY_H
 #define SYN_DAEMON_SDNOTIFY_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "service.h"
 
 #define SYN_SDNOTIFY_STATUS_MAX 128
 
@@ -30,6 +34,7 @@ struct syn_sdnotify {
 	bool stopping_sent;
 	size_t n_members;		      /* of the last view seen */
 	bool quorate;			      /* its quorum verdict */
+	const struct syn_ipc *ipc;	      /* asked whether clients are served */
 	char status[SYN_SDNOTIFY_STATUS_MAX]; /* last STATUS= text sent */
 };
 
@@ -45,6 +50,15 @@ void syn_sdnotify_view(struct syn_sdnotify *n, size_t n_members, bool quorate);
 
 /* The IPC services accept clients: the other readiness condition. */
 void syn_sdnotify_serving(struct syn_sdnotify *n);
+
+/*
+ * Fills out with a service (no IPC, no channel) that reports every quorum
+ * verdict with its view, and whether ipc serves clients by then, to n.
+ * Registered after the other services, it sees a verdict once the quorum
+ * service has opened IPC to clients on it.  n and ipc must outlive it.
+ */
+void syn_sdnotify_service(struct syn_sdnotify *n, const struct syn_ipc *ipc,
+			  struct syn_service *out);
 
 /* Shutdown starts (why: "signal 15", "cfg shutdown"...).  Sent once. */
 void syn_sdnotify_stopping(struct syn_sdnotify *n, const char *why);

@@ -6,7 +6,8 @@
  * Readiness: READY=1 exactly once, only when both the first view and the
  * serving of clients were reported, in either order; STATUS= only when
  * its text changes; nothing after STOPPING=1, which is sent once; no
- * message at all without NOTIFY_SOCKET.  Journal: JOURNAL_STREAM matches
+ * message at all without NOTIFY_SOCKET; the service form passes quorum
+ * verdicts on.  Journal: JOURNAL_STREAM matches
  * only stderr's own device and inode, and the journal target is one and
  * the same libqb target on every call.
  */
@@ -26,6 +27,7 @@
 #include <unistd.h>
 #include <qb/qblog.h>
 
+#include "cluster.h"
 #include "logjournal.h"
 #include "sdnotify.h"
 
@@ -157,6 +159,29 @@ static void test_silent_without_socket(void **state)
 	assert_string_equal(next(f), "");
 }
 
+static void test_service_reports_verdicts(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t members[] = {1, 2};
+	struct syn_cluster_view view = {
+		.ring_seq = 1, .ring_rep = 1, .members = members, .n_members = 2};
+	struct syn_service svc;
+	struct syn_sdnotify n;
+
+	syn_sdnotify_init(&n);
+	next(f);
+	/* no IPC server to ask: verdicts show, readiness never comes */
+	syn_sdnotify_service(&n, NULL, &svc);
+	assert_null(svc.ipc);
+	assert_null(svc.view_changed);
+	assert_non_null(svc.quorum_changed);
+	svc.quorum_changed(svc.ctx, false, &view);
+	assert_string_equal(next(f), "STATUS=Members: 2, not quorate, starting services");
+	svc.quorum_changed(svc.ctx, true, &view);
+	assert_string_equal(next(f), "STATUS=Members: 2, quorate, starting services");
+	assert_false(n.ready_sent);
+}
+
 static void test_journal_stream_detection(void **state)
 {
 	struct stat st;
@@ -210,6 +235,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stopping_once_and_last, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silent_without_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service_reports_verdicts, setup, teardown),
 		cmocka_unit_test(test_journal_stream_detection),
 		cmocka_unit_test(test_journal_target_is_reused),
 	};
