@@ -431,8 +431,20 @@ static int await_ready(struct start *s, const struct expect *x, int64_t *ready_m
 	pid_t sender;
 
 	for (;;) {
-		if (next_message(s, msg, sizeof(msg), STEP_TIMEOUT_MS, &sender) != 0)
-			return fail("no READY=1 within 10 s");
+		int wstatus;
+
+		/* a daemon that died early fails at once, not after the timeout */
+		if (next_message(s, msg, sizeof(msg), 100, &sender) != 0) {
+			if (waitpid(s->pid, &wstatus, WNOHANG) == s->pid) {
+				s->pid = 0;
+				drain_log(s);
+				fprintf(stderr, "--- daemon stderr ---\n%s", s->log);
+				return fail("the daemon exited before READY=1");
+			}
+			if (now_ms() - started > STEP_TIMEOUT_MS)
+				return fail("no READY=1 within 10 s");
+			continue;
+		}
 		if (sender != s->pid) {
 			fprintf(stderr, "message from PID %d, daemon %d\n", (int)sender,
 				(int)s->pid);
