@@ -74,6 +74,8 @@ cleanup() {
 	done
 }
 trap cleanup EXIT
+# a timeout's SIGTERM must still stop the manager and journald
+trap 'exit 1' TERM INT
 
 ip link set lo up || fail "cannot bring lo up"
 # a private /run: journald's sockets and volatile journal, the manager's
@@ -116,7 +118,7 @@ SYSTEMD_LOG_TARGET=console /lib/systemd/systemd --user >"$tmp/manager.log" 2>&1 
 manager_pid=$!
 state=
 for _ in $(seq 1 100); do
-	state=$(systemctl --user is-system-running 2>/dev/null)
+	state=$(timeout 5 systemctl --user is-system-running 2>/dev/null)
 	case $state in running | degraded) break ;; esac
 	sleep 0.1
 done
@@ -131,7 +133,7 @@ sed -e "s|^ExecStart=.*|ExecStart=$daemon -f -c $config|" \
 	-e "s|^ConditionPathExists=.*|ConditionPathExists=$config|" \
 	-e '/^Requires=network-online.target/d' -e '/^After=network-online.target/d' \
 	"$unit" >"$HOME/.config/systemd/user/synod.service"
-systemctl --user daemon-reload
+timeout 20 systemctl --user daemon-reload || fail "the user manager did not reload"
 
 start_ms=$(date +%s%3N)
 timeout 60 systemctl --user start synod.service
@@ -140,9 +142,9 @@ ready_ms=$(($(date +%s%3N) - start_ms))
 # the readiness guarantee: a client right after start finds the node quorate
 "$wait_ready" quorate
 client_rc=$?
-show() { systemctl --user show -p "$1" --value synod.service; }
+show() { timeout 10 systemctl --user show -p "$1" --value synod.service; }
 if [ $rc -ne 0 ]; then
-	systemctl --user status --no-pager synod.service
+	timeout 10 systemctl --user status --no-pager synod.service
 	tail -20 "$tmp/manager.log"
 	fail "systemctl start exited $rc"
 fi
