@@ -1,8 +1,8 @@
 /*
  * sdnotify.c - see sdnotify.h.  Messages go through libsystemd's
- * sd_notify(), which reads NOTIFY_SOCKET on every call and leaves it in
- * the environment (nothing the daemon starts is told to notify, and a
- * test may watch the same socket over many starts).
+ * sd_notify(), which reads NOTIFY_SOCKET on every call.  The variable is
+ * left in the environment: the daemon starts no other program that could
+ * inherit it by mistake.
  */
 #include "sdnotify.h"
 
