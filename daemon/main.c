@@ -17,6 +17,10 @@
  * The services are a table of start functions (service.h), started in
  * its order on the cluster layer, which feeds them from then on; the
  * order is the order in which they see each view and quorum verdict.
+ *
+ * Under systemd (NOTIFY_SOCKET) the daemon reports readiness once the
+ * first view is installed and clients are served, and STOPPING=1 when
+ * shutdown starts (sdnotify.h).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -46,6 +50,7 @@
 #include "service.h"
 #include "svc_bcast.h"
 #include "svc_cmm.h"
+#include "sdnotify.h"
 
 #define SYN_DEFAULT_CONFIG "/etc/corosync/corosync.conf"
 
@@ -92,6 +97,7 @@ struct daemon {
 	struct syn_blackbox *blackbox;
 	size_t ipc_queue_total_bytes;
 	struct syn_daemon_hooks hooks;
+	struct syn_sdnotify notify;
 };
 
 static void usage(FILE *out)
@@ -194,6 +200,7 @@ static int32_t on_signal(int32_t sig, void *data)
 	struct daemon *d = data;
 
 	qb_log(LOG_NOTICE, "Received signal %d, shutting down", sig);
+	syn_sdnotify_stopping(&d->notify, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	qb_loop_stop(d->loop);
 	return 0;
 }
@@ -220,6 +227,7 @@ static void shutdown_hook(void *ctx, const char *why)
 	struct daemon *d = ctx;
 
 	qb_log(LOG_NOTICE, "Shutting down: %s", why);
+	syn_sdnotify_stopping(&d->notify, why);
 	qb_loop_stop(d->loop);
 }
 
@@ -227,6 +235,7 @@ static void shutdown_hook(void *ctx, const char *why)
 static int start_services(struct daemon *d)
 {
 	struct syn_service_env env;
+	struct syn_service svc;
 	char err[512];
 	int rc;
 
@@ -251,7 +260,6 @@ static int start_services(struct daemon *d)
 				       .cluster = d->cluster,
 				       .daemon = &d->hooks};
 	for (size_t i = 0; i < sizeof(service_table) / sizeof(service_table[0]); i++) {
-		struct syn_service svc;
 		enum syn_start_result res = service_table[i].start(&env, &svc);
 
 		if (res == SYN_START_NOT_CONFIGURED)
@@ -270,6 +278,10 @@ static int start_services(struct daemon *d)
 		if (service_table[i].corosync_engine)
 			publish_service(d->icmap, (uint16_t)svc.ipc->id, svc.name);
 	}
+	/* last in table order: it sees each verdict after quorum has acted on it */
+	syn_sdnotify_service(&d->notify, d->ipc, &svc);
+	if (syn_cluster_add_service(d->cluster, &svc) != 0)
+		return SYN_EXIT_SERVICE;
 	/* services see views from now on, starting with the current one */
 	syn_cluster_services_start(d->cluster);
 	return 0;
@@ -344,8 +356,7 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &opt) != 0)
 		return SYN_EXIT_USAGE;
 	qb_log_init("synod", LOG_DAEMON, LOG_INFO);
-	qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
-	qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", LOG_INFO);
+	syn_logconfig_init_stderr();
 	d.icmap = syn_store_create();
 	d.stats = syn_store_create();
 	if (!d.icmap || !d.stats) {
@@ -375,6 +386,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	syn_sdnotify_init(&d.notify);
 	d.loop = qb_loop_create();
 	code = d.loop ? start_services(&d) : SYN_EXIT_SERVICE;
 	if (code == SYN_EXIT_OK && syn_blackbox_create(d.icmap, dump_state, &d, &d.blackbox) != 0)
@@ -386,6 +398,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	qb_log(LOG_NOTICE, "synod %s started", SYN_VERSION);
 	qb_loop_run(d.loop);
+	/* a stop for any other reason (a fatal cluster error) is a shutdown too */
+	syn_sdnotify_stopping(&d.notify, "event loop stopped");
 	syn_cluster_services_shutdown(d.cluster);
 	if (d.cluster && syn_cluster_fatal(d.cluster))
 		code = SYN_EXIT_CONFIG;

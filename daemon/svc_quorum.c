@@ -137,7 +137,8 @@ static int record(struct syn_svc_quorum *svc, bool quorate, const struct syn_clu
 
 	if (!copy)
 		return -ENOMEM;
-	if (view->n_members)
+	/* the start-up verdict comes before any view: no member list at all */
+	if (view->n_members > 0)
 		memcpy(copy, view->members, view->n_members * sizeof(uint32_t));
 	free(svc->members);
 	svc->members = copy;
