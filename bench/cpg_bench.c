@@ -1,17 +1,25 @@
 /*
- * cpg_bench.c - the corosync side of the ordered-broadcast benchmark: the
- * same measurement synod-bcast makes, through corosync's CPG service
- * (agreed order), so bcast_bench.sh can compare the two in one run.
+ * cpg_bench.c - a CPG client for the benchmarks: the same binary, linked
+ * against the system's libcpg, drives either daemon (corosync, or synod,
+ * which speaks CPG's wire protocol), so bcast_bench.sh and cpg_compare.sh
+ * compare the two in one run.
  *
- *   cpg_bench recv                 join the group and deliver until killed
+ *   cpg_bench recv                 join the group and deliver until killed;
+ *                                  after every complete run seen, print one
+ *                                  report line of what this member got
  *   cpg_bench run N COUNT SIZE [serial]
  *                                  wait for N members, send COUNT messages
  *                                  of SIZE bytes (flood, or one in flight),
  *                                  report when every one came back
  *
- * Messages carry the send time (monotonic, this host) and a byte pattern
- * the receivers check.  The report is one key=value line in synod-bcast's
- * format.  Built only when libcpg is installed; links nothing of synod.
+ * A message starts with a header: sender node id, the run's message count,
+ * the sequence number (from 1) and the send time (CLOCK_MONOTONIC, which
+ * every network namespace of one host shares), then a byte pattern every
+ * member checks.  Messages above libcpg's atomic size (about 1 MB) are
+ * sent in fragments by libcpg itself and arrive whole.  Throughput at a
+ * member runs from the send time of message 1 to its last delivery.  The
+ * reports are key=value lines.  Built only when libcpg is installed; links
+ * nothing of synod.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,9 +29,17 @@
 #include <string.h>
 #include <time.h>
 #include <corosync/cpg.h>
+#include <sys/uio.h>
 
 #define HDR 24
 #define MAX_SAMPLES (1u << 20)
+
+/* What one member saw of the run in progress (recv mode). */
+struct member_run {
+	uint32_t expect;
+	uint64_t delivered, bytes, bad, out_of_order, last_seq;
+	uint64_t first_send_us, first_deliver_us, last_deliver_us;
+};
 
 struct bench {
 	cpg_handle_t h;
@@ -32,6 +48,8 @@ struct bench {
 	uint64_t own, delivered, bad, last_own_us;
 	uint32_t *lat;
 	size_t n_lat;
+	int is_receiver;
+	struct member_run run;
 };
 
 static struct bench *the_bench(cpg_handle_t h)
@@ -50,12 +68,46 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* Account one delivery to the receiver's run; print the report line once
+ * the run's last message is in. */
+static void member_account(struct member_run *r, uint32_t count, uint64_t seq, uint64_t sent,
+			   size_t len, int intact)
+{
+	uint64_t now = now_us();
+
+	if (seq == 1)
+		*r = (struct member_run){
+			.expect = count, .first_send_us = sent, .first_deliver_us = now};
+	if (r->expect == 0)
+		return;
+	if (seq != r->last_seq + 1)
+		r->out_of_order++;
+	r->last_seq = seq;
+	r->delivered++;
+	r->bytes += len;
+	r->bad += !intact;
+	r->last_deliver_us = now;
+	if (r->delivered < r->expect)
+		return;
+	double secs = (double)(r->last_deliver_us - r->first_send_us) / 1e6;
+	printf("delivered=%" PRIu64 " bytes=%" PRIu64 " bad=%" PRIu64 " out_of_order=%" PRIu64
+	       " first_deliver_us=%" PRIu64 " last_deliver_us=%" PRIu64
+	       " seconds=%.3f msgs_per_s=%.0f mb_per_s=%.2f\n",
+	       r->delivered, r->bytes, r->bad, r->out_of_order,
+	       r->first_deliver_us - r->first_send_us, r->last_deliver_us - r->first_send_us, secs,
+	       secs > 0 ? r->delivered / secs : 0.0, secs > 0 ? r->bytes / secs / 1e6 : 0.0);
+	fflush(stdout);
+	r->expect = 0;
+}
+
 static void on_deliver(cpg_handle_t h, const struct cpg_name *g, uint32_t nodeid, uint32_t pid,
 		       void *msg, size_t len)
 {
 	struct bench *b = the_bench(h);
 	const unsigned char *d = msg;
 	uint64_t seq, sent;
+	uint32_t count;
+	int intact = 1;
 	(void)g;
 	(void)pid;
 
@@ -63,13 +115,20 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *g, uint32_t nodeid
 		b->bad++;
 		return;
 	}
+	memcpy(&count, d + 4, 4);
 	memcpy(&seq, d + 8, 8);
 	memcpy(&sent, d + 16, 8);
 	for (size_t i = HDR; i < len; i++)
 		if (d[i] != (unsigned char)(seq * 131 + i)) {
-			b->bad++;
-			return;
+			intact = 0;
+			break;
 		}
+	if (b->is_receiver)
+		member_account(&b->run, count, seq, sent, len, intact);
+	if (!intact) {
+		b->bad++;
+		return;
+	}
 	b->delivered++;
 	if (nodeid != b->self)
 		return;
@@ -131,7 +190,7 @@ static int run(struct bench *b, size_t want, uint32_t count, uint32_t size, int 
 			cs_error_t err;
 
 			memcpy(msg, &b->self, 4);
-			memset(msg + 4, 0, 4);
+			memcpy(msg + 4, &count, 4);
 			memcpy(msg + 8, &seq, 8);
 			memcpy(msg + 16, &t, 8);
 			for (uint32_t i = HDR; i < size; i++)
@@ -154,6 +213,8 @@ static int run(struct bench *b, size_t want, uint32_t count, uint32_t size, int 
 		fprintf(stderr, "cpg_bench: %" PRIu64 " of %u messages back\n", b->own, count);
 		return 1;
 	}
+	if (b->n_lat == 0)
+		b->lat[b->n_lat++] = 0;
 	qsort(b->lat, b->n_lat, sizeof(*b->lat), cmp_u32);
 	double secs = (double)(b->last_own_us - first) / 1e6;
 	printf("sent=%u own_delivered=%" PRIu64 " delivered=%" PRIu64 " bytes=%" PRIu64
@@ -186,6 +247,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (recv_mode) {
+		b.is_receiver = 1;
 		for (;;)
 			if (dispatch(&b, 1000) != 0)
 				return 1;
