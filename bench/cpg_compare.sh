@@ -23,9 +23,9 @@
 # section between cpg-<NODES>:begin/end in BENCH_OUT gets medians and
 # ranges (the rest of the file is kept).
 #
-# PROFILE_DIR=dir: instead of measuring, run synod once with
-# `perf record -g` on every daemon during each flood workload and write
-# the data and a per-symbol summary into dir.
+# PROFILE_DIR=dir: instead of measuring, run one system (PROFILE_KIND,
+# synod unless set) once with `perf record -g` on every daemon during each
+# flood workload and write the data and a per-symbol summary into dir.
 #
 # Needs root.  Environment: REPS (3), NODES (3), TOKEN_MS (1000),
 # BUILD_DIR (build-bench), COROSYNC (corosync), BENCH_OUT (BENCHMARKS.md),
@@ -190,7 +190,7 @@ one_system() { # rep
 
 if [ -n "$profile" ]; then
 	mkdir -p "$profile"
-	kind=synod
+	kind=${PROFILE_KIND:-synod}
 	one_system 1
 	echo "profiles in $profile" >&2
 	exit 0
