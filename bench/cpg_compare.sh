@@ -32,7 +32,7 @@
 # TIMEOUT_S (120, per workload), PROFILE_DIR.
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "needs root" >&2; exit 77; }
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 top=$PWD
 reps=${REPS:-3}
 nodes=${NODES:-3}
