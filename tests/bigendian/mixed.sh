@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# mixed.sh - a big-endian node in a little-endian cluster.
+#
+# Cross-builds synod for s390x (Debian's gcc-s390x-linux-gnu, the s390x
+# libqb/libknet/cmocka unpacked by sysroot.sh, cross file s390x.ini) into
+# $BUILD/bigendian, then:
+#   1. runs the cross-built unit and core tests (wire formats, membership,
+#      quorum, CMM, store) under qemu-s390x: they must pass on big endian;
+#   2. runs a 3-node cluster in network namespaces (tests/cluster/lib.sh):
+#      nodes 1 and 2 this machine's build, node 3 the s390x daemon under
+#      qemu-s390x, and checks that the view forms with all three, that
+#      votequorum answers the same on every node (synod-quorumtool -s),
+#      that CMM roles agree (synod-cmmtool), that cmap answers on the s390x
+#      node, and that the views follow a SIGKILLed little-endian node and
+#      a SIGKILLed big-endian node and their restarts.
+# The s390x node is queried with s390x tools under qemu: libqb IPC is
+# shared memory in host byte order (as corosync's), so a client must have
+# its daemon's byte order.
+#
+# Prints one PASS/FAIL line per check, with the times measured.  Needs
+# root, BUILD (the native build directory), s390x-linux-gnu-gcc,
+# qemu-s390x and the s390x package index (scripts/setup.sh); exits 77
+# without them.
+set -u
+here=$(dirname "$(readlink -f "$0")")
+src=$(readlink -f "$here/../..")
+. "$here/../cluster/lib.sh"
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
+for prog in s390x-linux-gnu-gcc qemu-s390x meson ninja; do
+	command -v "$prog" >/dev/null || { echo "SKIP: no $prog"; exit 77; }
+done
+apt-cache show libqb-dev:s390x >/dev/null 2>&1 ||
+	{ echo "SKIP: no s390x package index (dpkg --add-architecture s390x)"; exit 77; }
+
+be_dir=$BUILD/bigendian
+sysroot=$be_dir/sysroot
+xbuild=$be_dir/build-s390x
+qemu="qemu-s390x -L $sysroot"
+fails=0
+
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# ---- cross build ----------------------------------------------------------
+
+cross_build() {
+	mkdir -p "$be_dir"
+	"$here/sysroot.sh" "$sysroot" || return 1
+	if [ ! -f "$xbuild/build.ninja" ]; then
+		printf "[constants]\nsysroot = '%s'\n" "$sysroot" >"$be_dir/sysroot.ini"
+		meson setup "$xbuild" "$src" --cross-file "$be_dir/sysroot.ini" \
+			--cross-file "$here/s390x.ini" >"$be_dir/setup.log" 2>&1 ||
+			{ tail -20 "$be_dir/setup.log"; return 1; }
+	fi
+	ninja -C "$xbuild" >"$be_dir/ninja.log" 2>&1 || { tail -30 "$be_dir/ninja.log"; return 1; }
+	s390x-linux-gnu-readelf -h "$xbuild/daemon/synod" | grep -q 'Data:.*big endian' ||
+		{ echo "not a big-endian binary: $xbuild/daemon/synod"; return 1; }
+}
+
+t0=$(now_ms)
+if ! cross_build; then
+	fail "cross-build for s390x"
+	exit 1
+fi
+pass "cross-build for s390x ($(($(now_ms) - t0)) ms)"
+
+# ---- unit and core tests on big endian ------------------------------------
+
+# Everything that encodes, decodes or computes on node-to-node data, plus
+# the store (host-order values).  unit-store_track_model only checks the
+# store's tracker order against a model and takes minutes under qemu.
+be_tests=(unit-net_wire unit-quorum unit-store unit-config_parse unit-config_totem
+	unit-logconfig unit-security unit-cmapctl_fmt core-membership core-cmm-roles
+	core-cmm-verdict core-cpg-groups fuzz-core-standalone fuzz-cmm-standalone)
+t0=$(now_ms)
+if meson test -C "$xbuild" --no-rebuild --print-errorlogs "${be_tests[@]}" >"$be_dir/unit.log" 2>&1; then
+	pass "${#be_tests[@]} unit/core tests under qemu-s390x ($(($(now_ms) - t0)) ms)"
+else
+	fail "unit/core tests under qemu-s390x"
+	grep -E '^ *[0-9]+/[0-9]+ ' "$be_dir/unit.log"
+	grep -E 'ERROR|FAILED|LINE' "$be_dir/unit.log" | head -20
+fi
+
+# ---- the mixed cluster ----------------------------------------------------
+
+finish() { cl_cleanup; }
+trap finish EXIT
+BE=3 # the big-endian node
+
+# The s390x daemon runs emulated: a failure timeout of 2 s keeps the
+# membership from suspecting it when this machine is busy.
+cl_setup 3 "  token: 2000"
+CL_NODE_BUILD[$BE]=$xbuild
+CL_NODE_RUN[$BE]=$qemu
+
+# Members, votes and quorum as node n's synod-quorumtool -s prints them,
+# without what is node-local (date, node id, the "(local)" mark).
+quorum_state() { # node
+	cl_node_run "$1" tools/synod-quorumtool -s 2>/dev/null |
+		sed -n -E 's/ \(local\)//; /^(Nodes|Ring ID|Quorate|Expected votes|Highest expected|Total votes|Quorum|Flags):|^ +[0-9]+ +[0-9]+ /p' |
+		sed -E 's/ +/ /g; s/ $//' | paste -sd ';'
+}
+
+# Wait until every listed node prints the same quorum state, which must
+# contain every given fragment; prints the state.
+expect_quorum() { # what "fragment;..." timeout_s node...
+	local what=$1 frags=$2 end=$((SECONDS + $3)) i s first ok f
+	shift 3
+	while :; do
+		ok=1
+		first=$(quorum_state "$1")
+		for i in "$@"; do
+			s=$(quorum_state "$i")
+			[ "$s" = "$first" ] || ok=0
+		done
+		IFS=';' read -ra fs <<<"$frags"
+		for f in "${fs[@]}"; do
+			case ";$first;" in *";$f;"*) ;; *) ok=0 ;; esac
+		done
+		if [ $ok = 1 ]; then
+			pass "$what: nodes $* agree: $first"
+			return 0
+		fi
+		[ $SECONDS -ge $end ] && break
+		sleep 0.3
+	done
+	fail "$what: want $frags on nodes $*"
+	for i in "$@"; do echo "    node $i: $(quorum_state "$i")"; done
+	return 1
+}
+
+# CMM roles as node n sees them: "1:MASTER 2:VICEMASTER 3:..." by node id.
+cmm_roles() { # node
+	cl_node_run "$1" tools/synod-cmmtool --json members 2>/dev/null | python3 -c '
+import json, sys
+try:
+    ms = json.load(sys.stdin)["members"]
+except Exception:
+    print("none"); sys.exit(0)
+print(" ".join("%d:%s" % (m["nodeid"], m["role"]) for m in sorted(ms, key=lambda m: m["nodeid"])))'
+}
+
+# Wait until the listed nodes agree on roles: the given members, one
+# master and one vice-master among them.
+expect_roles() { # what "ids" timeout_s node...
+	local what=$1 ids=$2 end=$((SECONDS + $3)) i r first ok
+	shift 3
+	while :; do
+		ok=1
+		first=$(cmm_roles "$1")
+		for i in "$@"; do
+			r=$(cmm_roles "$i")
+			[ "$r" = "$first" ] || ok=0
+		done
+		[ "$(echo "$first" | tr ' ' '\n' | cut -d: -f1 | paste -sd ' ')" = "$ids" ] || ok=0
+		[ "$(echo "$first" | tr ' ' '\n' | grep -c ':MASTER$')" = 1 ] || ok=0
+		[ "$(echo "$first" | tr ' ' '\n' | grep -c ':VICEMASTER$')" = 1 ] || ok=0
+		if [ $ok = 1 ]; then
+			pass "$what: nodes $* agree on CMM roles $first"
+			return 0
+		fi
+		[ $SECONDS -ge $end ] && break
+		sleep 0.3
+	done
+	fail "$what: CMM roles do not agree on nodes $* (members $ids)"
+	for i in "$@"; do echo "    node $i: $(cmm_roles "$i")"; done
+	return 1
+}
+
+expect_view() { # what "ids" timeout_s node...
+	local what=$1 want=$2 timeout=$3 ms
+	shift 3
+	if ms=$(cl_wait_view "$want" "$timeout" "$@"); then
+		pass "$what: nodes $* see [$want] after $ms ms"
+	else
+		fail "$what: nodes $* do not see [$want] within $timeout s"
+	fi
+}
+
+# The s390x node's own cmap through s390x synod-cmapctl: configuration
+# strings and integers, and a value set and read back.
+check_cmap_be() {
+	local name id got
+	name=$(cl_node_run "$BE" tools/synod-cmapctl -q -g totem.cluster_name 2>&1)
+	id=$(cl_node_run "$BE" tools/synod-cmapctl -q -g runtime.votequorum.this_node_id 2>&1)
+	cl_node_run "$BE" tools/synod-cmapctl -s test.be.u64 u64 72623859790382856 >/dev/null 2>&1
+	cl_node_run "$BE" tools/synod-cmapctl -s test.be.u16 u16 258 >/dev/null 2>&1
+	got=$(cl_node_run "$BE" tools/synod-cmapctl test.be. 2>&1 | paste -sd ';')
+	if [ "$name" = synodtest ] && [ "$id" = "$BE" ] &&
+		[ "$got" = "test.be.u16 (u16) = 258;test.be.u64 (u64) = 72623859790382856" ]; then
+		pass "cmap on the s390x node: cluster_name=$name this_node_id=$id, set/get: $got"
+	else
+		fail "cmap on the s390x node: cluster_name '$name' this_node_id '$id' values '$got'"
+	fi
+}
+
+t0=$(now_ms)
+for i in 1 2 3; do cl_start "$i"; done
+expect_view "formation (2 little-endian + 1 big-endian, started together)" "1 2 3" 60 1 2 3
+q3="Nodes: 3;Quorate: Yes;Expected votes: 3;Total votes: 3;Quorum: 2"
+expect_quorum "votequorum after formation" "$q3" 20 1 2 3
+expect_roles "CMM after formation" "1 2 3" 20 1 2 3
+check_cmap_be
+
+# A little-endian node dies and comes back.
+cl_stop 1 KILL
+expect_view "SIGKILL of little-endian node 1" "2 3" 30 2 3
+expect_quorum "votequorum without node 1" "Nodes: 2;Quorate: Yes;Total votes: 2;Quorum: 2" 20 2 3
+expect_roles "CMM without node 1" "2 3" 20 2 3
+cl_start 1
+expect_view "restart of node 1" "1 2 3" 60 1 2 3
+expect_quorum "votequorum with node 1 back" "$q3" 20 1 2 3
+
+# The big-endian node dies and comes back.
+cl_stop "$BE" KILL
+expect_view "SIGKILL of big-endian node 3" "1 2" 30 1 2
+expect_quorum "votequorum without node 3" "Nodes: 2;Quorate: Yes;Total votes: 2;Quorum: 2" 20 1 2
+expect_roles "CMM without node 3" "1 2" 20 1 2
+cl_start "$BE"
+expect_view "restart of big-endian node 3" "1 2 3" 60 1 2 3
+expect_quorum "votequorum with node 3 back" "$q3" 20 1 2 3
+expect_roles "CMM with node 3 back" "1 2 3" 20 1 2 3
+check_cmap_be
+
+# No node dropped a membership packet as garbled (failed validation), and
+# the s390x node received its share.
+check_garbled() {
+	local i g r bad=0 out=""
+	for i in 1 2 3; do
+		g=$(cl_node_run "$i" tools/synod-cmapctl -m stats -q -g stats.membership.pkts_garbled 2>&1)
+		r=$(cl_node_run "$i" tools/synod-cmapctl -m stats -q -g stats.membership.pkts_received 2>&1)
+		out="$out node $i: garbled=$g received=$r;"
+		[ "$g" = 0 ] && [ "${r:-0}" -gt 0 ] 2>/dev/null || bad=1
+	done
+	if [ $bad = 0 ]; then pass "no garbled membership packets:$out"; else fail "membership packets:$out"; fi
+}
+check_garbled
+
+# Whatever the checks saw, the logs must show no frame or message a node
+# could not decode.
+if grep -n -i -E 'malformed|cannot decode|bad (frame|message)|short (frame|message)' \
+	"$CL_DIR"/node*.log; then
+	fail "undecodable traffic logged"
+else
+	pass "no undecodable traffic in the logs"
+fi
+echo "mixed cluster steps took $(($(now_ms) - t0)) ms"
+[ $fails -eq 0 ] || cl_logs
+exit $((fails > 0))
