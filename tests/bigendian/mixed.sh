@@ -11,8 +11,12 @@
 #      qemu-s390x, and checks that the view forms with all three, that
 #      votequorum answers the same on every node (synod-quorumtool -s),
 #      that CMM roles agree (synod-cmmtool), that cmap answers on the s390x
-#      node, and that the views follow a SIGKILLed little-endian node and
-#      a SIGKILLed big-endian node and their restarts.
+#      node, that the config versions the nodes exchange are right, that a
+#      CPG group spanning both byte orders delivers in one order (large
+#      fragmented messages included), that the views follow a SIGKILLed
+#      little-endian node and a SIGKILLed big-endian node and their
+#      restarts, that a config reload requested by either kind reaches
+#      every node, and that no node dropped a packet as garbled.
 # The s390x node is queried with s390x tools under qemu: libqb IPC is
 # shared memory in host byte order (as corosync's), so a client must have
 # its daemon's byte order.
@@ -84,13 +88,19 @@ fi
 
 # ---- the mixed cluster ----------------------------------------------------
 
-finish() { cl_cleanup; }
+finish() {
+	cpg_stop
+	cl_cleanup
+}
 trap finish EXIT
 BE=3 # the big-endian node
 
 # The s390x daemon runs emulated: a failure timeout of 2 s keeps the
 # membership from suspecting it when this machine is busy.
-cl_setup 3 "  token: 2000"
+# config_version 1 from the start: the CONFIG_VERSION message each node
+# sends on a view must reach the others as 1 (a byte-swapped 1 would be
+# 2^56 and part the nodes).
+cl_setup 3 "  token: 2000\n  config_version: 1"
 CL_NODE_BUILD[$BE]=$xbuild
 CL_NODE_RUN[$BE]=$qemu
 
@@ -195,6 +205,103 @@ check_cmap_be() {
 	fi
 }
 
+# runtime.members.<id>.config_version as node n recorded it for 1, 2, 3.
+config_versions() { # node
+	local id
+	for id in 1 2 3; do
+		cl_node_run "$1" tools/synod-cmapctl -q -g "runtime.members.$id.config_version" 2>&1
+	done | paste -sd ' '
+}
+
+expect_config_versions() { # what version timeout_s
+	local what=$1 want="$2 $2 $2" end=$((SECONDS + $3)) i ok out
+	while :; do
+		ok=1 out=""
+		for i in 1 2 3; do
+			v=$(config_versions "$i")
+			out="$out node $i: [$v]"
+			[ "$v" = "$want" ] || ok=0
+		done
+		if [ $ok = 1 ]; then
+			pass "$what: every node recorded config_version $2 for 1 2 3"
+			return 0
+		fi
+		[ $SECONDS -ge $end ] && break
+		sleep 0.3
+	done
+	fail "$what: config versions:$out, want $2 everywhere"
+}
+
+# ---- CPG across byte orders --------------------------------------------
+
+declare -A CPG_PID=()
+CPG_BIG=1572864 # above 1 MiB: sent in fragments
+
+cpg_start() { # node
+	# shellcheck disable=SC2086 # CL_NODE_RUN is a command prefix, split on spaces
+	ip netns exec "$(cl_ns "$1")" ${CL_NODE_RUN[$1]:-} \
+		"${CL_NODE_BUILD[$1]:-$BUILD}/tests/cluster/cpg_client" cpgbe 100 "$CPG_BIG" \
+		>>"$CL_DIR/cpg$1.log" 2>>"$CL_DIR/cpg$1.err" &
+	CPG_PID[$1]=$!
+}
+
+cpg_stop() {
+	local i
+	for i in "${!CPG_PID[@]}"; do
+		[ -n "${CPG_PID[$i]}" ] || continue
+		kill -TERM "${CPG_PID[$i]}" 2>/dev/null
+		wait "${CPG_PID[$i]}" 2>/dev/null
+		CPG_PID[$i]=
+	done
+}
+
+cpg_wait() { # node regex count timeout_s
+	local end=$((SECONDS + $4))
+	while [ $SECONDS -lt $end ]; do
+		[ "$(grep -cE "$2" "$CL_DIR/cpg$1.log" 2>/dev/null)" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# One group with a member on every node: 100 messages from each in one
+# order everywhere, then a fragmented message from the s390x node and one
+# from node 1, the same bytes everywhere.
+check_cpg() {
+	local i t0 ms
+	for i in 1 2 3; do cpg_start "$i"; done
+	for i in 1 2 3; do
+		cpg_wait "$i" '^C M 1:[0-9]+,2:[0-9]+,3:[0-9]+ ' 1 30 ||
+			{ fail "cpg: node $i does not see the 3 members"; cpg_stop; return; }
+	done
+	t0=$(now_ms)
+	for i in 1 2 3; do kill -USR1 "${CPG_PID[$i]}"; done
+	for i in 1 2 3; do
+		cpg_wait "$i" '^D .* m[0-9]+-' 300 60 ||
+			{ fail "cpg: node $i lacks messages"; cpg_stop; return; }
+		grep -E '^D .* m[0-9]+-' "$CL_DIR/cpg$i.log" | awk '{print $2, $6}' >"$CL_DIR/cpgo$i"
+	done
+	ms=$(($(now_ms) - t0))
+	if cmp -s "$CL_DIR/cpgo1" "$CL_DIR/cpgo2" && cmp -s "$CL_DIR/cpgo1" "$CL_DIR/cpgo3"; then
+		pass "cpg: 300 messages (100 per node) delivered in one order on nodes 1 2 3 in $ms ms"
+	else
+		fail "cpg: delivery orders differ"
+	fi
+	kill -USR2 "${CPG_PID[$BE]}"
+	kill -USR2 "${CPG_PID[1]}"
+	for i in 1 2 3; do
+		cpg_wait "$i" "^D [0-9]+ [0-9]+ $CPG_BIG " 2 60 ||
+			{ fail "cpg: node $i lacks a $CPG_BIG-byte message"; cpg_stop; return; }
+	done
+	if [ "$(grep -hE "^D [0-9]+ [0-9]+ $CPG_BIG " "$CL_DIR"/cpg[123].log |
+		awk '{print $2, $5}' | sort -u | wc -l)" -eq 2 ]; then
+		pass "cpg: $CPG_BIG-byte messages from nodes $BE and 1 arrived whole and equal on nodes 1 2 3"
+	else
+		fail "cpg: the $CPG_BIG-byte messages differ between nodes"
+	fi
+	cpg_stop
+}
+
 t0=$(now_ms)
 for i in 1 2 3; do cl_start "$i"; done
 expect_view "formation (2 little-endian + 1 big-endian, started together)" "1 2 3" 60 1 2 3
@@ -202,6 +309,8 @@ q3="Nodes: 3;Quorate: Yes;Expected votes: 3;Total votes: 3;Quorum: 2"
 expect_quorum "votequorum after formation" "$q3" 20 1 2 3
 expect_roles "CMM after formation" "1 2 3" 20 1 2 3
 check_cmap_be
+expect_config_versions "config version at formation" 1 10
+check_cpg
 
 # A little-endian node dies and comes back.
 cl_stop 1 KILL
@@ -222,6 +331,38 @@ expect_view "restart of big-endian node 3" "1 2 3" 60 1 2 3
 expect_quorum "votequorum with node 3 back" "$q3" 20 1 2 3
 expect_roles "CMM with node 3 back" "1 2 3" 20 1 2 3
 check_cmap_be
+
+# Cluster-wide reloads, requested by the s390x node and then by a
+# little-endian one: each node re-reads its file (config_version and
+# quorum.expected_votes change) and logs the requester.
+reload_to() { # config_version expected_votes requester
+	cl_write_conf 3 "  token: 2000\n  config_version: $1" "  expected_votes: $2"
+	if ! cl_node_run "$3" tools/synod-cfgtool -R >/dev/null 2>&1; then
+		fail "synod-cfgtool -R on node $3"
+		return
+	fi
+	expect_quorum "reload requested by node $3" "Nodes: 3;Quorate: Yes;Expected votes: $2;Total votes: 3" 20 1 2 3
+	local i n bad="" v
+	for i in 1 2 3; do
+		v=$(cl_node_run "$i" tools/synod-cmapctl -q -g totem.config_version 2>&1)
+		[ "$v" = "$1" ] || bad="$bad node $i has totem.config_version '$v';"
+	done
+	if [ -z "$bad" ]; then pass "reload requested by node $3: totem.config_version $1 on every node"; else fail "reload:$bad"; fi
+	bad=""
+	for i in 1 2 3; do
+		n=$(grep -c "Config reload requested by node $3" "$CL_DIR/node$i.log")
+		[ "$n" = 1 ] || bad="$bad node $i logged it $n times;"
+	done
+	if [ -z "$bad" ]; then pass "reload requested by node $3 logged once on each node"; else fail "reload request:$bad"; fi
+}
+reload_to 2 4 "$BE"
+reload_to 3 5 1
+# The versions the nodes send each other on the next view are the new ones.
+cl_stop 2 KILL
+expect_view "SIGKILL of node 2 after the reloads" "1 3" 30 1 3
+cl_start 2
+expect_view "restart of node 2" "1 2 3" 60 1 2 3
+expect_config_versions "config version after the reloads and a new view" 3 20
 
 # No node dropped a membership packet as garbled (failed validation), and
 # the s390x node received its share.
