@@ -13,7 +13,9 @@
 #      that CMM roles agree (synod-cmmtool), that cmap answers on the s390x
 #      node, that the config versions the nodes exchange are right, that a
 #      CPG group spanning both byte orders delivers in one order (large
-#      fragmented messages included), that the views follow a SIGKILLed
+#      fragmented messages included), that the broadcast load service's
+#      messages from either kind arrive intact everywhere, that a
+#      little-endian client is refused by the s390x daemon, that the views follow a SIGKILLed
 #      little-endian node and a SIGKILLed big-endian node and their
 #      restarts, that a config reload requested by either kind reaches
 #      every node, and that no node dropped a packet as garbled.
@@ -57,7 +59,7 @@ be_tests=(unit-net_wire unit-quorum unit-store unit-config_parse unit-config_tot
 	core-cmm-verdict core-cpg-groups fuzz-core-standalone fuzz-cmm-standalone)
 # What the cluster runs on the s390x node.
 be_programs=(daemon/synod tools/synod-cmapctl tools/synod-quorumtool tools/synod-cmmtool
-	tools/synod-cfgtool tests/cluster/cpg_client)
+	tools/synod-cfgtool tools/synod-bcast tests/cluster/cpg_client)
 
 # The build-directory paths of the named tests' programs.
 test_programs() { # test-name...
@@ -115,11 +117,15 @@ trap finish EXIT
 BE=3 # the big-endian node
 
 # The s390x daemon runs emulated: a failure timeout of 2 s keeps the
-# membership from suspecting it when this machine is busy.
+# membership from suspecting it when this machine is busy (BE_TOKEN_MS
+# sets another; 0 leaves synod's default, 400 ms).
+token_line=""
+CL_SYSTEM="  bcast_service: yes"
+[ "${BE_TOKEN_MS:-2000}" != 0 ] && token_line="  token: ${BE_TOKEN_MS:-2000}\n"
 # config_version 1 from the start: the CONFIG_VERSION message each node
 # sends on a view must reach the others as 1 (a byte-swapped 1 would be
 # 2^56 and part the nodes).
-cl_setup 3 "  token: 2000\n  config_version: 1"
+cl_setup 3 "${token_line}  config_version: 1"
 CL_NODE_BUILD[BE]=$xbuild
 CL_NODE_RUN[BE]=$qemu
 
@@ -251,6 +257,51 @@ expect_config_versions() { # what version timeout_s
 	fail "$what: config versions:$out, want $2 everywhere"
 }
 
+# A little-endian client on the s390x node: libqb's IPC is host order, so
+# the daemon must refuse it (corosync's does the same) - promptly, and
+# without harm to the daemon, which keeps answering its own clients.
+check_foreign_client() {
+	local rc out
+	out=$(timeout 20 ip netns exec "$(cl_ns "$BE")" "$BUILD/tools/synod-cmapctl" \
+		-g totem.cluster_name 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 124 ] && ! echo "$out" | grep -q '(str) =' &&
+		kill -0 "${CL_PID[$BE]}" 2>/dev/null &&
+		[ "$(cl_node_run "$BE" tools/synod-cmapctl -q -g totem.cluster_name 2>&1)" = synodtest ]; then
+		pass "a little-endian client on the s390x node is refused (exit $rc: $(echo "$out" | head -1)); the daemon answers its own"
+	else
+		fail "a little-endian client on the s390x node: exit $rc, '$out'"
+	fi
+}
+
+# ---- the broadcast load service across byte orders ----------------------
+
+bcast() { # node args...
+	cl_node_run "$1" tools/synod-bcast "${@:2}" 2>&1
+}
+bcast_field() { sed -n "s/.* *\b$1=\([0-9]*\).*/\1/p" <<<"$2" | head -1; }
+
+# 20 messages of 100,000 bytes (fragmented) from the s390x node and 20
+# from node 1 at once: every node delivers all 40, none failing the
+# receiver's check of sender, sequence and filler bytes.
+check_bcast() {
+	local i line ok end out=""
+	bcast "$BE" start 20 100000 >/dev/null && bcast 1 start 20 100000 >/dev/null ||
+		{ fail "synod-bcast start"; return; }
+	for i in 1 2 3; do
+		end=$((SECONDS + 60)) ok=0
+		while [ $SECONDS -lt $end ]; do
+			line=$(bcast "$i" stats)
+			[ "$(bcast_field delivered "$line")" = 40 ] && { ok=1; break; }
+			sleep 0.3
+		done
+		[ "$(bcast_field bad "$line")" = 0 ] || ok=0
+		out="$out node $i: delivered=$(bcast_field delivered "$line") bad=$(bcast_field bad "$line");"
+		[ $ok = 1 ] || { fail "broadcast:$out"; return; }
+	done
+	pass "broadcast from nodes $BE and 1 (40 x 100000 bytes):$out"
+}
+
 # ---- CPG across byte orders --------------------------------------------
 
 declare -A CPG_PID=()
@@ -328,8 +379,10 @@ q3="Nodes: 3;Quorate: Yes;Expected votes: 3;Total votes: 3;Quorum: 2"
 expect_quorum "votequorum after formation" "$q3" 20 1 2 3
 expect_roles "CMM after formation" "1 2 3" 20 1 2 3
 check_cmap_be
+check_foreign_client
 expect_config_versions "config version at formation" 1 10
 check_cpg
+check_bcast
 
 # A little-endian node dies and comes back.
 cl_stop 1 KILL
@@ -355,7 +408,7 @@ check_cmap_be
 # little-endian one: each node re-reads its file (config_version and
 # quorum.expected_votes change) and logs the requester.
 reload_to() { # config_version expected_votes requester
-	cl_write_conf 3 "  token: 2000\n  config_version: $1" "  expected_votes: $2"
+	cl_write_conf 3 "${token_line}  config_version: $1" "  expected_votes: $2"
 	if ! cl_node_run "$3" tools/synod-cfgtool -R >/dev/null 2>&1; then
 		fail "synod-cfgtool -R on node $3"
 		return
