@@ -10,7 +10,8 @@
 #      nodes 1 and 2 this machine's build, node 3 the s390x daemon under
 #      qemu-s390x, and checks that the view forms with all three, that
 #      votequorum answers the same on every node (synod-quorumtool -s),
-#      that CMM roles agree (synod-cmmtool), that cmap answers on the s390x
+#      that CMM roles agree (synod-cmmtool) and requests from either kind
+#      (release, node-table reload) take effect everywhere, that cmap answers on the s390x
 #      node, that the config versions the nodes exchange are right, that a
 #      CPG group spanning both byte orders delivers in one order (large
 #      fragmented messages included), that the broadcast load service's
@@ -274,6 +275,55 @@ check_foreign_client() {
 	fi
 }
 
+# The master as node n sees it (0: none).
+cmm_master() { # node
+	cmm_roles "$1" | tr ' ' '\n' | sed -n 's/:MASTER$//p' | head -1
+}
+
+# Wait until nodes 2 and 3 (the two left) agree that node m is master.
+wait_master_23() { # m timeout_s
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -lt $end ]; do
+		[ "$(cmm_master 2)" = "$1" ] && [ "$(cmm_master "$BE")" = "$1" ] &&
+			[ "$(cmm_roles 2)" = "$(cmm_roles "$BE")" ] && return 0
+		sleep 0.3
+	done
+	return 1
+}
+
+# CMM requests across byte orders, with nodes 2 and 3 left: the master
+# releases its role until the s390x node holds it (a REQUEST from a
+# little-endian node), the s390x node reloads the CMM node table (a TABLE
+# message from it) and then releases the role itself (a REQUEST from it).
+check_cmm_requests() {
+	local m other out
+	m=$(cmm_master 2)
+	if [ "$m" != "$BE" ]; then
+		out=$(cl_node_run "$m" tools/synod-cmmtool release 2>&1) ||
+			{ fail "cmm: release on node $m: $out"; return; }
+		wait_master_23 "$BE" 20 ||
+			{ fail "cmm: after node $m released: roles node 2 '$(cmm_roles 2)', node $BE '$(cmm_roles "$BE")'"; return; }
+		pass "cmm: node $m released the mastership, nodes 2 $BE agree: $(cmm_roles "$BE")"
+	fi
+	out=$(cl_node_run "$BE" tools/synod-cmmtool reload 2>&1) ||
+		{ fail "cmm: reload on the s390x master: $out"; return; }
+	expect_roles "CMM after a node-table reload by the s390x master" "2 3" 20 2 3
+	if [ "$(grep -c 'cmm: node table reloaded, 3 nodes' "$CL_DIR/node2.log")" = 1 ] &&
+		[ "$(grep -c 'cmm: node table reloaded, 3 nodes' "$CL_DIR/node$BE.log")" = 1 ]; then
+		pass "cmm: the s390x master's node table (3 nodes) applied on nodes 2 and $BE"
+	else
+		fail "cmm: the s390x master's node-table reload not applied once on nodes 2 and $BE"
+	fi
+	other=2
+	out=$(cl_node_run "$BE" tools/synod-cmmtool release 2>&1) ||
+		{ fail "cmm: release on the s390x node: $out"; return; }
+	if wait_master_23 "$other" 20; then
+		pass "cmm: the s390x node released the mastership, nodes 2 $BE agree: $(cmm_roles 2)"
+	else
+		fail "cmm: after the s390x node released: roles node 2 '$(cmm_roles 2)', node $BE '$(cmm_roles "$BE")'"
+	fi
+}
+
 # ---- the broadcast load service across byte orders ----------------------
 
 bcast() { # node args...
@@ -389,6 +439,7 @@ cl_stop 1 KILL
 expect_view "SIGKILL of little-endian node 1" "2 3" 30 2 3
 expect_quorum "votequorum without node 1" "Nodes: 2;Quorate: Yes;Total votes: 2;Quorum: 2" 20 2 3
 expect_roles "CMM without node 1" "2 3" 20 2 3
+check_cmm_requests
 cl_start 1
 expect_view "restart of node 1" "1 2 3" 60 1 2 3
 expect_quorum "votequorum with node 1 back" "$q3" 20 1 2 3
