@@ -121,6 +121,7 @@ BE=3 # the big-endian node
 # membership from suspecting it when this machine is busy (BE_TOKEN_MS
 # sets another; 0 leaves synod's default, 400 ms).
 token_line=""
+# shellcheck disable=SC2034 # read by cl_write_conf (lib.sh)
 CL_SYSTEM="  bcast_service: yes"
 [ "${BE_TOKEN_MS:-2000}" != 0 ] && token_line="  token: ${BE_TOKEN_MS:-2000}\n"
 # config_version 1 from the start: the CONFIG_VERSION message each node
@@ -336,8 +337,10 @@ bcast_field() { sed -n "s/.* *\b$1=\([0-9]*\).*/\1/p" <<<"$2" | head -1; }
 # receiver's check of sender, sequence and filler bytes.
 check_bcast() {
 	local i line ok end out=""
-	bcast "$BE" start 20 100000 >/dev/null && bcast 1 start 20 100000 >/dev/null ||
-		{ fail "synod-bcast start"; return; }
+	if ! bcast "$BE" start 20 100000 >/dev/null || ! bcast 1 start 20 100000 >/dev/null; then
+		fail "synod-bcast start"
+		return
+	fi
 	for i in 1 2 3; do
 		end=$((SECONDS + 60)) ok=0
 		while [ $SECONDS -lt $end ]; do
