@@ -6,7 +6,9 @@
 # $BUILD/bigendian, then:
 #   1. runs the cross-built unit and core tests (wire formats, membership,
 #      quorum, CMM, store) under qemu-s390x: they must pass on big endian;
-#      and the simulator on both byte orders: the same trace per seed;
+#      the client libraries' API tests (cmap, quorum, CMM, CPG) on s390x
+#      against the s390x daemon; and the simulator on both byte orders:
+#      the same trace per seed;
 #   2. runs a 3-node cluster in network namespaces (tests/cluster/lib.sh):
 #      nodes 1 and 2 this machine's build, node 3 the s390x daemon under
 #      qemu-s390x, and checks that the view forms with all three, that
@@ -61,7 +63,10 @@ be_tests=(unit-net_wire unit-quorum unit-store unit-config_parse unit-config_tot
 	core-cmm-verdict core-cpg-groups fuzz-core-standalone fuzz-cmm-standalone)
 # What the cluster runs on the s390x node.
 be_programs=(daemon/synod tools/synod-cmapctl tools/synod-quorumtool tools/synod-cmmtool
-	tools/synod-cfgtool tools/synod-bcast tests/cluster/cpg_client sim/synod-sim)
+	tools/synod-cfgtool tools/synod-bcast tests/cluster/cpg_client sim/synod-sim
+	tests/integration/wait-ready)
+# The client libraries' API tests, run on s390x against the s390x daemon.
+be_api_tests=(test_cmap_api test_quorum_api test_cmm_api test_cpg_api)
 
 # The build-directory paths of the named tests' programs.
 test_programs() { # test-name...
@@ -85,7 +90,8 @@ cross_build() {
 	local targets
 	targets=$(test_programs "${be_tests[@]}") || return 1
 	# shellcheck disable=SC2086 # one target per word
-	ninja -C "$xbuild" "${be_programs[@]}" $targets >"$be_dir/ninja.log" 2>&1 ||
+	ninja -C "$xbuild" "${be_programs[@]}" "${be_api_tests[@]/#/tests/integration/}" $targets \
+		>"$be_dir/ninja.log" 2>&1 ||
 		{ tail -30 "$be_dir/ninja.log"; return 1; }
 	s390x-linux-gnu-readelf -h "$xbuild/daemon/synod" | grep -q 'Data:.*big endian' ||
 		{ echo "not a big-endian binary: $xbuild/daemon/synod"; return 1; }
@@ -108,6 +114,26 @@ else
 	grep -E '^ *[0-9]+/[0-9]+ ' "$be_dir/unit.log"
 	grep -E 'ERROR|FAILED|LINE' "$be_dir/unit.log" | head -20
 fi
+
+# The client libraries on s390x against the s390x daemon (one node,
+# tests/integration/netns-run.sh): cmap (cmap_inc/cmap_dec included),
+# quorum, CMM and CPG APIs.  netns-run.sh runs its readiness probe as one
+# word: a script that runs the s390x probe under qemu.
+printf '#!/bin/sh\nexec %s %s "$@"\n' "$qemu" "$xbuild/tests/integration/wait-ready" \
+	>"$be_dir/wait-ready"
+chmod +x "$be_dir/wait-ready"
+for t in "${be_api_tests[@]}"; do
+	t0=$(now_ms)
+	# shellcheck disable=SC2086 # qemu is a command prefix
+	if SYN_WAIT_READY=$be_dir/wait-ready SYN_DAEMON_WRAPPER=$qemu timeout 300 \
+		"$src/tests/integration/netns-run.sh" "$xbuild/daemon/synod" "$src/conf/synod.conf" \
+		$qemu "$xbuild/tests/integration/$t" >"$be_dir/$t.log" 2>&1; then
+		pass "$t on s390x against the s390x daemon: $(grep -E 'PASSED' "$be_dir/$t.log") ($(($(now_ms) - t0)) ms)"
+	else
+		fail "$t on s390x against the s390x daemon"
+		tail -30 "$be_dir/$t.log"
+	fi
+done
 
 # The simulator's full trace of a seed (every view, delivery, quorum and
 # CPG event, in virtual time) is the same on both byte orders: the node
