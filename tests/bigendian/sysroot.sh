@@ -4,10 +4,12 @@
 # directory: the cross compiler's include and library root and the root
 # qemu-s390x loads the daemon's libraries from.
 #
-# The packages are unpacked (dpkg -x), not installed: Debian 12's security
-# suite carries no s390x, so libssl3, liblzma5, zlib1g and libzstd1 of the
-# host are newer than any s390x build of them, and multiarch cannot
-# co-install two versions of a Multi-Arch: same package.  Needs the s390x
+# The packages are unpacked (dpkg -x), not installed: bookworm-security
+# publishes no s390x (its Release lists amd64 arm64 armhf i386 ppc64el),
+# so the host's libssl3, liblzma5, zlib1g and libzstd1 from there are newer
+# than any s390x build of them, multiarch cannot co-install two versions
+# of a Multi-Arch: same package, and apt refuses libqb-dev:s390x and
+# libknet-dev:s390x ("held broken packages").  Needs the s390x
 # package index (dpkg --add-architecture s390x and apt-get update, done by
 # scripts/setup.sh); no root.  Idempotent: a stamp names the package set.
 #
@@ -32,7 +34,10 @@ if ! apt-cache show libqb-dev:s390x >/dev/null 2>&1; then
 fi
 rm -rf "$dir"
 mkdir -p "$dir/.debs"
-(cd "$dir/.debs" && apt-get download -q "${pkgs[@]/%/:s390x}" >/dev/null)
+# (As root, apt would hand the download to its _apt user, who cannot
+# write here: download as the caller.)
+(cd "$dir/.debs" && apt-get download -q -o APT::Sandbox::User="$(id -un)" \
+	"${pkgs[@]/%/:s390x}" >/dev/null)
 for deb in "$dir"/.debs/*.deb; do
 	dpkg-deb -x "$deb" "$dir"
 done
