@@ -273,10 +273,8 @@ static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 	}
 	if (gid == 0)
 		return 0;
-	if (grant_key(icmap, "uid", uid) ||
-	    grant_key(icmap, "config.uid", uid) ||
-	    grant_key(icmap, "gid", gid) ||
-	    grant_key(icmap, "config.gid", gid))
+	if (grant_key(icmap, "uid", uid) || grant_key(icmap, "config.uid", uid) ||
+	    grant_key(icmap, "gid", gid) || grant_key(icmap, "config.gid", gid))
 		return 0;
 	qb_log(LOG_NOTICE, "Denied connection to %s: uid %lu gid %lu not authorized", rs->def->name,
 	       (unsigned long)uid, (unsigned long)gid);
