@@ -43,7 +43,6 @@ BUILD=${BUILD:?set BUILD to the build directory}
 . "$(dirname "$0")/stack_lib.sh"
 T=30     # bound of every wait, seconds
 DLM=()   # per node: pid of dlm_controld
-failed=0
 
 cleanup() {
 	local i

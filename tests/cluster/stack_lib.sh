@@ -1,6 +1,7 @@
 # stack_lib.sh - what the cluster-stack scripts (notifyd.sh, dlm.sh,
-# sbd.sh) share on top of lib.sh: the cluster daemon of a node as synod or
-# as the distribution's corosync, and bounded waits on a log file.
+# sbd.sh, sbd_pacemaker.sh) share on top of lib.sh: the cluster daemon of
+# a node as synod or as the distribution's corosync, and bounded waits on
+# a log file.
 # Source it after lib.sh; KIND is synod or corosync.
 
 # The daemon on node i: synod, or the distribution's corosync with a
