@@ -21,9 +21,10 @@
 # IPC connections), and at start in one order too.  The kinds are compared
 # apart because their relative order is a matter of timing (knet's link
 # timeout against the membership's token) and of which of its connections
-# notifyd's loop serves first, on corosync as on synod.  The same list is checked on the distribution's
-# corosync with the argument "corosync" (test cluster-notifyd-corosync),
-# so both daemons give the same notifications.
+# notifyd's loop serves first, on corosync as on synod.  The same list is
+# checked on the distribution's corosync with the argument "corosync"
+# (test cluster-notifyd-corosync), so both daemons give the same
+# notifications.
 # Exit 1 if a step differs, 77 (skip) when not root or notifyd is missing.
 #
 # usage: BUILD=builddir notifyd.sh [synod|corosync]
