@@ -267,9 +267,9 @@ static void test_config_version_golden(void **state)
 
 static void test_cfg_reload_golden(void **state)
 {
-	/* cluster type SERVICES, channel 1, then the reload request. */
-	static const uint8_t golden[2 + SYN_NET_CFG_LEN] = {
-		0x02, 0x01,					/* SERVICES, channel 1 */
+	/* cluster channel CFG, then the reload request. */
+	static const uint8_t golden[1 + SYN_NET_CFG_LEN] = {
+		0x05,						/* channel CFG */
 		0x01, 0x00, 0x00, 0x00,				/* type RELOAD */
 		0x04, 0x03, 0x02, 0x01,				/* requester 0x01020304 */
 		0x2a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, /* token */
@@ -280,12 +280,11 @@ static void test_cfg_reload_golden(void **state)
 	uint8_t *p;
 
 	(void)state;
-	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_SERVICES;
-	out[SYN_CLUSTER_MSG_OFF_BODY + SYN_VIEW_FRAME_OFF_CHANNEL] = 1;
-	syn_net_cfg_reload_encode(out + SYN_CLUSTER_MSG_OFF_BODY + SYN_VIEW_FRAME_OFF_MSG, &m);
+	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_CFG;
+	syn_net_cfg_reload_encode(out + SYN_CLUSTER_MSG_OFF_BODY, &m);
 	assert_memory_equal(out, golden, sizeof(golden));
 
-	p = heap_copy(golden + 2, SYN_NET_CFG_LEN);
+	p = heap_copy(golden + 1, SYN_NET_CFG_LEN);
 	assert_int_equal(syn_net_cfg_reload_decode(p, SYN_NET_CFG_LEN, &back), 0);
 	assert_int_equal(back.type, m.type);
 	assert_int_equal(back.requester, m.requester);
@@ -333,14 +332,13 @@ static void test_bench_golden(void **state)
 static void test_quorum_in_channel(void **state)
 {
 	/* The votequorum channel's message as it rides the cluster message. */
-	static const uint8_t head[] = {0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03};
+	static const uint8_t head[] = {0x02, 0x01, 0x00, 0x00, 0x00, 0x03};
 	struct syn_quorum_msg ni = {.type = SYN_QUORUM_MSG_NODEINFO, .nodeid = 3};
-	uint8_t out[2 + SYN_NET_QUORUM_LEN];
+	uint8_t out[1 + SYN_NET_QUORUM_LEN];
 
 	(void)state;
-	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_SERVICES;
-	out[SYN_CLUSTER_MSG_OFF_BODY + SYN_VIEW_FRAME_OFF_CHANNEL] = 0;
-	syn_net_quorum_encode(&ni, out + 2);
+	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_VOTEQUORUM;
+	syn_net_quorum_encode(&ni, out + SYN_CLUSTER_MSG_OFF_BODY);
 	assert_memory_equal(out, head, sizeof(head));
 }
 
@@ -394,6 +392,12 @@ static const char *const mem_golden[] = {
 				"2f 71 5a 2d 00 00 00 00 88 77 66 55 44 33 22 11"
 				"01 00 00 00 03 00 00 00 0f 00 00 00 00 00 00 00"
 				"11 00 00 00 00 00 00 00",
+	/* an ORDERED without data: the SUBMIT of 1000 bytes it names */
+	[SYN_MEM_PKT_ORDER_REF] = "59 53 01 0a 50 00 00 00 02 00 00 00 07 00 00 00"
+				  "85 1b a9 b7 00 00 00 00 88 77 66 55 44 33 22 11"
+				  "01 00 00 00 03 00 00 00 15 00 00 00 00 00 00 00"
+				  "21 00 00 00 00 00 00 00 12 00 00 00 00 00 00 00"
+				  "02 00 00 00 07 00 00 00 e8 03 00 00 01 00 02 00",
 };
 
 static const struct syn_mem_wire_src mem_src = {2, 7};
@@ -426,6 +430,9 @@ static size_t mem_encode(uint8_t type, uint8_t *buf)
 					    syn_mem_frag_make(2, 1), "xy", 2);
 	case SYN_MEM_PKT_RETRANS:
 		return syn_mem_wire_ring3(buf, mem_src, type, &mem_ring, 15, 17);
+	case SYN_MEM_PKT_ORDER_REF:
+		return syn_mem_wire_order_ref(buf, mem_src, &mem_ring, 21, 33, 18, 2, 7,
+					      syn_mem_frag_make(2, 1), 1000);
 	}
 	fail();
 	return 0;
@@ -481,6 +488,11 @@ static void check_mem_fields(uint8_t type, const struct syn_mem_pkt *p)
 	case SYN_MEM_PKT_RETRANS:
 		assert_true(p->a == 15 && p->b == 17);
 		break;
+	case SYN_MEM_PKT_ORDER_REF:
+		assert_true(p->a == 21 && p->b == 33 && p->c == 18 && p->u32 == 2 && p->u32b == 7 &&
+			    p->frag == syn_mem_frag_make(2, 1) && p->len == 1000 &&
+			    p->data == NULL);
+		break;
 	}
 }
 
@@ -490,7 +502,7 @@ static void test_membership_golden(void **state)
 	uint8_t golden[256];
 
 	(void)state;
-	for (uint8_t type = SYN_MEM_PKT_JOIN; type <= SYN_MEM_PKT_RETRANS; type++) {
+	for (uint8_t type = SYN_MEM_PKT_JOIN; type <= SYN_MEM_PKT_ORDER_REF; type++) {
 		size_t len = unhex(mem_golden[type], golden, sizeof(golden));
 		struct syn_mem_pkt pkt;
 		uint8_t *p;
