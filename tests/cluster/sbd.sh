@@ -32,7 +32,8 @@
 # argument "corosync" (test cluster-sbd-corosync).
 # Exit 1 if a step failed, 77 (skip) when not root or sbd is missing.
 #
-# usage: BUILD=builddir sbd.sh [synod|corosync]
+# usage: BUILD=builddir [SBD_KEEP=dir] sbd.sh [synod|corosync]
+#   SBD_KEEP: a directory to copy sbd's logs to at the end
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 KIND=${1:-synod}
@@ -50,6 +51,7 @@ FENCE_LINE='SBD: DEBUG MODE: Would have fenced due to timeout!'
 
 cleanup() {
 	local i
+	[ -n "${SBD_KEEP:-}" ] && mkdir -p "$SBD_KEEP" && cp "$CL_DIR"/sbd*.log "$SBD_KEEP"/
 	# (unshare --kill-child: its SIGKILL takes the namespace's init, and so
 	# every process in the namespace)
 	for i in "${!SBD_HOST[@]}"; do
@@ -58,7 +60,6 @@ cleanup() {
 	cl_cleanup
 }
 trap cleanup EXIT
-[ -n "${SBD_KEEP:-}" ] && trap 'cp "$CL_DIR"/sbd*.log "$SBD_KEEP"/; cleanup' EXIT
 
 fail() {
 	local i

@@ -25,7 +25,8 @@
 # Exit 1 if a step failed, 77 (skip) when not root or sbd or Pacemaker is
 # not installed.
 #
-# usage: BUILD=builddir sbd_pacemaker.sh [synod|corosync]
+# usage: BUILD=builddir [SBD_KEEP=dir] sbd_pacemaker.sh [synod|corosync]
+#   SBD_KEEP: a directory to copy the nodes' logs (sbd, Pacemaker) to at the end
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 KIND=${1:-synod}
