@@ -62,7 +62,7 @@ fail() {
 	echo "FAIL ($KIND): $*"
 	for i in 1 2 3; do
 		echo "--- node$i sbd"
-		grep -v -e 'debug:' -e Latency "$CL_DIR/node$i.d/sbd.log" 2>/dev/null | tail -15
+		grep -v -e 'debug:' -e Latency "$CL_DIR/node$i.d/syslog.log" 2>/dev/null | tail -15
 		echo "--- node$i pacemaker.log"
 		tail -10 "$CL_DIR/node$i.d/log/pacemaker.log" 2>/dev/null
 	done
@@ -100,7 +100,7 @@ for s in cib pengine blackbox cores; do
 done
 mount --bind "$d/log" /var/log/pacemaker
 mount -t tmpfs none /var/lib/corosync
-python3 "$sink" /dev/log "$d/sbd.log" &
+python3 "$sink" /dev/log "$d/syslog.log" &
 exec sleep 100000'
 
 host_start() { # node
@@ -202,7 +202,7 @@ wait_out() { # want timeout fn args...
 	done
 }
 
-sbd_log() { echo "$CL_DIR/node$1.d/sbd.log"; }
+sbd_log() { echo "$CL_DIR/node$1.d/syslog.log"; } # (sbd and Pacemaker log there)
 # Wait until node i's sbd log has a line containing text after line `from`.
 sbd_wait() { # node from text timeout
 	st_wait_lines "$(sbd_log "$1")" "$2" "$(printf '%s' "$3" | sed 's/[][\.*^$()+?{}|]/\\&/g')" 1 "$4"
