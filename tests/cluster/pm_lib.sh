@@ -121,9 +121,13 @@ pcmk_start() {
 }
 
 # The host pid of Pacemaker daemon name (e.g. pacemaker-controld) on node
-# i: a child of that node's pacemakerd.
+# i: the process of that name in the node's PID namespace.
 pm_daemon_pid() { # node name
-	pgrep -P "${PM_PCMK[$1]}" -x "${2:0:15}" | head -1
+	local p ns
+	ns=$(readlink "/proc/${PM_INIT[$1]}/ns/pid") || return 1
+	for p in $(pgrep -x "${2:0:15}"); do
+		[ "$(readlink "/proc/$p/ns/pid" 2>/dev/null)" = "$ns" ] && { echo "$p"; return 0; }
+	done
 }
 
 # Wait until pid is gone; at most timeout seconds.
