@@ -122,6 +122,8 @@ section=$results/section.md
 	echo "2 shared cores).  *up*: from starting the cluster daemons until every node"
 	echo "is online with one DC in crm_mon; *failover*: from SIGKILL of the host"
 	echo "running a Dummy resource until crm_mon on the DC shows it started elsewhere."
+	echo "*up* is mostly Pacemaker's own wait for a DC (dc-deadtime, 20 s), alike on both."
+	echo "Reproduce: \`bench/pacemaker_bench.sh\` as root (REPS=$reps)."
 	echo
 	echo "| totem | daemon | up (ms) | failover (ms) | failover vs corosync |"
 	echo "|---|---|---|---|---|"

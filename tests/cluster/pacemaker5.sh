@@ -358,6 +358,9 @@ print(h.hexdigest())' "$CL_DIR/big.xml")
 		"identical, ${T_CIB} ms after cibadmin -C"
 }
 
+# 1 when node i's cluster daemon answers cmap.
+answers() { in_node "$1" corosync-cmapctl -g totem.cluster_name >/dev/null 2>&1 && echo 1; }
+
 step_rolling() {
 	local i start out t_node times=""
 	sampler_start
@@ -370,6 +373,8 @@ step_rolling() {
 		out=$(in_node "$i" corosync-cfgtool -H 2>&1)
 		wait_gone "${CL_PID[$i]}" 20 || fail "cfgtool -H did not stop $KIND on node$i: $out"
 		node_start "$i" || fail "restart $KIND on node$i"
+		wait_out 1 30 answers "$i" || fail "$KIND restarted on node$i does not answer;" \
+			"UDP sockets there: $(ip netns exec "$(cl_ns "$i")" ss -uanp | paste -sd ' ')"
 		pcmk_start "$i" || fail "restart pacemakerd on node$i"
 		wait_out "$ALL_NAMES" "$T" pm_fact "$i" online || fail "node$i: not all online"
 		wait_out 1 "$T" dc_count || fail "no single DC after node$i restarted"
