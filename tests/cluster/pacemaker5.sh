@@ -371,7 +371,10 @@ step_rolling() {
 		kill -TERM "${PM_PCMK[$i]}"
 		wait_gone "${PM_PCMK[$i]}" "$T" || fail "pacemakerd on node$i did not stop"
 		out=$(in_node "$i" corosync-cfgtool -H 2>&1)
-		wait_gone "${CL_PID[$i]}" 20 || fail "cfgtool -H did not stop $KIND on node$i: $out"
+		wait_gone "${CL_PID[$i]}" 20 || fail "cfgtool -H did not stop $KIND on node$i: $out;" \
+			"its IPC clients: $(in_node "$i" corosync-cmapctl -m stats 2>/dev/null |
+				grep -E '^stats.ipcs.*(procname|service_id)' | paste -sd ' ');" \
+			"processes there: $(in_node "$i" ps -eo pid,comm | paste -sd ' ')"
 		node_start "$i" || fail "restart $KIND on node$i"
 		wait_out 1 30 answers "$i" || fail "$KIND restarted on node$i does not answer;" \
 			"UDP sockets there: $(ip netns exec "$(cl_ns "$i")" ss -uanp | paste -sd ' ')"

@@ -89,16 +89,23 @@ in_node() {
 cl_members() { in_node "$1" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members 2>/dev/null; }
 
 # Start a command on node i in the background; SPAWNED = its host pid.
-pm_spawn() { # node log command...
-	local i=$1 log=$2 np c
+# That is the child of nsenter running the command (its name matches): the
+# job's first child may be the subshell expanding $(pm_env), gone at once.
+pm_spawn() { # node log [VAR=value...] command...
+	local i=$1 log=$2 np c want a
 	shift 2
+	for a in "$@"; do
+		case "$a" in *=*) ;; *) want=${a##*/}; break ;; esac
+	done
+	want=${want:0:15}
 	# shellcheck disable=SC2046
 	nsenter -t "${PM_INIT[$i]}" -n -m -p -- env $(pm_env) "$@" >>"$log" 2>&1 &
 	np=$!
 	disown $np # (its end, or a SIGKILL of the command, is not news)
-	for _ in $(seq 1 100); do
-		c=$(cat "/proc/$np/task/$np/children" 2>/dev/null)
-		[ -n "$c" ] && { SPAWNED=${c%% *}; return 0; }
+	for _ in $(seq 1 250); do
+		for c in $(cat "/proc/$np/task/$np/children" 2>/dev/null); do
+			[ "$(cat "/proc/$c/comm" 2>/dev/null)" = "$want" ] && { SPAWNED=$c; return 0; }
+		done
 		sleep 0.02
 	done
 	return 1
