@@ -362,7 +362,7 @@ print(h.hexdigest())' "$CL_DIR/big.xml")
 answers() { in_node "$1" corosync-cmapctl -g totem.cluster_name >/dev/null 2>&1 && echo 1; }
 
 step_rolling() {
-	local i start out t_node times=""
+	local i start out t_node t_stop t_online times=""
 	sampler_start
 	start=$(date +%s%N)
 	for i in $ALL; do
@@ -370,6 +370,7 @@ step_rolling() {
 		echo "$i" >"$CL_DIR/label"
 		kill -TERM "${PM_PCMK[$i]}"
 		wait_gone "${PM_PCMK[$i]}" "$T" || fail "pacemakerd on node$i did not stop"
+		t_stop=$(ms_since "$t_node")
 		out=$(in_node "$i" corosync-cfgtool -H 2>&1)
 		wait_gone "${CL_PID[$i]}" 20 || fail "cfgtool -H did not stop $KIND on node$i: $out;" \
 			"its IPC clients: $(in_node "$i" corosync-cmapctl -m stats 2>/dev/null |
@@ -380,11 +381,12 @@ step_rolling() {
 			"UDP sockets there: $(ip netns exec "$(cl_ns "$i")" ss -uanp | paste -sd ' ')"
 		pcmk_start "$i" || fail "restart pacemakerd on node$i"
 		wait_out "$ALL_NAMES" "$T" pm_fact "$i" online || fail "node$i: not all online"
+		t_online=$(ms_since "$t_node")
 		wait_out 1 "$T" dc_count || fail "no single DC after node$i restarted"
 		wait_out "$PLACED" "$T" pm_running || fail "resources not back after node$i restarted"
 		wait_out "$BIG_DIGEST" "$T" cib_digest "$i" big || fail "node$i: no large CIB after restart"
 		echo - >"$CL_DIR/label"
-		times="$times $(ms_since "$t_node")"
+		times="$times $t_stop/$t_online/$(ms_since "$t_node")"
 	done
 	T_ROLL=$(ms_since "$start")
 	sleep 3
@@ -393,7 +395,8 @@ step_rolling() {
 	for i in $ALL; do
 		wait_out "$PLACED" 20 pm_shown "$i" || fail "crm_mon on node$i shows another placement"
 	done
-	echo "restart: each node's Pacemaker and $KIND restarted in turn (ms:$times)," \
+	echo "restart: each node's Pacemaker and $KIND restarted in turn (ms to Pacemaker" \
+		"stopped/online again/resources back:$times)," \
 		"${T_ROLL} ms in all; others' resources always running, none twice, all back" \
 		"where the policy puts them, large CIB on each restarted node ($out)"
 }
