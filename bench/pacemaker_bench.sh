@@ -13,7 +13,7 @@
 # Two configurations: "token: 1000" in totem for both daemons, and no
 # token line (each daemon's defaults: synod 400 ms, corosync 3000 ms).
 # synod and corosync alternate, the order reversed every repetition.
-# crm_mon is polled every 0.2 s (each poll takes about 0.1 s here), which
+# crm_mon is polled every 0.2 s (plus the time of a poll itself), which
 # bounds the resolution of both figures.  Prints a table of medians and
 # writes it as the "pacemaker" section of BENCHMARKS.md (between the
 # pacemaker:begin/end markers, appended when they are missing).
