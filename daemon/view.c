@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * view.c - the view source (see view.h), on top of the membership layer
  * (cluster.h): its views become syn_view_set() calls, and the services'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * view.h - the daemon's view source: the one place services learn about
  * cluster views (ring id + member node ids) and exchange messages in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # test.sh - set up, build, and run the whole suite: unit, integration,
 # compatibility and simulator tests in the normal build, the same suite
 # under ASan+UBSan, and a valgrind leak check of the daemon.  Ends with
