@@ -4,8 +4,9 @@
  *
  * Every call into the core is followed by re-arming the one loop timer
  * at the core's next deadline.  Core callbacks run inside those calls:
- * send() goes straight to knet, on_view() updates cmap and observers,
- * on_deliver() dispatches by message type.
+ * send() goes straight to knet; views and deliveries are queued, and
+ * handed out once the core call has returned: a view updates cmap and
+ * goes to every service, a message to the service owning its channel.
  */
 #include "cluster_int.h"
 
@@ -22,20 +23,11 @@
 #include <qb/qbutil.h>
 
 #include "config.h"
+#include "service.h"
 
-#define SYN_CLUSTER_MAX_OBSERVERS 8
+#define SYN_CLUSTER_MAX_SERVICES 8
 #define SYN_CLUSTER_STATS_MS 1000
 #define FIREWALL_KEY "stats.srp.firewall_enabled_or_nic_failure"
-
-struct observer {
-	syn_cluster_view_fn fn;
-	void *ctx;
-};
-
-struct handler {
-	syn_cluster_msg_fn fn;
-	void *ctx;
-};
 
 struct core_event {
 	struct core_event *next;
@@ -54,13 +46,16 @@ struct syn_cluster {
 	struct syn_mem *core;
 	uint32_t local;
 	uint32_t send_queue_max;
+	uint64_t started_us; /* monotonic; stats.membership.uptime_ms counts from here */
 	qb_loop_timer_handle timer;
 	bool timer_armed;
 	uint64_t timer_deadline;
 	qb_loop_timer_handle stats_timer;
-	struct observer observers[SYN_CLUSTER_MAX_OBSERVERS];
-	size_t n_observers;
-	struct handler handlers[SYN_CLUSTER_MSG_TYPES];
+	struct syn_service services[SYN_CLUSTER_MAX_SERVICES];
+	size_t n_services;
+	bool services_started;
+	/* channel_owner[type]: index + 1 in services, 0 for none */
+	uint8_t channel_owner[SYN_CLUSTER_MSG_TYPES];
 	uint64_t ring_seq;
 	uint32_t ring_rep;
 	uint32_t *members;
@@ -196,16 +191,24 @@ static void send_config_version(struct syn_cluster *cl)
 	syn_cluster_send(cl, SYN_CLUSTER_MSG_CONFIG_VERSION, body, sizeof(body));
 }
 
+static void services_view(struct syn_cluster *cl, const struct syn_cluster_view *view,
+			  const struct syn_cluster_view *prev)
+{
+	for (size_t i = 0; i < cl->n_services; i++)
+		if (cl->services[i].view_changed)
+			cl->services[i].view_changed(cl->services[i].ctx, view, prev);
+}
+
 static void apply_view(struct syn_cluster *cl, const struct syn_mem_view_event *ev)
 {
-	struct syn_cluster_view view;
+	struct syn_cluster_view view, prev;
 	char key[SYN_KEY_MAX + 1];
 	uint32_t *members = malloc((ev->n_members ? ev->n_members : 1) * sizeof(*members));
 
 	if (!members)
 		return;
 	memcpy(members, ev->members, ev->n_members * sizeof(*members));
-	free(cl->members);
+	syn_cluster_get_view(cl, &prev);
 	cl->members = members;
 	cl->n_members = ev->n_members;
 	cl->ring_seq = ev->ring.seq;
@@ -226,16 +229,16 @@ static void apply_view(struct syn_cluster *cl, const struct syn_mem_view_event *
 					 .n_joined = ev->n_joined,
 					 .left = ev->left,
 					 .n_left = ev->n_left};
-	for (size_t i = 0; i < cl->n_observers; i++)
-		cl->observers[i].fn(cl->observers[i].ctx, &view);
+	if (cl->services_started)
+		services_view(cl, &view, &prev);
+	free((uint32_t *)prev.members);
 	if (ev->n_joined > 0 && ev->n_members > 1)
 		send_config_version(cl);
 }
 
 /* corosync's config version check (config-and-keys.md section 7.3). */
-static void on_config_version(void *ctx, uint32_t sender, const void *data, size_t len)
+static void on_config_version(struct syn_cluster *cl, uint32_t sender, const void *data, size_t len)
 {
-	struct syn_cluster *cl = ctx;
 	uint64_t theirs, mine = 0;
 	char key[SYN_KEY_MAX + 1];
 
@@ -260,18 +263,28 @@ static void on_config_version(void *ctx, uint32_t sender, const void *data, size
 static void apply_deliver(struct syn_cluster *cl, uint32_t sender, const unsigned char *p,
 			  size_t len)
 {
-	struct handler *h;
+	const struct syn_service *svc;
+	uint8_t channel;
 
-	if (len < SYN_CLUSTER_MSG_OFF_BODY || p[SYN_CLUSTER_MSG_OFF_TYPE] >= SYN_CLUSTER_MSG_TYPES)
+	if (len < SYN_CLUSTER_MSG_OFF_BODY)
 		return;
-	h = &cl->handlers[p[SYN_CLUSTER_MSG_OFF_TYPE]];
-	if (h->fn)
-		h->fn(h->ctx, sender, p + SYN_CLUSTER_MSG_OFF_BODY, len - SYN_CLUSTER_MSG_OFF_BODY);
+	channel = syn_le_get8(p + SYN_CLUSTER_MSG_OFF_TYPE);
+	p += SYN_CLUSTER_MSG_OFF_BODY;
+	len -= SYN_CLUSTER_MSG_OFF_BODY;
+	if (channel == SYN_CLUSTER_MSG_CONFIG_VERSION) {
+		on_config_version(cl, sender, p, len);
+		return;
+	}
+	if (channel >= SYN_CLUSTER_MSG_TYPES || !cl->channel_owner[channel])
+		return;
+	svc = &cl->services[cl->channel_owner[channel] - 1];
+	if (svc->deliver)
+		svc->deliver(svc->ctx, sender, p, len);
 }
 
 /*
- * The core's callbacks must not call back into the core, but observers
- * and handlers broadcast in reaction.  So the callbacks only queue a copy
+ * The core's callbacks must not call back into the core, but services
+ * broadcast in reaction.  So the callbacks only queue a copy
  * of the event; after_core() hands them out, in order, once the core call
  * has returned.
  */
@@ -328,13 +341,13 @@ static void dispatch_job(void *data)
 	after_core(cl);
 }
 
-static void after_core(struct syn_cluster *cl)
+/* Hand out queued events in order; stop before a view if up_to_view. */
+static void dispatch(struct syn_cluster *cl, bool up_to_view)
 {
-	rearm(cl);
-	if (cl->dispatching)
+	if (cl->dispatching || !cl->services_started)
 		return;
 	cl->dispatching = true;
-	while (cl->events) {
+	while (cl->events && !(up_to_view && cl->events->is_view)) {
 		struct core_event *e = cl->events;
 		cl->events = e->next;
 		if (!cl->events)
@@ -346,6 +359,17 @@ static void after_core(struct syn_cluster *cl)
 		free(e);
 	}
 	cl->dispatching = false;
+}
+
+static void after_core(struct syn_cluster *cl)
+{
+	rearm(cl);
+	dispatch(cl, false);
+}
+
+void syn_cluster_flush(struct syn_cluster *cl)
+{
+	dispatch(cl, true);
 }
 
 int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, const void *data,
@@ -483,6 +507,7 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	cl->icmap = icmap;
 	cl->stats = stats;
 	cl->events_tail = &cl->events;
+	cl->started_us = now_us();
 	rc = syn_cluster_config_read(icmap, tc, &mc, err, err_len);
 	if (rc == 0) {
 		cl->local = tc->local_nodeid;
@@ -497,7 +522,6 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	env.on_view = core_view;
 	env.on_deliver = core_deliver;
 	env.log = core_log;
-	cl->handlers[SYN_CLUSTER_MSG_CONFIG_VERSION] = (struct handler){on_config_version, cl};
 	cl->send_queue_max = mc.send_queue_max;
 	rc = syn_mem_create(&mc, &env, cl->local, boot_epoch(icmap), now_us(), &cl->core);
 	if (rc != 0) {
@@ -526,6 +550,9 @@ void syn_cluster_destroy(struct syn_cluster *cl)
 {
 	if (!cl)
 		return;
+	for (size_t i = cl->n_services; i-- > 0;)
+		if (cl->services[i].fini)
+			cl->services[i].fini(cl->services[i].ctx);
 	if (cl->reload_tracker)
 		syn_store_track_delete(cl->icmap, cl->reload_tracker);
 	if (cl->timer_armed)
@@ -559,21 +586,46 @@ void syn_cluster_get_view(const struct syn_cluster *cl, struct syn_cluster_view 
 	out->n_members = cl->n_members;
 }
 
-int syn_cluster_add_view_observer(struct syn_cluster *cl, syn_cluster_view_fn fn, void *ctx)
+int syn_cluster_add_service(struct syn_cluster *cl, const struct syn_service *svc)
 {
-	if (cl->n_observers == SYN_CLUSTER_MAX_OBSERVERS)
+	unsigned int ch = svc->channel;
+
+	if (cl->n_services == SYN_CLUSTER_MAX_SERVICES || ch >= SYN_CLUSTER_MSG_TYPES)
 		return -ENOSPC;
-	cl->observers[cl->n_observers++] = (struct observer){fn, ctx};
+	if (ch != 0 && (ch == SYN_CLUSTER_MSG_CONFIG_VERSION || cl->channel_owner[ch]))
+		return -EEXIST;
+	cl->services[cl->n_services++] = *svc;
+	if (ch != 0)
+		cl->channel_owner[ch] = (uint8_t)cl->n_services;
 	return 0;
 }
 
-int syn_cluster_set_handler(struct syn_cluster *cl, enum syn_cluster_msg_type type,
-			    syn_cluster_msg_fn fn, void *ctx)
+void syn_cluster_services_start(struct syn_cluster *cl)
 {
-	if ((unsigned)type >= SYN_CLUSTER_MSG_TYPES)
-		return -EINVAL;
-	cl->handlers[type] = (struct handler){fn, ctx};
-	return 0;
+	struct syn_cluster_view view, none = {0};
+
+	cl->services_started = true;
+	syn_cluster_get_view(cl, &view);
+	if (view.n_members > 0)
+		services_view(cl, &view, &none);
+	after_core(cl);
+}
+
+void syn_cluster_quorum_report(struct syn_cluster *cl, bool quorate,
+			       const struct syn_cluster_view *view)
+{
+	if (!cl->services_started)
+		return; /* a verdict before any view: nothing to report yet */
+	for (size_t i = 0; i < cl->n_services; i++)
+		if (cl->services[i].quorum_changed)
+			cl->services[i].quorum_changed(cl->services[i].ctx, quorate, view);
+}
+
+void syn_cluster_services_shutdown(struct syn_cluster *cl)
+{
+	for (size_t i = 0; i < cl->n_services; i++)
+		if (cl->services[i].shutdown)
+			cl->services[i].shutdown(cl->services[i].ctx);
 }
 
 /*
@@ -675,6 +727,7 @@ static void own_stats_write(struct syn_cluster *cl)
 	syn_store_set_u32(st, "stats.membership.send_queue_len", s.send_queue_len);
 	syn_store_set_u32(st, "stats.membership.log_len", s.log_len);
 	syn_store_set_u32(st, "stats.membership.state", s.state);
+	syn_store_set_u64(st, "stats.membership.uptime_ms", (now_us() - cl->started_us) / 1000);
 	syn_transport_stats_write(cl->transport);
 }
 

@@ -5,11 +5,14 @@
  * next deadline, and to cmap (runtime.members.*, runtime.totem.*,
  * stats.srp.*, stats.membership.*, stats.knet.*).
  *
- * Services follow the cluster through observers: a view observer is
- * called after every installed view, and message handlers receive the
- * messages of their type in the agreed total order.  Messages carry a
- * one-byte type (proto/net_cluster.h); SYN_CLUSTER_MSG_CONFIG_VERSION is the cluster layer's
- * own (corosync's config version check, config-and-keys.md section 7.3).
+ * It is also the daemon's one service bus: services (service.h) register
+ * here, get every installed view with the previous one, the messages of
+ * their channel in the agreed total order, and the quorum provider's
+ * verdicts.  A message carries a one-byte channel, the message type of
+ * proto/net_cluster.h; SYN_CLUSTER_MSG_CONFIG_VERSION is the cluster
+ * layer's own (corosync's config version check, config-and-keys.md
+ * section 7.3).  Views and messages wait in one queue, handed out in the
+ * order the membership core produced them, never inside a send.
  *
  * Timing: when totem.token is configured, a member is declared failed
  * after token ms of silence (the coefficient is not applied: the protocol
@@ -19,6 +22,7 @@
 #ifndef SYN_DAEMON_CLUSTER_H
 #define SYN_DAEMON_CLUSTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <qb/qbloop.h>
@@ -39,9 +43,6 @@ struct syn_cluster_view {
 	size_t n_left;
 };
 
-typedef void (*syn_cluster_view_fn)(void *ctx, const struct syn_cluster_view *view);
-typedef void (*syn_cluster_msg_fn)(void *ctx, uint32_t sender, const void *data, size_t len);
-
 struct syn_cluster;
 
 /*
@@ -50,15 +51,31 @@ struct syn_cluster;
  */
 int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
 		       struct syn_cluster **out, char *err, size_t err_len);
+/* Every registered service's fini (reverse table order), then the links. */
 void syn_cluster_destroy(struct syn_cluster *cl);
 
 uint32_t syn_cluster_local_nodeid(const struct syn_cluster *cl);
 /* Current view (n_members 0 before the first one); pointers valid until the next view. */
 void syn_cluster_get_view(const struct syn_cluster *cl, struct syn_cluster_view *out);
 
-int syn_cluster_add_view_observer(struct syn_cluster *cl, syn_cluster_view_fn fn, void *ctx);
-int syn_cluster_set_handler(struct syn_cluster *cl, enum syn_cluster_msg_type type,
-			    syn_cluster_msg_fn fn, void *ctx);
+struct syn_service;
+/*
+ * Feed svc (copied) from syn_cluster_services_start() on: -ENOSPC when the
+ * table is full, -EEXIST when another service owns its channel.
+ */
+int syn_cluster_add_service(struct syn_cluster *cl, const struct syn_service *svc);
+/* Every service is registered: hand them the current view, then events. */
+void syn_cluster_services_start(struct syn_cluster *cl);
+/* The quorum provider's verdict on view, relayed to every service. */
+void syn_cluster_quorum_report(struct syn_cluster *cl, bool quorate,
+			       const struct syn_cluster_view *view);
+/*
+ * Hand out the queued messages that precede the next queued view (the
+ * quorum drive's flush hook); nothing when called from inside a hand-out.
+ */
+void syn_cluster_flush(struct syn_cluster *cl);
+/* The daemon stops: every service's shutdown hook, in table order. */
+void syn_cluster_services_shutdown(struct syn_cluster *cl);
 /*
  * Broadcast in total order; 0, -EAGAIN (queue full), -EMSGSIZE.  Handlers
  * never run inside this call: the local delivery comes from the loop.

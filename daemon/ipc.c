@@ -290,6 +290,11 @@ void syn_ipc_accept_clients(struct syn_ipc *ipc)
 	ipc->accepting = true;
 }
 
+bool syn_ipc_accepting(const struct syn_ipc *ipc)
+{
+	return ipc->accepting;
+}
+
 static void procname_of(pid_t pid, char *buf, size_t len)
 {
 	char path[64];

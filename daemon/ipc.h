@@ -107,6 +107,9 @@ int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, 
  */
 void syn_ipc_accept_clients(struct syn_ipc *ipc);
 
+/* True once syn_ipc_accept_clients() was called. */
+bool syn_ipc_accepting(const struct syn_ipc *ipc);
+
 /*
  * Flow control of one service (corosync's libqb rate limit): while gated,
  * clients see the shared flow-control flag 2 (cpg_mcast_joined answers

@@ -18,6 +18,7 @@
 #include <syslog.h>
 
 #include "logconfig.h"
+#include "logjournal.h"
 
 #define BLACKBOX_SIZE (64 * 1024)
 
@@ -284,13 +285,42 @@ static void build_format(const struct syn_logconfig *cfg, char *out, size_t len,
 		 cfg->function_name ? "%n() " : "");
 }
 
+/*
+ * stderr lines go to the journal with priority prefixes and no time stamp
+ * when systemd connects stderr to it (logjournal.h); otherwise libqb's
+ * stderr target writes them.  The other of the two is disabled.
+ */
+static void apply_stderr(const struct syn_logconfig *cfg, const char *fmt_time,
+			 const char *fmt_plain)
+{
+	int32_t journal = syn_logjournal_stderr_is_journal() ? syn_logjournal_target() : -1;
+
+	if (journal >= 0) {
+		apply_target(cfg, QB_LOG_STDERR, false, cfg->t.logfile_priority, fmt_time);
+		apply_target(cfg, journal, cfg->t.to_stderr, cfg->t.logfile_priority, fmt_plain);
+		return;
+	}
+	apply_target(cfg, QB_LOG_STDERR, cfg->t.to_stderr, cfg->t.logfile_priority, fmt_time);
+}
+
+void syn_logconfig_init_stderr(void)
+{
+	int32_t journal = syn_logjournal_stderr_is_journal() ? syn_logjournal_target() : -1;
+	int32_t target = journal >= 0 ? journal : QB_LOG_STDERR;
+
+	qb_log_ctl(target, QB_LOG_CONF_ENABLED, QB_TRUE);
+	qb_log_filter_ctl(target, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", LOG_INFO);
+	if (journal >= 0)
+		qb_log_format_set(target, "%-7p [%6g] %b");
+}
+
 int syn_logconfig_apply(const struct syn_logconfig *cfg)
 {
 	char fmt_time[64], fmt_plain[64];
 
 	build_format(cfg, fmt_time, sizeof(fmt_time), true);
 	build_format(cfg, fmt_plain, sizeof(fmt_plain), false);
-	apply_target(cfg, QB_LOG_STDERR, cfg->t.to_stderr, cfg->t.logfile_priority, fmt_time);
+	apply_stderr(cfg, fmt_time, fmt_plain);
 	qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_FACILITY, cfg->syslog_facility);
 	apply_target(cfg, QB_LOG_SYSLOG, cfg->t.to_syslog, cfg->t.syslog_priority, fmt_plain);
 	if (cfg->t.to_logfile && cfg->logfile[0]) {

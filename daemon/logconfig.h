@@ -2,7 +2,8 @@
 /*
  * logconfig.h - the logging {} configuration: reading and validating the
  * logging.* keys (pure, no libqb state), and applying the result to
- * libqb logging.
+ * libqb logging.  Under systemd with stderr connected to the journal,
+ * stderr lines carry the journal's priority prefix (logjournal.h).
  *
  * A validation failure is a start-up error of its own kind: the daemon
  * prints "parse error in config: <reason>." and exits with
@@ -68,6 +69,13 @@ int syn_logconfig_read(const struct syn_store *store, struct syn_logconfig *cfg,
  * filter; see syn_logconfig_subsys_targets.
  */
 int syn_logconfig_apply(const struct syn_logconfig *cfg);
+
+/*
+ * Logging before the configuration is read: stderr at info, in the
+ * journal's form when stderr is the journal (logjournal.h).  Call once,
+ * after qb_log_init().
+ */
+void syn_logconfig_init_stderr(void);
 
 /* The settings in force for subsystem name (its override or the globals). */
 const struct syn_log_targets *syn_logconfig_subsys_targets(const struct syn_logconfig *cfg,

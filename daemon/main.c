@@ -2,7 +2,7 @@
 /*
  * main.c - the synod daemon: command line (corosync's -f -c -t -v),
  * configuration loading, service start-up, the event loop, clean exit on
- * SIGTERM/SIGINT.
+ * SIGTERM/SIGINT, and the flight recorder's hooks (blackbox.c).
  *
  * Exit codes follow corosync: 0 normal or -t success, 1 bad usage,
  * 7 invalid logging configuration, 8 unreadable/invalid configuration,
@@ -15,8 +15,13 @@
  * state directory, as corosync does; the configuration path is made
  * absolute first so that reloads still find it.
  *
- * Until the membership layer drives the view source, the daemon installs
- * one static single-node view {local node} at start-up.
+ * The services are a table of start functions (service.h), started in
+ * its order on the cluster layer, which feeds them from then on; the
+ * order is the order in which they see each view and quorum verdict.
+ *
+ * Under systemd (NOTIFY_SOCKET) the daemon reports readiness once the
+ * first view is installed and clients are served, and STOPPING=1 when
+ * shutdown starts (sdnotify.h).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -29,6 +34,7 @@
 #include <qb/qblog.h>
 #include <qb/qbloop.h>
 
+#include "blackbox.h"
 #include "cluster.h"
 #include "config.h"
 #include "logconfig.h"
@@ -40,20 +46,37 @@
 #include "svc_cpg.h"
 #include "svc_quorum.h"
 #include "svc_votequorum.h"
-#include "view.h"
 #include "priority.h"
 #include "security.h"
+#include "service.h"
 #include "svc_bcast.h"
 #include "svc_cmm.h"
+#include "sdnotify.h"
 
 enum {
 	SYN_EXIT_OK = 0,
 	SYN_EXIT_USAGE = 1,
 	SYN_EXIT_LOGCONFIG = 7,
 	SYN_EXIT_CONFIG = 8,
-	SYN_EXIT_SERVICE = 15,
+	SYN_EXIT_SERVICE = SYN_START_FAILED,
 	SYN_EXIT_STATE_DIR = 16,
-	SYN_EXIT_QUORUM = 20,
+	SYN_EXIT_QUORUM = SYN_START_QUORUM_REFUSED,
+};
+
+/*
+ * The services, in the order they see views and verdicts: cpg and cmm
+ * before votequorum, which may report its verdict on a view from inside
+ * its view hook; quorum before votequorum, so that quorum's V1 node list
+ * event precedes the quorum events of the view, as on corosync.
+ */
+static const struct {
+	syn_service_start_fn start;
+	bool corosync_engine; /* published as corosync publishes its engines */
+} service_table[] = {
+	{syn_svc_cmap_start, true},   {syn_svc_cfg_start, true},
+	{syn_svc_cpg_start, true},    {syn_svc_cmm_start, false},
+	{syn_svc_quorum_start, true}, {syn_svc_votequorum_start, true},
+	{syn_svc_bcast_start, false},
 };
 
 struct options {
@@ -68,17 +91,12 @@ struct daemon {
 	struct syn_store *stats;
 	qb_loop_t *loop;
 	struct syn_ipc *ipc;
-	struct syn_svc_cmap *cmap;
-	struct syn_svc_cmm *cmm;
-	struct syn_svc_bcast *bcast;
 	struct syn_cluster *cluster;
 	const char *config_path;
-	struct syn_view_source *views;
-	struct syn_svc_quorum *quorum;
-	struct syn_svc_votequorum *votequorum;
-	struct syn_svc_cfg *cfg;
-	struct syn_svc_cpg *cpg;
+	struct syn_blackbox *blackbox;
 	size_t ipc_queue_total_bytes;
+	struct syn_daemon_hooks hooks;
+	struct syn_sdnotify notify;
 };
 
 static void usage(FILE *out)
@@ -136,16 +154,6 @@ static void publish_service(struct syn_store *icmap, uint16_t id, const char *na
 	syn_store_set_u16(icmap, key, id);
 }
 
-static void publish_services(struct syn_store *icmap, bool votequorum)
-{
-	publish_service(icmap, 0, "cmap");
-	publish_service(icmap, 1, "cfg");
-	publish_service(icmap, 2, "cpg");
-	publish_service(icmap, 3, "quorum");
-	if (votequorum)
-		publish_service(icmap, 5, "votequorum");
-}
-
 /* Parse, validate and apply the configuration; returns an exit code. */
 static int load_config(struct daemon *d, const char *path)
 {
@@ -191,6 +199,7 @@ static int32_t on_signal(int32_t sig, void *data)
 	struct daemon *d = data;
 
 	qb_log(LOG_NOTICE, "Received signal %d, shutting down", sig);
+	syn_sdnotify_stopping(&d->notify, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	qb_loop_stop(d->loop);
 	return 0;
 }
@@ -217,181 +226,80 @@ static void shutdown_hook(void *ctx, const char *why)
 	struct daemon *d = ctx;
 
 	qb_log(LOG_NOTICE, "Shutting down: %s", why);
+	syn_sdnotify_stopping(&d->notify, why);
 	qb_loop_stop(d->loop);
 }
 
-static int link_status_hook(void *ctx, uint32_t nodeid, unsigned int link,
-			    struct syn_link_status *out)
-{
-	struct daemon *d = ctx;
-
-	return syn_cluster_link_status(d->cluster, nodeid, link, out);
-}
-
-static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view);
-
-/*
- * The quorum provider named by quorum.provider, as corosync loads it:
- * none, or corosync_votequorum; any other name stops the start.
- * corosync_ykd, which corosync also knows, is not implemented and is
- * refused rather than run without quorum.  Returns an exit code.
- */
-static int check_provider(const char *provider)
-{
-	const char *reason = "Invalid quorum provider";
-
-	if (!provider)
-		return 0;
-	qb_log(LOG_NOTICE, "Using quorum provider %s", provider);
-	if (strcmp(provider, "corosync_votequorum") == 0)
-		return 0;
-	if (strcmp(provider, "corosync_ykd") == 0)
-		reason = "Quorum provider corosync_ykd is not supported by synod";
-	qb_log(LOG_CRIT, "Quorum provider: %s failed to initialize.", provider);
-	qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'", reason);
-	return SYN_EXIT_QUORUM;
-}
-
-/* votequorum and quorum (provider or free); exit code on failure. */
-static int start_quorum(struct daemon *d, const char *provider)
-{
-	bool votequorum = provider != NULL;
-	char reason[512];
-	int rc;
-
-	rc = check_provider(provider);
-	if (rc != 0)
-		return rc;
-	d->quorum = syn_svc_quorum_create(d->views, d->ipc, votequorum);
-	if (!d->quorum)
-		return SYN_EXIT_SERVICE;
-	if (!votequorum)
-		return 0;
-	rc = syn_svc_votequorum_create(d->icmap, d->loop, d->views, syn_config_state_dir(d->icmap),
-				       &d->votequorum, reason, sizeof(reason));
-	if (rc != 0) {
-		qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'",
-		       reason);
-		return SYN_EXIT_QUORUM;
-	}
-	syn_svc_votequorum_set_listener(d->votequorum, quorum_listener, d);
-	return 0;
-}
-
-static int add_service(struct daemon *d, const struct syn_service_def *def, void *svc)
-{
-	int rc = syn_ipc_service_add(d->ipc, def, svc);
-
-	if (rc != 0)
-		qb_log(LOG_ERR, "Cannot start the %s IPC service: %s", def->name, strerror(-rc));
-	return rc;
-}
-
-/* Start every service; returns an exit code. */
-/*
- * The CMM service sees every agreed view, and votequorum's verdicts for
- * them: it agrees on the flag through its own ordered messages.
- */
-static void cmm_view(void *ctx, const struct syn_cluster_view *view)
-{
-	struct daemon *d = ctx;
-
-	syn_svc_cmm_view(d->cmm, view);
-}
-
-static void quorum_listener(void *ctx, bool quorate, const struct syn_view *view)
-{
-	struct daemon *d = ctx;
-
-	syn_svc_quorum_provider_report(d->quorum, quorate, view);
-	if (d->cmm)
-		syn_svc_cmm_quorum_report(d->cmm, quorate, view->ring_seq);
-	/* quorum and votequorum now agree on a view: clients may see it */
-	if (view->n_members > 0)
-		syn_ipc_accept_clients(d->ipc);
-}
-
-static int start_cmm(struct daemon *d)
-{
-	struct syn_cluster_view view;
-	int rc;
-
-	d->cmm = syn_svc_cmm_create(d->loop, d->icmap, d->cluster, d->votequorum != NULL);
-	if (!d->cmm)
-		return -EINVAL;
-	rc = syn_ipc_service_add(d->ipc, syn_svc_cmm_def(), d->cmm);
-	if (rc == 0)
-		rc = syn_cluster_add_view_observer(d->cluster, cmm_view, d);
-	if (rc != 0) {
-		qb_log(LOG_ERR, "Cannot start the cmm IPC service: %s", strerror(-rc));
-		return rc;
-	}
-	syn_cluster_get_view(d->cluster, &view);
-	if (view.n_members)
-		cmm_view(d, &view);
-	return 0;
-}
-
+/* Start the table's services on the cluster layer; returns an exit code. */
 static int start_services(struct daemon *d)
 {
-	struct syn_cfg_hooks hooks = {.ctx = d,
-				      .reload = reload_hook,
-				      .shutdown = shutdown_hook,
-				      .link_status = link_status_hook};
-	const char *provider = NULL;
-	bool votequorum;
-	uint32_t local;
+	struct syn_service_env env;
+	struct syn_service svc;
 	char err[512];
-	int code, rc;
+	int rc;
 
 	rc = syn_cluster_create(d->loop, d->icmap, d->stats, &d->cluster, err, sizeof(err));
 	if (rc != 0) {
 		qb_log(LOG_ERR, "%s", err);
 		return SYN_EXIT_SERVICE;
 	}
-
 	d->ipc = syn_ipc_create(d->loop, d->icmap, d->stats, d->ipc_queue_total_bytes);
-	d->cmap = d->ipc ? syn_svc_cmap_create(d->icmap, d->stats, d->ipc) : NULL;
-	if (!d->cmap)
+	if (!d->ipc)
 		return SYN_EXIT_SERVICE;
 	syn_ipc_set_stats_provider(
 		d->ipc, &(struct syn_stats_provider){.refresh = cluster_stats_refresh,
 						     .clear_knet = cluster_stats_clear_knet,
 						     .ctx = d->cluster});
-	local = syn_cluster_local_nodeid(d->cluster);
-	d->views = syn_view_source_create(d->icmap, local);
-	d->cfg = d->views ? syn_svc_cfg_create(d->icmap, d->loop, d->views, &hooks) : NULL;
-	if (!d->views || !d->cfg)
-		return SYN_EXIT_SERVICE;
-	if (syn_store_get_str(d->icmap, "quorum.provider", &provider) != 0)
-		provider = NULL;
-	votequorum = provider != NULL;
-	code = start_quorum(d, provider);
-	if (code != 0)
-		return code;
-	if (add_service(d, syn_svc_cmap_def(), d->cmap) != 0 ||
-	    add_service(d, syn_svc_cfg_def(), d->cfg) != 0 ||
-	    add_service(d, syn_svc_quorum_def(), d->quorum) != 0 ||
-	    (votequorum && add_service(d, syn_svc_votequorum_def(), d->votequorum) != 0))
-		return SYN_EXIT_SERVICE;
-	d->cpg = syn_svc_cpg_create(d->loop, d->cluster, d->ipc, d->icmap);
-	if (!d->cpg || add_service(d, syn_svc_cpg_def(), d->cpg) != 0)
-		return SYN_EXIT_SERVICE;
-	publish_services(d->icmap, votequorum);
-	if (start_cmm(d) != 0)
-		return SYN_EXIT_SERVICE;
-	if (syn_svc_bcast_configured(d->icmap)) {
-		d->bcast = syn_svc_bcast_create(d->loop, d->cluster);
-		if (!d->bcast || add_service(d, syn_svc_bcast_def(), d->bcast) != 0)
+	d->hooks = (struct syn_daemon_hooks){
+		.ctx = d, .reload = reload_hook, .shutdown = shutdown_hook};
+	env = (struct syn_service_env){.loop = d->loop,
+				       .icmap = d->icmap,
+				       .stats = d->stats,
+				       .ipc = d->ipc,
+				       .cluster = d->cluster,
+				       .daemon = &d->hooks};
+	for (size_t i = 0; i < sizeof(service_table) / sizeof(service_table[0]); i++) {
+		enum syn_start_result res = service_table[i].start(&env, &svc);
+
+		if (res == SYN_START_NOT_CONFIGURED)
+			continue;
+		if (res != SYN_START_OK)
+			return (int)res;
+		rc = syn_cluster_add_service(d->cluster, &svc);
+		if (rc != 0) {
+			svc.fini(svc.ctx);
 			return SYN_EXIT_SERVICE;
+		}
+		if (svc.ipc && syn_ipc_service_add(d->ipc, svc.ipc, svc.ctx) != 0) {
+			qb_log(LOG_ERR, "Cannot start the %s IPC service", svc.name);
+			return SYN_EXIT_SERVICE;
+		}
+		if (service_table[i].corosync_engine)
+			publish_service(d->icmap, (uint16_t)svc.ipc->id, svc.name);
 	}
-	/* services see views from now on, starting with the current one */
-	if (syn_view_source_attach(d->views, d->cluster, d->loop) != 0)
+	/* last in table order: it sees each verdict after quorum has acted on it */
+	syn_sdnotify_service(&d->notify, d->ipc, &svc);
+	if (syn_cluster_add_service(d->cluster, &svc) != 0)
 		return SYN_EXIT_SERVICE;
-	/* without votequorum nothing settles on a view: serve at once */
-	if (!votequorum)
-		syn_ipc_accept_clients(d->ipc);
+	/* services see views from now on, starting with the current one */
+	syn_cluster_services_start(d->cluster);
 	return 0;
+}
+
+/* What runtime.blackbox.dump_state puts in the log (and the next dump). */
+static void dump_state(void *ctx)
+{
+	struct daemon *d = ctx;
+	struct syn_cluster_view view;
+	char members[256] = "";
+	size_t used = 0;
+
+	syn_cluster_get_view(d->cluster, &view);
+	for (size_t i = 0; i < view.n_members && used < sizeof(members); i++)
+		used += (size_t)snprintf(members + used, sizeof(members) - used, " %u",
+					 (unsigned)view.members[i]);
+	qb_log(LOG_NOTICE, "State: ring %x.%llx, %zu members:%s", (unsigned)view.ring_rep,
+	       (unsigned long long)view.ring_seq, view.n_members, members);
 }
 
 /* The IPC settings of system {}, read once at start-up. */
@@ -407,15 +315,8 @@ static int check_ipc_config(struct daemon *d)
 
 static void daemon_fini(struct daemon *d)
 {
+	syn_blackbox_destroy(d->blackbox);
 	syn_ipc_destroy(d->ipc);
-	syn_svc_cmap_destroy(d->cmap);
-	syn_svc_votequorum_destroy(d->votequorum);
-	syn_svc_quorum_destroy(d->quorum);
-	syn_svc_cfg_destroy(d->cfg);
-	syn_svc_cpg_destroy(d->cpg);
-	syn_view_source_destroy(d->views);
-	syn_svc_cmm_destroy(d->cmm);
-	syn_svc_bcast_destroy(d->bcast);
 	syn_cluster_destroy(d->cluster);
 	if (d->loop)
 		qb_loop_destroy(d->loop);
@@ -454,8 +355,7 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &opt) != 0)
 		return SYN_EXIT_USAGE;
 	qb_log_init("synod", LOG_DAEMON, LOG_INFO);
-	qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
-	qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", LOG_INFO);
+	syn_logconfig_init_stderr();
 	d.icmap = syn_store_create();
 	d.stats = syn_store_create();
 	if (!d.icmap || !d.stats) {
@@ -469,6 +369,8 @@ int main(int argc, char **argv)
 		code = SYN_EXIT_CONFIG;
 	if (code != SYN_EXIT_OK || opt.test_only)
 		goto out;
+	/* from here the working directory is the state directory */
+	syn_blackbox_fatal_signals_install();
 	if (!opt.foreground && become_daemon() != 0) {
 		code = SYN_EXIT_SERVICE;
 		goto out;
@@ -483,8 +385,11 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	syn_sdnotify_init(&d.notify);
 	d.loop = qb_loop_create();
 	code = d.loop ? start_services(&d) : SYN_EXIT_SERVICE;
+	if (code == SYN_EXIT_OK && syn_blackbox_create(d.icmap, dump_state, &d, &d.blackbox) != 0)
+		code = SYN_EXIT_SERVICE;
 	if (code != SYN_EXIT_OK)
 		goto out;
 	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGTERM, &d, on_signal, NULL);
@@ -492,8 +397,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	qb_log(LOG_NOTICE, "synod %s started", SYN_VERSION);
 	qb_loop_run(d.loop);
-	if (d.votequorum)
-		syn_svc_votequorum_leave(d.votequorum);
+	/* a stop for any other reason (a fatal cluster error) is a shutdown too */
+	syn_sdnotify_stopping(&d.notify, "event loop stopped");
+	syn_cluster_services_shutdown(d.cluster);
 	if (d.cluster && syn_cluster_fatal(d.cluster))
 		code = SYN_EXIT_CONFIG;
 	qb_log(LOG_NOTICE, "synod exiting");

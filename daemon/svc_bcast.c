@@ -28,6 +28,9 @@
 #include <qb/qblog.h>
 #include <qb/qbutil.h>
 
+#include "cluster.h"
+#include "ipc.h"
+#include "store.h"
 #include "proto/ipc_bcast.h"
 #include "proto/net_cluster.h"
 
@@ -289,43 +292,43 @@ static const struct syn_service_def bcast_def = {
 	.request = request,
 };
 
-bool syn_svc_bcast_configured(const struct syn_store *icmap)
+static bool syn_svc_bcast_configured(const struct syn_store *icmap)
 {
 	const char *v;
 
 	return syn_store_get_str(icmap, SYN_SVC_BCAST_KEY, &v) == 0 && strcmp(v, "yes") == 0;
 }
 
-const struct syn_service_def *syn_svc_bcast_def(void)
+static void bcast_fini(void *ctx)
 {
-	return &bcast_def;
-}
+	struct syn_svc_bcast *svc = ctx;
 
-struct syn_svc_bcast *syn_svc_bcast_create(qb_loop_t *loop, struct syn_cluster *cluster)
-{
-	struct syn_svc_bcast *svc = calloc(1, sizeof(*svc));
-
-	if (svc == NULL)
-		return NULL;
-	svc->loop = loop;
-	svc->cluster = cluster;
-	svc->self = syn_cluster_local_nodeid(cluster);
-	svc->next_seq = 1;
-	if (syn_cluster_set_handler(cluster, SYN_CLUSTER_MSG_BENCH, on_message, svc) != 0) {
-		free(svc);
-		return NULL;
-	}
-	return svc;
-}
-
-void syn_svc_bcast_destroy(struct syn_svc_bcast *svc)
-{
-	if (svc == NULL)
-		return;
 	if (svc->retry_armed)
 		qb_loop_timer_del(svc->loop, svc->retry);
-	syn_cluster_set_handler(svc->cluster, SYN_CLUSTER_MSG_BENCH, NULL, NULL);
 	free(svc->lat_us);
 	free(svc->msg);
 	free(svc);
+}
+
+enum syn_start_result syn_svc_bcast_start(const struct syn_service_env *env,
+					  struct syn_service *out)
+{
+	struct syn_svc_bcast *svc;
+
+	if (!syn_svc_bcast_configured(env->icmap))
+		return SYN_START_NOT_CONFIGURED;
+	svc = calloc(1, sizeof(*svc));
+	if (svc == NULL)
+		return SYN_START_FAILED;
+	svc->loop = env->loop;
+	svc->cluster = env->cluster;
+	svc->self = syn_cluster_local_nodeid(env->cluster);
+	svc->next_seq = 1;
+	*out = (struct syn_service){.name = "bcast",
+				    .ipc = &bcast_def,
+				    .channel = SYN_CLUSTER_MSG_BENCH,
+				    .ctx = svc,
+				    .deliver = on_message,
+				    .fini = bcast_fini};
+	return SYN_START_OK;
 }

@@ -17,21 +17,13 @@
 #ifndef SYN_DAEMON_SVC_BCAST_H
 #define SYN_DAEMON_SVC_BCAST_H
 
-#include <qb/qbloop.h>
-
-#include "cluster.h"
-#include "ipc.h"
-#include "store.h"
+#include "service.h"
 
 /* "yes" offers the service; absent or "no" (the default) does not. */
 #define SYN_SVC_BCAST_KEY "system.bcast_service"
 
-struct syn_svc_bcast;
-
-bool syn_svc_bcast_configured(const struct syn_store *icmap);
-
-struct syn_svc_bcast *syn_svc_bcast_create(qb_loop_t *loop, struct syn_cluster *cluster);
-void syn_svc_bcast_destroy(struct syn_svc_bcast *svc);
-const struct syn_service_def *syn_svc_bcast_def(void);
+/* SYN_START_NOT_CONFIGURED unless the configuration offers it. */
+enum syn_start_result syn_svc_bcast_start(const struct syn_service_env *env,
+					  struct syn_service *out);
 
 #endif

@@ -14,7 +14,7 @@
  * when cfg.shutdown_timeout (default 5000 ms) expires.
  *
  * Config reload is cluster-wide, as in corosync: the request travels on
- * the view source's ordered channel, every member re-reads its own file
+ * the service's cluster channel, every member re-reads its own file
  * when it is delivered, and the requester's client gets the result of
  * the requesting node only.  The message carries a token naming the
  * waiting connection; a client gone by then is simply not answered.
@@ -33,7 +33,9 @@
 #include <corosync/corotypes.h>
 #include <qb/qblog.h>
 
+#include "cluster.h"
 #include "config.h"
+#include "ipc.h"
 #include "proto/ipc_cfg.h"
 #include "proto/net_cluster.h"
 
@@ -54,10 +56,10 @@ struct cfg_conn {
 struct syn_svc_cfg {
 	struct syn_store *icmap;
 	qb_loop_t *loop;
-	struct syn_view_source *views;
-	struct syn_cfg_hooks hooks;
+	struct syn_cluster *cluster;
+	uint32_t local_nodeid;
+	struct syn_daemon_hooks hooks;
 	struct cfg_conn *trackers;
-	int channel;
 	struct cfg_conn *reloads;
 	uint64_t next_token;
 	/* the pending shutdown */
@@ -77,7 +79,7 @@ static bool node_prefix(struct syn_svc_cfg *svc, uint32_t nodeid, char *out, siz
 	bool found = false;
 
 	if (nodeid == 0)
-		nodeid = syn_view_local_nodeid(svc->views);
+		nodeid = svc->local_nodeid;
 	it = syn_store_iter_create(svc->icmap, "nodelist.node.");
 	while (it && !found && syn_store_iter_next(it, &key, &v) == 0) {
 		const char *dot = strrchr(key, '.');
@@ -168,14 +170,13 @@ static void handle_get_node_addrs(struct syn_svc_cfg *svc, struct syn_conn *conn
 	syn_conn_respond(conn, res, (size_t)res->header.size);
 }
 
-/* Overlay knet's view of a link, when the daemon gives one. */
+/* Overlay knet's view of a link, when it has one. */
 static void link_status_live(struct syn_svc_cfg *svc, uint32_t nodeid, unsigned int link,
 			     struct syn_cfg_link_status_v1 *ls, uint8_t *reachable)
 {
 	struct syn_link_status st;
 
-	if (!svc->hooks.link_status ||
-	    svc->hooks.link_status(svc->hooks.ctx, nodeid, link, &st) != 0)
+	if (syn_cluster_link_status(svc->cluster, nodeid, link, &st) != 0)
 		return;
 	ls->enabled = st.enabled;
 	ls->connected = st.connected;
@@ -209,7 +210,7 @@ static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 	} else if (req->version != 1) {
 		res.header.error = CS_ERR_NOT_SUPPORTED;
 	} else {
-		local = nodeid == syn_view_local_nodeid(svc->views);
+		local = nodeid == svc->local_nodeid;
 		node_addrs(svc, prefix, addrs, have, text);
 		res.header.error = CS_OK;
 		res.header.size = sizeof(res);
@@ -281,7 +282,7 @@ static void handle_killnode(struct syn_svc_cfg *svc, struct syn_conn *conn,
 	if (syn_store_get_str(svc->icmap, key, &status) == 0 && strcmp(status, "joined") == 0)
 		err = CS_OK;
 	syn_conn_respond_error(conn, SYN_CFG_RES_KILLNODE, err);
-	if (err == CS_OK && req->nodeid == syn_view_local_nodeid(svc->views)) {
+	if (err == CS_OK && req->nodeid == svc->local_nodeid) {
 		qb_log(LOG_NOTICE, "Node %u was shut down by sysadmin: %s", req->nodeid, reason);
 		svc->hooks.shutdown(svc->hooks.ctx, "killed by request");
 	}
@@ -434,8 +435,7 @@ static void reload_unwait(struct syn_svc_cfg *svc, struct cfg_conn *cc)
 static void handle_reload(struct syn_svc_cfg *svc, struct syn_conn *conn, struct cfg_conn *cc)
 {
 	/* The reload request on the ordered channel (proto/net_cluster.h). */
-	struct syn_net_cfg_reload msg = {SYN_NET_CFG_RELOAD, syn_view_local_nodeid(svc->views),
-					 ++svc->next_token};
+	struct syn_net_cfg_reload msg = {SYN_NET_CFG_RELOAD, svc->local_nodeid, ++svc->next_token};
 	uint8_t buf[SYN_NET_CFG_LEN];
 	int rc;
 
@@ -444,7 +444,7 @@ static void handle_reload(struct syn_svc_cfg *svc, struct syn_conn *conn, struct
 		return;
 	}
 	syn_net_cfg_reload_encode(buf, &msg);
-	rc = syn_view_send(svc->views, svc->channel, buf, sizeof(buf));
+	rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CFG, buf, sizeof(buf));
 	if (rc != 0) {
 		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG, reload_result(rc));
 		return;
@@ -453,7 +453,6 @@ static void handle_reload(struct syn_svc_cfg *svc, struct syn_conn *conn, struct
 	cc->reload_token = msg.token;
 	cc->next_reload = svc->reloads;
 	svc->reloads = cc;
-	syn_view_flush(svc->views);
 }
 
 static void cfg_deliver(void *ctx, uint32_t sender, const void *data, size_t len)
@@ -465,7 +464,7 @@ static void cfg_deliver(void *ctx, uint32_t sender, const void *data, size_t len
 	if (syn_net_cfg_reload_decode(data, len, &msg) != 0 || msg.type != SYN_NET_CFG_RELOAD)
 		return;
 	rc = svc->hooks.reload(svc->hooks.ctx, sender);
-	if (sender != syn_view_local_nodeid(svc->views))
+	if (sender != svc->local_nodeid)
 		return;
 	for (struct cfg_conn *cc = svc->reloads; cc; cc = cc->next_reload)
 		if (cc->reload_token == msg.token) {
@@ -516,7 +515,7 @@ static void cfg_request(void *svc_ptr, struct syn_conn *conn, void *priv, int32_
 		res.header.id = SYN_CFG_RES_LOCAL_GET;
 		res.header.size = sizeof(res);
 		res.header.error = CS_OK;
-		res.value = syn_view_local_nodeid(svc->views);
+		res.value = svc->local_nodeid;
 		syn_conn_respond(conn, &res, sizeof(res));
 		break;
 	case SYN_CFG_REQ_RELOAD_CONFIG:
@@ -580,37 +579,31 @@ static const struct syn_service_def cfg_def = {
 	.closed = cfg_closed,
 };
 
-const struct syn_service_def *syn_svc_cfg_def(void)
+static void cfg_fini(void *ctx)
 {
-	return &cfg_def;
-}
+	struct syn_svc_cfg *svc = ctx;
 
-struct syn_svc_cfg *syn_svc_cfg_create(struct syn_store *icmap, qb_loop_t *loop,
-				       struct syn_view_source *views,
-				       const struct syn_cfg_hooks *hooks)
-{
-	struct syn_svc_cfg *svc = calloc(1, sizeof(*svc));
-	struct syn_view_client client = {.deliver = cfg_deliver};
-
-	if (!svc)
-		return NULL;
-	svc->icmap = icmap;
-	svc->loop = loop;
-	svc->views = views;
-	svc->hooks = *hooks;
-	client.ctx = svc;
-	if (syn_view_client_add(views, &client, &svc->channel) != 0) {
-		free(svc);
-		return NULL;
-	}
-	return svc;
-}
-
-void syn_svc_cfg_destroy(struct syn_svc_cfg *svc)
-{
-	if (!svc)
-		return;
 	if (svc->timer_armed)
 		qb_loop_timer_del(svc->loop, svc->timer);
 	free(svc);
+}
+
+enum syn_start_result syn_svc_cfg_start(const struct syn_service_env *env, struct syn_service *out)
+{
+	struct syn_svc_cfg *svc = calloc(1, sizeof(*svc));
+
+	if (!svc)
+		return SYN_START_FAILED;
+	svc->icmap = env->icmap;
+	svc->loop = env->loop;
+	svc->cluster = env->cluster;
+	svc->local_nodeid = syn_cluster_local_nodeid(env->cluster);
+	svc->hooks = *env->daemon;
+	*out = (struct syn_service){.name = "cfg",
+				    .ipc = &cfg_def,
+				    .channel = SYN_CLUSTER_MSG_CFG,
+				    .ctx = svc,
+				    .deliver = cfg_deliver,
+				    .fini = cfg_fini};
+	return SYN_START_OK;
 }

@@ -598,3 +598,19 @@ void syn_svc_cmap_destroy(struct syn_svc_cmap *svc)
 {
 	free(svc);
 }
+
+static void cmap_fini(void *ctx)
+{
+	syn_svc_cmap_destroy(ctx);
+}
+
+enum syn_start_result syn_svc_cmap_start(const struct syn_service_env *env, struct syn_service *out)
+{
+	struct syn_svc_cmap *svc = syn_svc_cmap_create(env->icmap, env->stats, env->ipc);
+
+	if (!svc)
+		return SYN_START_FAILED;
+	*out = (struct syn_service){
+		.name = "cmap", .ipc = syn_svc_cmap_def(), .ctx = svc, .fini = cmap_fini};
+	return SYN_START_OK;
+}

@@ -8,6 +8,7 @@
 #define SYN_DAEMON_SVC_CMAP_H
 
 #include "ipc.h"
+#include "service.h"
 #include "store.h"
 
 /* Iterators and trackers one connection may hold open (corosync's limit). */
@@ -21,6 +22,9 @@ struct syn_svc_cmap *syn_svc_cmap_create(struct syn_store *icmap, struct syn_sto
 void syn_svc_cmap_destroy(struct syn_svc_cmap *svc);
 /* The service definition to register with syn_ipc_service_add(). */
 const struct syn_service_def *syn_svc_cmap_def(void);
+/* The daemon's start function (service.h); the others serve the fuzz target. */
+enum syn_start_result syn_svc_cmap_start(const struct syn_service_env *env,
+					 struct syn_service *out);
 
 /* True when clients may not SET/DELETE/ADJUST key in the default map. */
 bool syn_svc_cmap_key_read_only(const struct syn_store *icmap, const char *key);

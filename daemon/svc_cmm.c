@@ -26,6 +26,7 @@
 #include <qb/qblog.h>
 
 #include "proto/ipc_cmm.h"
+#include "svc_votequorum.h"
 
 #define CMM_PENDING_PER_CONN_MAX 64
 
@@ -397,7 +398,7 @@ static bool majority_quorate(const struct syn_svc_cmm *svc, const struct syn_clu
 	return in * 2 > svc->n_nodes;
 }
 
-void syn_svc_cmm_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *view)
+static void follow_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *view)
 {
 	size_t n = view->n_members < SYN_CMM_NODES_MAX ? view->n_members : SYN_CMM_NODES_MAX;
 
@@ -419,7 +420,7 @@ void syn_svc_cmm_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *vi
 	verdict_send(svc);
 }
 
-void syn_svc_cmm_quorum_report(struct syn_svc_cmm *svc, bool quorate, uint64_t ring_seq)
+static void follow_quorum(struct syn_svc_cmm *svc, bool quorate, uint64_t ring_seq)
 {
 	svc->report_known = true;
 	svc->report_quorate = quorate;
@@ -656,11 +657,6 @@ static const struct syn_service_def cmm_def = {
 	.closed = cmm_closed,
 };
 
-const struct syn_service_def *syn_svc_cmm_def(void)
-{
-	return &cmm_def;
-}
-
 /* ---- life cycle ---------------------------------------------------- */
 
 static int start_core(struct syn_svc_cmm *svc)
@@ -682,39 +678,10 @@ static int start_core(struct syn_svc_cmm *svc)
 	return syn_cmm_create(&env, svc->self, table, svc->n_nodes, &rec, &svc->core);
 }
 
-struct syn_svc_cmm *syn_svc_cmm_create(qb_loop_t *loop, struct syn_store *icmap,
-				       struct syn_cluster *cluster, bool follow_votequorum)
+static void cmm_fini(void *ctx)
 {
-	struct syn_svc_cmm *svc = calloc(1, sizeof(*svc));
-	int rc;
+	struct syn_svc_cmm *svc = ctx;
 
-	if (!svc)
-		return NULL;
-	svc->loop = loop;
-	svc->icmap = icmap;
-	svc->cluster = cluster;
-	svc->follow_votequorum = follow_votequorum;
-	svc->self = syn_cluster_local_nodeid(cluster);
-	rc = syn_svc_cmm_table_read(svc, icmap);
-	if (rc == 0)
-		rc = start_core(svc);
-	if (rc == 0)
-		rc = syn_cluster_set_handler(cluster, SYN_CLUSTER_MSG_CMM, on_message, svc);
-	if (rc != 0) {
-		qb_log(LOG_ERR, "cmm: cannot start the CMM service (node table): %s",
-		       strerror(-rc));
-		syn_svc_cmm_destroy(svc);
-		return NULL;
-	}
-	qb_log(LOG_NOTICE, "cmm: service started, %zu nodes in the table, quorum from %s",
-	       svc->n_nodes, follow_votequorum ? "votequorum" : "the node table majority");
-	return svc;
-}
-
-void syn_svc_cmm_destroy(struct syn_svc_cmm *svc)
-{
-	if (!svc)
-		return;
 	if (svc->stale_armed)
 		qb_loop_timer_del(svc->loop, svc->stale_timer);
 	while (svc->pending)
@@ -722,4 +689,50 @@ void syn_svc_cmm_destroy(struct syn_svc_cmm *svc)
 	syn_cmm_destroy(svc->core);
 	free(svc->state_line);
 	free(svc);
+}
+
+static void cmm_view(void *ctx, const struct syn_cluster_view *view,
+		     const struct syn_cluster_view *prev)
+{
+	(void)prev;
+	follow_view(ctx, view);
+}
+
+static void cmm_quorum(void *ctx, bool quorate, const struct syn_cluster_view *view)
+{
+	follow_quorum(ctx, quorate, view->ring_seq);
+}
+
+enum syn_start_result syn_svc_cmm_start(const struct syn_service_env *env, struct syn_service *out)
+{
+	struct syn_svc_cmm *svc = calloc(1, sizeof(*svc));
+	int rc;
+
+	if (!svc)
+		return SYN_START_FAILED;
+	svc->loop = env->loop;
+	svc->icmap = env->icmap;
+	svc->cluster = env->cluster;
+	svc->follow_votequorum = syn_svc_votequorum_configured(env->icmap);
+	svc->self = syn_cluster_local_nodeid(env->cluster);
+	rc = syn_svc_cmm_table_read(svc, env->icmap);
+	if (rc == 0)
+		rc = start_core(svc);
+	if (rc != 0) {
+		qb_log(LOG_ERR, "cmm: cannot start the CMM service (node table): %s",
+		       strerror(-rc));
+		cmm_fini(svc);
+		return SYN_START_FAILED;
+	}
+	qb_log(LOG_NOTICE, "cmm: service started, %zu nodes in the table, quorum from %s",
+	       svc->n_nodes, svc->follow_votequorum ? "votequorum" : "the node table majority");
+	*out = (struct syn_service){.name = "cmm",
+				    .ipc = &cmm_def,
+				    .channel = SYN_CLUSTER_MSG_CMM,
+				    .ctx = svc,
+				    .view_changed = cmm_view,
+				    .deliver = on_message,
+				    .quorum_changed = cmm_quorum,
+				    .fini = cmm_fini};
+	return SYN_START_OK;
 }

@@ -10,6 +10,9 @@
 
 #include "cmm_roles.h"
 #include "cmm_verdict.h"
+#include "cluster.h"
+#include "ipc.h"
+#include "store.h"
 #include "svc_cmm.h"
 
 struct syn_svc_cmm_node {

@@ -233,6 +233,8 @@ static void core_activated(void *ctx, uint64_t ring_seq, uint32_t ring_rep, cons
 	initial_totem_pass(svc);
 }
 
+static const struct syn_service_def cpg_def;
+
 /* ---- message counters --------------------------------------------------- */
 
 /* corosync's handler number of a message kind, or -1. */
@@ -298,7 +300,7 @@ static void gate_update(struct syn_svc_cpg *svc)
 
 	if (gated != svc->gated) {
 		svc->gated = gated;
-		syn_ipc_service_gate(svc->ipc, syn_svc_cpg_def(), gated);
+		syn_ipc_service_gate(svc->ipc, &cpg_def, gated);
 	}
 }
 
@@ -371,7 +373,8 @@ int syn_svc_cpg_send_proc(struct syn_svc_cpg *svc, enum syn_cpg_msg_kind kind,
 
 /* ---- views and messages ------------------------------------------------- */
 
-static void on_view(void *ctx, const struct syn_cluster_view *view)
+static void on_view(void *ctx, const struct syn_cluster_view *view,
+		    const struct syn_cluster_view *prev)
 {
 	struct syn_svc_cpg *svc = ctx;
 	const void *msg;
@@ -379,6 +382,7 @@ static void on_view(void *ctx, const struct syn_cluster_view *view)
 	int rc = syn_cpg_view(svc->core, view->ring_seq, view->ring_rep, view->members,
 			      view->n_members, &msg, &len);
 
+	(void)prev;
 	if (rc != 0) {
 		qb_log(LOG_CRIT, "cpg: cannot start the group sync: %s", strerror(-rc));
 		return;
@@ -471,11 +475,6 @@ static const struct syn_service_def cpg_def = {
 	.opened = cpg_opened,
 };
 
-const struct syn_service_def *syn_svc_cpg_def(void)
-{
-	return &cpg_def;
-}
-
 /* ---- life cycle ------------------------------------------------------------ */
 
 static uint64_t boot_nonce(void)
@@ -490,45 +489,10 @@ static uint64_t boot_nonce(void)
 	return nonce;
 }
 
-struct syn_svc_cpg *syn_svc_cpg_create(qb_loop_t *loop, struct syn_cluster *cluster,
-				       struct syn_ipc *ipc, struct syn_store *icmap)
+static void cpg_fini(void *ctx)
 {
-	struct syn_svc_cpg *svc = calloc(1, sizeof(*svc));
-	struct syn_cpg_env env = {
-		.confchg = core_confchg, .deliver = core_deliver, .activated = core_activated};
-	struct syn_cluster_view view;
-	int rc;
+	struct syn_svc_cpg *svc = ctx;
 
-	if (!svc)
-		return NULL;
-	svc->loop = loop;
-	svc->icmap = icmap;
-	stats_write(svc);
-	svc->cluster = cluster;
-	svc->ipc = ipc;
-	svc->out_tail = &svc->out;
-	svc->self = syn_cluster_local_nodeid(cluster);
-	env.ctx = svc;
-	rc = syn_cpg_create(&env, svc->self, boot_nonce(), &svc->core);
-	if (rc == 0)
-		rc = syn_cluster_set_handler(cluster, SYN_CLUSTER_MSG_CPG, on_message, svc);
-	if (rc == 0)
-		rc = syn_cluster_add_view_observer(cluster, on_view, svc);
-	if (rc != 0) {
-		qb_log(LOG_ERR, "cpg: cannot start the service: %s", strerror(-rc));
-		syn_svc_cpg_destroy(svc);
-		return NULL;
-	}
-	syn_cluster_get_view(cluster, &view);
-	if (view.n_members)
-		on_view(svc, &view);
-	return svc;
-}
-
-void syn_svc_cpg_destroy(struct syn_svc_cpg *svc)
-{
-	if (!svc)
-		return;
 	if (svc->retry_armed)
 		qb_loop_timer_del(svc->loop, svc->retry_timer);
 	if (svc->stats_armed)
@@ -547,4 +511,37 @@ void syn_svc_cpg_destroy(struct syn_svc_cpg *svc)
 	syn_cpg_destroy(svc->core);
 	free(svc->members);
 	free(svc);
+}
+
+enum syn_start_result syn_svc_cpg_start(const struct syn_service_env *env, struct syn_service *out)
+{
+	struct syn_svc_cpg *svc = calloc(1, sizeof(*svc));
+	struct syn_cpg_env core_env = {
+		.confchg = core_confchg, .deliver = core_deliver, .activated = core_activated};
+	int rc;
+
+	if (!svc)
+		return SYN_START_FAILED;
+	svc->loop = env->loop;
+	svc->icmap = env->icmap;
+	stats_write(svc);
+	svc->cluster = env->cluster;
+	svc->ipc = env->ipc;
+	svc->out_tail = &svc->out;
+	svc->self = syn_cluster_local_nodeid(env->cluster);
+	core_env.ctx = svc;
+	rc = syn_cpg_create(&core_env, svc->self, boot_nonce(), &svc->core);
+	if (rc != 0) {
+		qb_log(LOG_ERR, "cpg: cannot start the service: %s", strerror(-rc));
+		cpg_fini(svc);
+		return SYN_START_FAILED;
+	}
+	*out = (struct syn_service){.name = "cpg",
+				    .ipc = &cpg_def,
+				    .channel = SYN_CLUSTER_MSG_CPG,
+				    .ctx = svc,
+				    .view_changed = on_view,
+				    .deliver = on_message,
+				    .fini = cpg_fini};
+	return SYN_START_OK;
 }

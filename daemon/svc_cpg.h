@@ -15,18 +15,8 @@
 #ifndef SYN_DAEMON_SVC_CPG_H
 #define SYN_DAEMON_SVC_CPG_H
 
-#include <qb/qbloop.h>
+#include "service.h"
 
-#include "cluster.h"
-#include "ipc.h"
-#include "store.h"
-
-struct syn_svc_cpg;
-
-/* icmap: where the message counters go (runtime.services.cpg.*). */
-struct syn_svc_cpg *syn_svc_cpg_create(qb_loop_t *loop, struct syn_cluster *cluster,
-				       struct syn_ipc *ipc, struct syn_store *icmap);
-void syn_svc_cpg_destroy(struct syn_svc_cpg *svc);
-const struct syn_service_def *syn_svc_cpg_def(void);
+enum syn_start_result syn_svc_cpg_start(const struct syn_service_env *env, struct syn_service *out);
 
 #endif /* SYN_DAEMON_SVC_CPG_H */

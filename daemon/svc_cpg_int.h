@@ -20,6 +20,9 @@
 #include <stdint.h>
 
 #include "core/cpg_groups.h"
+#include "cluster.h"
+#include "ipc.h"
+#include "store.h"
 #include "svc_cpg.h"
 
 enum cpg_conn_state {

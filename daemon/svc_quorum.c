@@ -4,9 +4,12 @@
  *
  * State: the last quorum report (quorate, ring, members) and the
  * trackers.  Per membership change, V1 trackers get a NODELIST event from
- * view_changed (this service is registered with the view source before
- * votequorum, so it comes first), then every tracker gets its model's
- * QUORUM event when the provider reports.
+ * view_changed (this service comes before votequorum in the daemon's
+ * table, so its hook runs first), then every tracker gets its model's
+ * QUORUM event when the provider reports (quorum_changed).  Without a
+ * provider every view is reported quorate, through the bus so that every
+ * service hears it.  The first report on a view opens the IPC server to
+ * clients (with no provider, it is open from the start).
  *
  * With a provider, the service is gated from a membership change until
  * the provider reports on it (as corosync gates its services during a
@@ -22,7 +25,10 @@
 #include <string.h>
 #include <corosync/corotypes.h>
 
+#include "cluster.h"
+#include "ipc.h"
 #include "proto/ipc_quorum.h"
+#include "svc_votequorum.h"
 
 struct qu_conn {
 	struct qu_conn *next;
@@ -32,7 +38,7 @@ struct qu_conn {
 };
 
 struct syn_svc_quorum {
-	struct syn_view_source *views;
+	struct syn_cluster *cluster;
 	struct syn_ipc *ipc;
 	bool have_provider;
 	bool quorate;
@@ -85,7 +91,7 @@ static void send_quorum_event(struct syn_svc_quorum *svc, struct qu_conn *qc)
 }
 
 /* V1 NODELIST: members, then joined, then left. */
-static void send_nodelist_event(struct syn_conn *conn, const struct syn_view *view,
+static void send_nodelist_event(struct syn_conn *conn, const struct syn_cluster_view *view,
 				const uint32_t *joined, size_t nj, const uint32_t *left, size_t nl)
 {
 	struct syn_qu_res_v1_nodelist_notification ev;
@@ -97,7 +103,7 @@ static void send_nodelist_event(struct syn_conn *conn, const struct syn_view *vi
 	ev.header.id = SYN_QU_RES_V1_NODELIST_NOTIFICATION;
 	ev.header.size = (int32_t)(sizeof(ev) + (nm + nj + nl) * sizeof(uint32_t));
 	ev.header.error = CS_OK;
-	ev.ring_id.nodeid = view->ring_nodeid;
+	ev.ring_id.nodeid = view->ring_rep;
 	ev.ring_id.seq = view->ring_seq;
 	ev.member_list_entries = (uint32_t)nm;
 	ev.joined_list_entries = (uint32_t)nj;
@@ -110,7 +116,8 @@ static void send_nodelist_event(struct syn_conn *conn, const struct syn_view *vi
 	syn_conn_event(conn, iov, 5);
 }
 
-static size_t diff(const struct syn_view *a, const struct syn_view *b, uint32_t *out)
+static size_t diff(const struct syn_cluster_view *a, const struct syn_cluster_view *b,
+		   uint32_t *out)
 {
 	size_t n = 0;
 
@@ -125,25 +132,27 @@ static size_t diff(const struct syn_view *a, const struct syn_view *b, uint32_t 
 	return n;
 }
 
-static int record(struct syn_svc_quorum *svc, bool quorate, const struct syn_view *view)
+static int record(struct syn_svc_quorum *svc, bool quorate, const struct syn_cluster_view *view)
 {
 	uint32_t *copy = malloc((view->n_members ? view->n_members : 1) * sizeof(uint32_t));
 
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, view->members, view->n_members * sizeof(uint32_t));
+	/* the start-up verdict comes before any view: no member list at all */
+	if (view->n_members > 0)
+		memcpy(copy, view->members, view->n_members * sizeof(uint32_t));
 	free(svc->members);
 	svc->members = copy;
 	svc->n_members = view->n_members;
-	svc->ring_nodeid = view->ring_nodeid;
+	svc->ring_nodeid = view->ring_rep;
 	svc->ring_seq = view->ring_seq;
 	svc->quorate = quorate;
 	return 0;
 }
 
-void syn_svc_quorum_provider_report(void *svc_ptr, bool quorate, const struct syn_view *view)
+static void on_quorum(void *ctx, bool quorate, const struct syn_cluster_view *view)
 {
-	struct syn_svc_quorum *svc = svc_ptr;
+	struct syn_svc_quorum *svc = ctx;
 
 	if (record(svc, quorate, view) != 0)
 		return;
@@ -151,9 +160,13 @@ void syn_svc_quorum_provider_report(void *svc_ptr, bool quorate, const struct sy
 		syn_ipc_service_gate(svc->ipc, &qu_def, false);
 	for (struct qu_conn *t = svc->trackers; t; t = t->next)
 		send_quorum_event(svc, t);
+	/* quorum and its provider now agree on a view: clients may see it */
+	if (view->n_members > 0)
+		syn_ipc_accept_clients(svc->ipc);
 }
 
-static void on_view(void *ctx, const struct syn_view *view, const struct syn_view *prev)
+static void on_view(void *ctx, const struct syn_cluster_view *view,
+		    const struct syn_cluster_view *prev)
 {
 	struct syn_svc_quorum *svc = ctx;
 	uint32_t *joined, *left;
@@ -172,7 +185,7 @@ static void on_view(void *ctx, const struct syn_view *view, const struct syn_vie
 	free(joined);
 	free(left);
 	if (!svc->have_provider)
-		syn_svc_quorum_provider_report(svc, true, view);
+		syn_cluster_quorum_report(svc->cluster, true, view);
 }
 
 static void respond_u32(struct syn_conn *conn, int32_t id, cs_error_t err, uint32_t value)
@@ -195,8 +208,10 @@ static void handle_trackstart(struct syn_svc_quorum *svc, struct syn_conn *conn,
 	qc->conn = conn;
 	if (flags & (CS_TRACK_CURRENT | CS_TRACK_CHANGES)) {
 		if (qc->model == 1) {
-			struct syn_view view = {svc->ring_nodeid, svc->ring_seq, svc->n_members,
-						svc->members};
+			struct syn_cluster_view view = {.ring_seq = svc->ring_seq,
+							.ring_rep = svc->ring_nodeid,
+							.members = svc->members,
+							.n_members = svc->n_members};
 
 			send_nodelist_event(conn, &view, NULL, 0, NULL, 0);
 		}
@@ -284,36 +299,33 @@ static const struct syn_service_def qu_def = {
 	.closed = qu_closed,
 };
 
-const struct syn_service_def *syn_svc_quorum_def(void)
+static void quorum_fini(void *ctx)
 {
-	return &qu_def;
-}
+	struct syn_svc_quorum *svc = ctx;
 
-struct syn_svc_quorum *syn_svc_quorum_create(struct syn_view_source *views, struct syn_ipc *ipc,
-					     bool have_provider)
-{
-	struct syn_svc_quorum *svc = calloc(1, sizeof(*svc));
-	struct syn_view_client client = {.view_changed = on_view};
-	int channel;
-
-	if (!svc)
-		return NULL;
-	svc->views = views;
-	svc->ipc = ipc;
-	svc->have_provider = have_provider;
-	svc->quorate = !have_provider;
-	client.ctx = svc;
-	if (syn_view_client_add(views, &client, &channel) != 0) {
-		free(svc);
-		return NULL;
-	}
-	return svc;
-}
-
-void syn_svc_quorum_destroy(struct syn_svc_quorum *svc)
-{
-	if (!svc)
-		return;
 	free(svc->members);
 	free(svc);
+}
+
+enum syn_start_result syn_svc_quorum_start(const struct syn_service_env *env,
+					   struct syn_service *out)
+{
+	struct syn_svc_quorum *svc = calloc(1, sizeof(*svc));
+
+	if (!svc)
+		return SYN_START_FAILED;
+	svc->cluster = env->cluster;
+	svc->ipc = env->ipc;
+	svc->have_provider = syn_svc_votequorum_configured(env->icmap);
+	svc->quorate = !svc->have_provider;
+	*out = (struct syn_service){.name = "quorum",
+				    .ipc = &qu_def,
+				    .ctx = svc,
+				    .view_changed = on_view,
+				    .quorum_changed = on_quorum,
+				    .fini = quorum_fini};
+	/* without a provider nothing settles on a view: serve at once */
+	if (!svc->have_provider)
+		syn_ipc_accept_clients(env->ipc);
+	return SYN_START_OK;
 }

@@ -4,7 +4,7 @@
  * shared spec ipc-wire.md section 5, votequorum.md sections 2, 7-9).
  *
  * The core does the arithmetic; this file is glue: configuration in,
- * messages through the view source, one qb_loop timer at the core's
+ * messages on its cluster channel, one qb_loop timer at the core's
  * earliest deadline, notifications out.  A view change runs the three
  * sync phases; while the core waits for a device poll the phase is
  * retried after every poll and every timer.  A deferred QDEVICE_REGISTER
@@ -23,6 +23,9 @@
 #include <qb/qblog.h>
 #include <qb/qbutil.h>
 
+#include "cluster.h"
+#include "config.h"
+#include "ipc.h"
 #include "core/quorum.h"
 #include "core/quorum_drive.h"
 #include "proto/ipc_votequorum.h"
@@ -38,8 +41,8 @@ struct vq_conn {
 struct syn_svc_votequorum {
 	struct syn_store *icmap;
 	qb_loop_t *loop;
-	struct syn_view_source *views;
-	int channel;
+	struct syn_cluster *cluster;
+	uint32_t local_nodeid;
 	struct syn_quorum *q;
 	struct syn_quorum_drive drive;
 	char evt_path[512];
@@ -49,8 +52,6 @@ struct syn_svc_votequorum {
 	struct vq_conn *trackers;
 	struct syn_conn *register_conn;
 	struct syn_store_tracker *cfg_trackers[3];
-	syn_quorum_listener_fn listener;
-	void *listener_ctx;
 };
 
 static uint64_t now_ms(void)
@@ -123,8 +124,8 @@ static int read_nodes(const struct syn_store *s, struct syn_quorum_node_cfg **no
 	return 0;
 }
 
-static int read_config(const struct syn_store *s, struct syn_quorum_config *cfg,
-		       struct syn_quorum_node_cfg **nodes)
+static int read_config(const struct syn_store *s, uint32_t local_nodeid,
+		       struct syn_quorum_config *cfg, struct syn_quorum_node_cfg **nodes)
 {
 	const char *model = NULL;
 	int rc;
@@ -135,7 +136,7 @@ static int read_config(const struct syn_store *s, struct syn_quorum_config *cfg,
 		return rc;
 	cfg->nodes = *nodes;
 	cfg->have_nodelist = syn_store_exists(s, "nodelist.local_node_pos");
-	cfg->local_nodeid = syn_view_config_nodeid(s);
+	cfg->local_nodeid = local_nodeid;
 	cfg->expected_votes = get_u32(s, "quorum.expected_votes", 0, NULL);
 	cfg->votes = get_u32(s, "quorum.votes", 1, NULL);
 	cfg->two_node = get_u8(s, "quorum.two_node", 0, NULL);
@@ -268,7 +269,7 @@ static void send_expected(struct syn_conn *conn, uint64_t ctx, uint32_t value)
 static void on_core_event(void *ctx, const struct syn_quorum_event *ev)
 {
 	struct syn_svc_votequorum *svc = ctx;
-	struct syn_view view;
+	struct syn_cluster_view view;
 
 	switch (ev->type) {
 	case SYN_QUORUM_EV_NODELIST:
@@ -276,9 +277,12 @@ static void on_core_event(void *ctx, const struct syn_quorum_event *ev)
 			send_nodelist(svc, t->conn, t->context);
 		break;
 	case SYN_QUORUM_EV_QUORUM:
-		view = (struct syn_view){ev->ring.nodeid, ev->ring.seq, ev->n_members, ev->members};
-		if (svc->listener && !ev->refresh)
-			svc->listener(svc->listener_ctx, ev->quorate, &view);
+		view = (struct syn_cluster_view){.ring_seq = ev->ring.seq,
+						 .ring_rep = ev->ring.nodeid,
+						 .members = ev->members,
+						 .n_members = ev->n_members};
+		if (!ev->refresh)
+			syn_cluster_quorum_report(svc->cluster, ev->quorate, &view);
 		for (struct vq_conn *t = svc->trackers; t; t = t->next)
 			send_quorum(svc, t->conn, t->context);
 		break;
@@ -305,7 +309,7 @@ static void on_core_send(void *ctx, const struct syn_quorum_msg *msg)
 	int rc;
 
 	syn_net_quorum_encode(msg, buf);
-	rc = syn_view_send(svc->views, svc->channel, buf, sizeof(buf));
+	rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_VOTEQUORUM, buf, sizeof(buf));
 
 	if (rc != 0)
 		qb_log(LOG_ERR, "votequorum: cannot queue a message: %s", strerror(-rc));
@@ -321,9 +325,9 @@ static void on_core_log(void *ctx, int level, const char *text)
 
 static void arm_timer(struct syn_svc_votequorum *svc);
 
-static void flush_views(void *ctx)
+static void flush_cluster(void *ctx)
 {
-	syn_view_flush(ctx);
+	syn_cluster_flush(ctx);
 }
 
 /* Finish a pending sync when the core is ready; flush, publish, re-arm. */
@@ -362,10 +366,11 @@ static void arm_timer(struct syn_svc_votequorum *svc)
 	}
 }
 
-static void on_view(void *ctx, const struct syn_view *view, const struct syn_view *prev)
+static void on_view(void *ctx, const struct syn_cluster_view *view,
+		    const struct syn_cluster_view *prev)
 {
 	struct syn_svc_votequorum *svc = ctx;
-	struct syn_quorum_ring ring = {view->ring_nodeid, view->ring_seq};
+	struct syn_quorum_ring ring = {view->ring_rep, view->ring_seq};
 
 	(void)prev;
 	if (syn_quorum_drive_view(&svc->drive, ring, view->members, view->n_members, now_ms()) !=
@@ -391,7 +396,7 @@ static void reconfigure(struct syn_svc_votequorum *svc)
 	struct syn_quorum_config cfg;
 	struct syn_quorum_node_cfg *nodes = NULL;
 
-	if (read_config(svc->icmap, &cfg, &nodes) == 0)
+	if (read_config(svc->icmap, svc->local_nodeid, &cfg, &nodes) == 0)
 		syn_quorum_reconfigure(svc->q, &cfg);
 	free(nodes);
 	settle(svc);
@@ -645,11 +650,6 @@ static const struct syn_service_def vq_def = {
 	.closed = vq_closed,
 };
 
-const struct syn_service_def *syn_svc_votequorum_def(void)
-{
-	return &vq_def;
-}
-
 /* ---- life cycle ------------------------------------------------------- */
 
 static int core_create(struct syn_svc_votequorum *svc, char *reason, size_t reason_len)
@@ -658,52 +658,22 @@ static int core_create(struct syn_svc_votequorum *svc, char *reason, size_t reas
 		.ctx = svc, .send = on_core_send, .event = on_core_event, .log = on_core_log};
 	struct syn_quorum_config cfg;
 	struct syn_quorum_node_cfg *nodes = NULL;
-	int rc = read_config(svc->icmap, &cfg, &nodes);
+	int rc = read_config(svc->icmap, svc->local_nodeid, &cfg, &nodes);
 
 	if (rc == 0) {
 		cfg.evt_barrier = evt_load(svc->evt_path);
 		rc = syn_quorum_create(&cfg, &env, &svc->q, reason, reason_len);
 	}
 	if (rc == 0)
-		syn_quorum_drive_init(&svc->drive, svc->q, flush_views, svc->views);
+		syn_quorum_drive_init(&svc->drive, svc->q, flush_cluster, svc->cluster);
 	free(nodes);
 	return rc;
 }
 
-int syn_svc_votequorum_create(struct syn_store *icmap, qb_loop_t *loop,
-			      struct syn_view_source *views, const char *state_dir,
-			      struct syn_svc_votequorum **out, char *reason, size_t reason_len)
+static void votequorum_fini(void *ctx)
 {
-	struct syn_svc_votequorum *svc = calloc(1, sizeof(*svc));
-	struct syn_view_client client = {.view_changed = on_view, .deliver = on_deliver};
-	int rc = -ENOMEM;
+	struct syn_svc_votequorum *svc = ctx;
 
-	snprintf(reason, reason_len, "out of memory");
-	if (!svc)
-		return -ENOMEM;
-	svc->icmap = icmap;
-	svc->loop = loop;
-	svc->views = views;
-	snprintf(svc->evt_path, sizeof(svc->evt_path), "%s/ev_tracking", state_dir);
-	client.ctx = svc;
-	rc = syn_view_client_add(views, &client, &svc->channel);
-	if (rc == 0)
-		rc = core_create(svc, reason, reason_len);
-	if (rc == 0)
-		rc = track_config(svc);
-	if (rc != 0) {
-		syn_svc_votequorum_destroy(svc);
-		return rc;
-	}
-	settle(svc);
-	*out = svc;
-	return 0;
-}
-
-void syn_svc_votequorum_destroy(struct syn_svc_votequorum *svc)
-{
-	if (!svc)
-		return;
 	for (size_t i = 0; i < 3; i++)
 		if (svc->cfg_trackers[i])
 			syn_store_track_delete(svc->icmap, svc->cfg_trackers[i]);
@@ -713,15 +683,78 @@ void syn_svc_votequorum_destroy(struct syn_svc_votequorum *svc)
 	free(svc);
 }
 
-void syn_svc_votequorum_set_listener(struct syn_svc_votequorum *svc, syn_quorum_listener_fn fn,
-				     void *ctx)
+/* Clean shutdown: announce leaving (allow_downscale). */
+static void votequorum_shutdown(void *ctx)
 {
-	svc->listener = fn;
-	svc->listener_ctx = ctx;
-}
+	struct syn_svc_votequorum *svc = ctx;
 
-void syn_svc_votequorum_leave(struct syn_svc_votequorum *svc)
-{
 	syn_quorum_leave(svc->q);
 	settle(svc);
+}
+
+bool syn_svc_votequorum_configured(const struct syn_store *icmap)
+{
+	return syn_store_exists(icmap, "quorum.provider");
+}
+
+/*
+ * The provider quorum.provider names, as corosync loads it: none, or
+ * corosync_votequorum; any other name stops the start.  corosync_ykd,
+ * which corosync also knows, is not implemented and is refused rather
+ * than run without quorum.
+ */
+static enum syn_start_result check_provider(const struct syn_store *icmap)
+{
+	const char *provider = NULL, *reason = "Invalid quorum provider";
+
+	if (syn_store_get_str(icmap, "quorum.provider", &provider) != 0)
+		return SYN_START_NOT_CONFIGURED;
+	qb_log(LOG_NOTICE, "Using quorum provider %s", provider);
+	if (strcmp(provider, "corosync_votequorum") == 0)
+		return SYN_START_OK;
+	if (strcmp(provider, "corosync_ykd") == 0)
+		reason = "Quorum provider corosync_ykd is not supported by synod";
+	qb_log(LOG_CRIT, "Quorum provider: %s failed to initialize.", provider);
+	qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'", reason);
+	return SYN_START_QUORUM_REFUSED;
+}
+
+enum syn_start_result syn_svc_votequorum_start(const struct syn_service_env *env,
+					       struct syn_service *out)
+{
+	enum syn_start_result res = check_provider(env->icmap);
+	struct syn_svc_votequorum *svc;
+	char reason[512] = "out of memory";
+	int rc = -ENOMEM;
+
+	if (res != SYN_START_OK)
+		return res;
+	svc = calloc(1, sizeof(*svc));
+	if (!svc)
+		return SYN_START_FAILED;
+	svc->icmap = env->icmap;
+	svc->loop = env->loop;
+	svc->cluster = env->cluster;
+	svc->local_nodeid = syn_cluster_local_nodeid(env->cluster);
+	snprintf(svc->evt_path, sizeof(svc->evt_path), "%s/ev_tracking",
+		 syn_config_state_dir(env->icmap));
+	rc = core_create(svc, reason, sizeof(reason));
+	if (rc == 0)
+		rc = track_config(svc);
+	if (rc != 0) {
+		qb_log(LOG_ERR, "Service engine 'corosync_quorum' failed to load for reason '%s'",
+		       reason);
+		votequorum_fini(svc);
+		return SYN_START_QUORUM_REFUSED;
+	}
+	settle(svc);
+	*out = (struct syn_service){.name = "votequorum",
+				    .ipc = &vq_def,
+				    .channel = SYN_CLUSTER_MSG_VOTEQUORUM,
+				    .ctx = svc,
+				    .view_changed = on_view,
+				    .deliver = on_deliver,
+				    .shutdown = votequorum_shutdown,
+				    .fini = votequorum_fini};
+	return SYN_START_OK;
 }

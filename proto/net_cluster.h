@@ -18,19 +18,17 @@
  * A message of the ordered broadcast (the membership core's payload):
  *
  *   cluster message
- *       0    1 type     enum syn_cluster_msg_type
- *       1    - body     as the type says
+ *       0    1 channel  enum syn_cluster_msg_type: the cluster layer's own
+ *                       or the one service that owns it (daemon/service.h)
+ *       1    - body     as the channel says
  *
  *   CONFIG_VERSION (1) body, 8 bytes
  *       0    8 version  the sender's totem.config_version
  *
- *   SERVICES (2) body: one message of a view channel (daemon/view.c)
- *       0    1 channel  index of the service's channel, in registration
- *                       order (the same on every node)
- *       1    - message  the service's own: votequorum (proto/net_quorum.h)
- *                       or cfg reload (below)
+ *   VOTEQUORUM (2), CMM (3), CPG (4) bodies: proto/net_quorum.h,
+ *   proto/net_cmm.h, proto/net_cpg.h
  *
- *   CMM (3), CPG (4) bodies: proto/net_cmm.h, proto/net_cpg.h
+ *   CFG (5) body: cfg reload (below)
  *
  *   BENCH (15) body: a broadcast-load message, size >= 24
  *       0    4 sender   node id of the sender (must match)
@@ -39,7 +37,7 @@
  *      16    8 sent_us  sender's monotonic clock at send
  *      24    - filler   byte i is (seq * 131 + i) mod 256
  *
- *   cfg reload, on its view channel, 16 bytes
+ *   cfg reload, 16 bytes
  *       0    4 type       CFG_MSG_RELOAD (1)
  *       4    4 requester  node id of the node whose client asked
  *       8    8 token      the requester's token for the waiting client
@@ -91,9 +89,10 @@ static inline int syn_net_frame_decode(const void *buf, size_t len, struct syn_n
 
 enum syn_cluster_msg_type {
 	SYN_CLUSTER_MSG_CONFIG_VERSION = 1,
-	SYN_CLUSTER_MSG_SERVICES = 2, /* the view source's channels */
+	SYN_CLUSTER_MSG_VOTEQUORUM = 2,
 	SYN_CLUSTER_MSG_CMM = 3,
 	SYN_CLUSTER_MSG_CPG = 4,
+	SYN_CLUSTER_MSG_CFG = 5,
 	SYN_CLUSTER_MSG_BENCH = 15,
 	SYN_CLUSTER_MSG_TYPES = 16,
 };
@@ -119,12 +118,6 @@ static inline int syn_net_config_version_decode(const void *buf, size_t len, uin
 	*version = syn_le_get64(buf);
 	return 0;
 }
-
-/* ---- SERVICES: view channel frame ------------------------------------- */
-
-#define SYN_VIEW_FRAME_OFF_CHANNEL 0
-#define SYN_VIEW_FRAME_OFF_MSG 1
-#define SYN_VIEW_FRAME_HDR 1
 
 /* ---- BENCH ------------------------------------------------------------- */
 

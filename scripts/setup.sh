@@ -17,10 +17,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # The distribution's corosync must not hold the IPC names of this host,
-# nor its Pacemaker start at boot.
+# nor its Pacemaker start at boot; the prometheus package (installed for
+# promtool) must not leave a Prometheus server running either.
 if command -v systemctl >/dev/null 2>&1; then
 	systemctl disable --now corosync >/dev/null 2>&1 || true
 	systemctl disable --now pacemaker >/dev/null 2>&1 || true
+	systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
 [ -d build ] || meson setup build --buildtype=debugoptimized
 ninja -C build

@@ -37,10 +37,14 @@ static void print_addrs(const struct tool *t, unsigned int nodeid, int json)
 	if (corosync_cfg_get_node_addrs(t->cfg, nodeid, CPGTOOL_ADDRS_MAX, &n, addrs) != CS_OK)
 		return;
 	for (int i = 0; i < n && i < CPGTOOL_ADDRS_MAX; i++) {
-		const struct sockaddr_storage *ss = (const void *)addrs[i].address;
+		/* the address bytes are not aligned for a sockaddr: copy them out */
+		struct sockaddr_storage storage;
+		const struct sockaddr_storage *ss = &storage;
 		char buf[INET6_ADDRSTRLEN];
 		const void *a;
 
+		memset(&storage, 0, sizeof(storage));
+		memcpy(&storage, addrs[i].address, sizeof(addrs[i].address));
 		if (!ss->ss_family)
 			continue;
 		a = ss->ss_family == AF_INET6

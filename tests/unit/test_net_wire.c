@@ -268,9 +268,9 @@ static void test_config_version_golden(void **state)
 
 static void test_cfg_reload_golden(void **state)
 {
-	/* cluster type SERVICES, channel 1, then the reload request. */
-	static const uint8_t golden[2 + SYN_NET_CFG_LEN] = {
-		0x02, 0x01,					/* SERVICES, channel 1 */
+	/* cluster channel CFG, then the reload request. */
+	static const uint8_t golden[1 + SYN_NET_CFG_LEN] = {
+		0x05,						/* channel CFG */
 		0x01, 0x00, 0x00, 0x00,				/* type RELOAD */
 		0x04, 0x03, 0x02, 0x01,				/* requester 0x01020304 */
 		0x2a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, /* token */
@@ -281,12 +281,11 @@ static void test_cfg_reload_golden(void **state)
 	uint8_t *p;
 
 	(void)state;
-	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_SERVICES;
-	out[SYN_CLUSTER_MSG_OFF_BODY + SYN_VIEW_FRAME_OFF_CHANNEL] = 1;
-	syn_net_cfg_reload_encode(out + SYN_CLUSTER_MSG_OFF_BODY + SYN_VIEW_FRAME_OFF_MSG, &m);
+	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_CFG;
+	syn_net_cfg_reload_encode(out + SYN_CLUSTER_MSG_OFF_BODY, &m);
 	assert_memory_equal(out, golden, sizeof(golden));
 
-	p = heap_copy(golden + 2, SYN_NET_CFG_LEN);
+	p = heap_copy(golden + 1, SYN_NET_CFG_LEN);
 	assert_int_equal(syn_net_cfg_reload_decode(p, SYN_NET_CFG_LEN, &back), 0);
 	assert_int_equal(back.type, m.type);
 	assert_int_equal(back.requester, m.requester);
@@ -334,14 +333,13 @@ static void test_bench_golden(void **state)
 static void test_quorum_in_channel(void **state)
 {
 	/* The votequorum channel's message as it rides the cluster message. */
-	static const uint8_t head[] = {0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03};
+	static const uint8_t head[] = {0x02, 0x01, 0x00, 0x00, 0x00, 0x03};
 	struct syn_quorum_msg ni = {.type = SYN_QUORUM_MSG_NODEINFO, .nodeid = 3};
-	uint8_t out[2 + SYN_NET_QUORUM_LEN];
+	uint8_t out[1 + SYN_NET_QUORUM_LEN];
 
 	(void)state;
-	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_SERVICES;
-	out[SYN_CLUSTER_MSG_OFF_BODY + SYN_VIEW_FRAME_OFF_CHANNEL] = 0;
-	syn_net_quorum_encode(&ni, out + 2);
+	out[SYN_CLUSTER_MSG_OFF_TYPE] = SYN_CLUSTER_MSG_VOTEQUORUM;
+	syn_net_quorum_encode(&ni, out + SYN_CLUSTER_MSG_OFF_BODY);
 	assert_memory_equal(out, head, sizeof(head));
 }
 
