@@ -136,7 +136,10 @@ for t in corosync corosync-cfgtool corosync-cmapctl corosync-cpgtool corosync-ke
 	synod | synod-*) echo "   /usr/sbin/$t -> $target" ;;
 	*) fail "/usr/sbin/$t points to $target" ;;
 	esac
+	[ -e "$root/usr/share/man/man8/$t.8.gz" ] || fail "no manual page for $t"
 done
+[ "$(readlink "$root/usr/bin/corosync-blackbox")" = synod-blackbox ] ||
+	fail "corosync-blackbox is not synod-blackbox"
 owner=$(in_root dpkg -S /usr/sbin/corosync-cmapctl) || fail "no package owns corosync-cmapctl"
 [ "${owner%%:*}" = synod ] || fail "corosync-cmapctl belongs to $owner"
 [ "$(readlink "$root/lib/systemd/system/corosync.service")" = synod.service ] ||
