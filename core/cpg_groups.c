@@ -10,6 +10,9 @@
 
 #include "cpg_int.h"
 
+/* The path hash before any ring (FNV-1a offset basis). */
+#define PATH_START 0xcbf29ce484222325ull
+
 struct held {
 	struct held *next;
 	uint32_t sender;
@@ -20,6 +23,7 @@ struct held {
 struct joinlist {
 	uint32_t sender;
 	uint64_t nonce;
+	uint64_t path;
 	struct syn_cpg_entry *entries;
 	size_t n;
 };
@@ -40,6 +44,7 @@ struct syn_cpg {
 	size_t n_old;
 	struct node_nonce *nonces; /* of old_members, as their JOINLISTs said */
 	size_t n_nonces;
+	uint64_t path; /* last activated ring and the rings since (cpg_groups.h) */
 	/* the view being synced */
 	bool syncing;
 	uint64_t ring_seq;
@@ -114,6 +119,7 @@ int syn_cpg_create(const struct syn_cpg_env *env, uint32_t local_nodeid, uint64_
 	c->env = *env;
 	c->local = local_nodeid;
 	c->nonce = nonce;
+	c->path = PATH_START;
 	c->held_tail = &c->held;
 	*out = c;
 	return 0;
@@ -257,6 +263,8 @@ static int apply_proc(struct syn_cpg *c, uint32_t sender, const struct syn_cpg_m
 		}
 		return rc;
 	}
+	if (!syn_cpg_has_entry(c, sender, m->pid, &m->group))
+		return 0; /* gone already (NODEDOWN), or never joined here */
 	rc = emit_confchg(c, &m->group, true, &who, &who, 1, NULL, 0);
 	for (size_t i = 0; i < c->n_table; i++) {
 		if (entry_is(&c->table[i], sender, m->pid, &m->group)) {
@@ -331,6 +339,28 @@ static int held_flush(struct syn_cpg *c, bool aborted)
 
 /* ---- view change --------------------------------------------------- */
 
+/* FNV-1a over a ring id, continuing h: the path of rings (cpg_groups.h). */
+static uint64_t path_add(uint64_t h, uint64_t ring_seq, uint32_t ring_rep)
+{
+	uint8_t b[12];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(ring_seq >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		b[8 + i] = (uint8_t)(ring_rep >> (8 * i));
+	for (size_t i = 0; i < sizeof(b); i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static int nodedown(struct syn_cpg *c, bool (*stays)(const struct syn_cpg *c, uint32_t nodeid));
+
+/* In every view since the last activation (so far as this node knows). */
+static bool in_history(const struct syn_cpg *c, uint32_t nodeid)
+{
+	return nodeid == c->local || in_set(c->cont, c->n_cont, nodeid);
+}
+
 static int copy_ids(struct syn_cpg *c, uint32_t **dst, size_t *n_dst, const uint32_t *src, size_t n)
 {
 	uint32_t *ids = c_alloc(c, (n ? n : 1) * sizeof(*ids));
@@ -357,22 +387,30 @@ int syn_cpg_view(struct syn_cpg *c, uint64_t ring_seq, uint32_t ring_rep, const 
 
 	if (!cont)
 		return -ENOMEM;
-	/* An aborted sync: what its view delivered takes effect first. */
-	if (c->syncing)
-		held_flush(c, true);
-	jl_clear(c);
 	for (size_t i = 0; i < n_members; i++)
 		if (in_set(base, n_base, members[i]))
 			cont[n_cont++] = members[i];
+	/*
+	 * An aborted sync: what its view delivered takes effect first; then
+	 * the processes of nodes that are no longer in every view since the
+	 * last activation leave (NODEDOWN), so that this node's
+	 * configurations part from theirs before anything else is delivered.
+	 */
+	if (c->syncing)
+		held_flush(c, true);
+	jl_clear(c);
 	c_free(c, c->cont);
 	c->cont = cont;
 	c->n_cont = n_cont;
+	if (c->syncing && nodedown(c, in_history) != 0)
+		return -ENOMEM;
 	rc = copy_ids(c, &c->members, &c->n_members, members, n_members);
 	if (rc)
 		return rc;
 	c->ring_seq = ring_seq;
 	c->ring_rep = ring_rep;
 	c->syncing = true;
+	c->path = path_add(c->path, ring_seq, ring_rep);
 
 	local = c_alloc(c, (c->n_table + 1) * sizeof(*local));
 	if (!local)
@@ -380,15 +418,16 @@ int syn_cpg_view(struct syn_cpg *c, uint64_t ring_seq, uint32_t ring_rep, const 
 	for (size_t i = 0; i < c->n_table; i++)
 		if (c->table[i].nodeid == c->local)
 			local[n_local++] = c->table[i];
-	size = syn_cpg_encode_joinlist(NULL, 0, ring_seq, ring_rep, c->nonce, local, n_local);
+	size = syn_cpg_encode_joinlist(NULL, 0, ring_seq, ring_rep, c->nonce, c->path, local,
+				       n_local);
 	c_free(c, c->jl_msg);
 	c->jl_msg = c_alloc(c, size);
 	if (!c->jl_msg) {
 		c_free(c, local);
 		return -ENOMEM;
 	}
-	*len = syn_cpg_encode_joinlist(c->jl_msg, size, ring_seq, ring_rep, c->nonce, local,
-				       n_local);
+	*len = syn_cpg_encode_joinlist(c->jl_msg, size, ring_seq, ring_rep, c->nonce, c->path,
+				       local, n_local);
 	*msg = c->jl_msg;
 	c_free(c, local);
 	return 0;
@@ -408,7 +447,7 @@ static bool continuing(const struct syn_cpg *c, uint32_t nodeid)
 
 	if (nodeid == c->local)
 		return true;
-	if (!jl || !in_set(c->cont, c->n_cont, nodeid))
+	if (!jl || !in_set(c->cont, c->n_cont, nodeid) || jl->path != c->path)
 		return false;
 	for (size_t i = 0; i < c->n_nonces; i++)
 		if (c->nonces[i].nodeid == nodeid)
@@ -441,7 +480,8 @@ static size_t groups_sorted(struct syn_cpg *c, const struct syn_cpg_entry *ents,
 	return k;
 }
 
-static int activate_nodedown(struct syn_cpg *c)
+/* NODEDOWN: the entries of every node for which stays() is false. */
+static int nodedown(struct syn_cpg *c, bool (*stays)(const struct syn_cpg *c, uint32_t nodeid))
 {
 	size_t n = c->n_table;
 	struct syn_cpg_entry *snap = c_alloc(c, (n + 1) * sizeof(*snap));
@@ -456,7 +496,7 @@ static int activate_nodedown(struct syn_cpg *c)
 	if (n)
 		memcpy(snap, c->table, n * sizeof(*snap));
 	for (size_t i = 0; i < n; i++)
-		gone[i] = !continuing(c, snap[i].nodeid);
+		gone[i] = !stays(c, snap[i].nodeid);
 	n_groups = groups_sorted(c, snap, n, gone, groups);
 	rc = 0;
 	for (size_t g = 0; g < n_groups && rc == 0; g++) {
@@ -570,7 +610,7 @@ static int activate(struct syn_cpg *c)
 
 	if (!nonces)
 		return -ENOMEM;
-	rc = activate_nodedown(c);
+	rc = nodedown(c, continuing);
 	if (rc == 0)
 		rc = activate_nodeup(c);
 	if (rc == 0)
@@ -586,6 +626,7 @@ static int activate(struct syn_cpg *c)
 		rc = -ENOMEM;
 	jl_clear(c);
 	c->syncing = false;
+	c->path = path_add(PATH_START, c->ring_seq, c->ring_rep);
 	if (c->env.activated)
 		c->env.activated(c->env.ctx, c->ring_seq, c->ring_rep, c->members, c->n_members);
 	if (held_flush(c, false) != 0)
@@ -609,7 +650,7 @@ static int store_joinlist(struct syn_cpg *c, uint32_t sender, const struct syn_c
 	c_free(c, c->jl);
 	c->jl = jl;
 	jl = &c->jl[c->n_jl];
-	*jl = (struct joinlist){.sender = sender, .nonce = m->nonce};
+	*jl = (struct joinlist){.sender = sender, .nonce = m->nonce, .path = m->path};
 	jl->entries = c_alloc(c, (m->n_entries + 1) * sizeof(*jl->entries));
 	if (!jl->entries)
 		return -ENOMEM;

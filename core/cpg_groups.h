@@ -28,12 +28,24 @@
  *   SYNCING   view V' (abort)             apply the held messages (MCAST SYNCING
  *                                         only from group members), drop
  *                                         stored JOINLISTs, continuing
- *                                         := continuing ∩ V', JOINLIST(V')
+ *                                         := continuing ∩ V', NODEDOWN
+ *                                         of nodes not continuing,
+ *                                         JOINLIST(V')
  *
  * Activation, identical on every member (all delivered the same JOINLISTs
  * in the same order): a member is continuing when it was in every view
- * since the last activation and its JOINLIST carries the boot nonce
- * recorded for it then (a restarted daemon is not continuing).  Then
+ * since the last activation, its JOINLIST carries the boot nonce recorded
+ * for it then (a restarted daemon is not continuing), and the same path
+ * as ours: the hash of the last activated ring and of every ring
+ * installed since, in order.  Equal paths mean the two nodes made the
+ * same view transitions since their common configuration, so the
+ * membership's extended virtual synchrony gives them the same messages
+ * in every ring of the path, the held messages of aborted syncs
+ * included.  A node that reached this view by another path (it missed a
+ * view we installed, as corosync's transitional configuration says) has
+ * seen other messages: its processes leave (NODEDOWN) and join again
+ * (NODEUP), so no configuration is shared across different histories.
+ * Then
  *   1. NODEDOWN: entries of non-continuing nodes are removed, one CONFCHG
  *      per group (groups in name order);
  *   2. NODEUP: entries of other nodes' JOINLISTs not in the table are
@@ -52,7 +64,10 @@
  * is delivered only when its sending process (not just its node) is in
  * the group: the membership delivers a message cut by a view change in
  * the next ring, where it may come from a process of another partition
- * this node never saw join.
+ * this node never saw join.  Then the processes of nodes that left this
+ * node's history (not in every view since the last activation) leave at
+ * once: a chain of aborted syncs must not keep two partitions in one
+ * configuration while each applies messages the other never sees.
  */
 #ifndef SYN_CORE_CPG_GROUPS_H
 #define SYN_CORE_CPG_GROUPS_H
@@ -159,6 +174,7 @@ size_t syn_cpg_encode_partial(uint8_t *buf, size_t cap, const struct syn_cpg_nam
 			      uint32_t pid, uint32_t msglen, uint32_t type, const void *data,
 			      uint32_t fraglen);
 size_t syn_cpg_encode_joinlist(uint8_t *buf, size_t cap, uint64_t ring_seq, uint32_t ring_rep,
-			       uint64_t nonce, const struct syn_cpg_entry *entries, size_t n);
+			       uint64_t nonce, uint64_t path, const struct syn_cpg_entry *entries,
+			       size_t n);
 
 #endif /* SYN_CORE_CPG_GROUPS_H */

@@ -21,6 +21,7 @@ struct syn_cpg_msg {
 	uint64_t ring_seq;
 	uint32_t ring_rep;
 	uint64_t nonce;
+	uint64_t path;
 	uint32_t n_entries;
 	const uint8_t *entries; /* encoded (pid, name) pairs, checked */
 	size_t entries_len;

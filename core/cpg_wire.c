@@ -69,7 +69,8 @@ size_t syn_cpg_encode_partial(uint8_t *buf, size_t cap, const struct syn_cpg_nam
 }
 
 size_t syn_cpg_encode_joinlist(uint8_t *buf, size_t cap, uint64_t ring_seq, uint32_t ring_rep,
-			       uint64_t nonce, const struct syn_cpg_entry *entries, size_t n)
+			       uint64_t nonce, uint64_t path, const struct syn_cpg_entry *entries,
+			       size_t n)
 {
 	struct syn_le_wr w = syn_le_wr_init(buf, cap);
 
@@ -77,6 +78,7 @@ size_t syn_cpg_encode_joinlist(uint8_t *buf, size_t cap, uint64_t ring_seq, uint
 	syn_le_wr_u64(&w, ring_seq);
 	syn_le_wr_u32(&w, ring_rep);
 	syn_le_wr_u64(&w, nonce);
+	syn_le_wr_u64(&w, path);
 	syn_le_wr_u32(&w, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
 		syn_le_wr_u32(&w, entries[i].pid);
@@ -150,6 +152,7 @@ int syn_cpg_msg_decode(const uint8_t *p, size_t len, struct syn_cpg_msg *m)
 		m->ring_seq = syn_le_rd_u64(&r);
 		m->ring_rep = syn_le_rd_u32(&r);
 		m->nonce = syn_le_rd_u64(&r);
+		m->path = syn_le_rd_u64(&r);
 		m->n_entries = syn_le_rd_u32(&r);
 		m->entries = p + r.off;
 		for (uint32_t i = 0; i < m->n_entries && !r.bad; i++) {

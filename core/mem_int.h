@@ -50,7 +50,10 @@ struct syn_mem_peer {
 	uint64_t last_heard_us;
 	uint64_t have;	      /* leader: what it acknowledged */
 	uint64_t next_msg_id; /* leader: next SUBMIT id to order, 0 = unknown */
-	/* leader: SUBMITs that arrived early, at msg_id % SYN_MEM_MAX_WINDOW */
+	/*
+	 * at msg_id % SYN_MEM_MAX_WINDOW: leader: SUBMITs that arrived early;
+	 * member: SUBMITs (its own too) held until their ORDER_REF
+	 */
 	struct syn_mem_entry *early[SYN_MEM_MAX_WINDOW];
 };
 

@@ -3,10 +3,15 @@
  * mem_order.c - reliable total order inside an installed view.
  *
  * The view's coordinator (its ring's rep) is the leader and sequencer.
- * Members send SUBMITs to it; it gives each the next seq of the ring and
- * broadcasts it as ORDERED.  A member delivers a seq once it holds every
- * seq before it, so each member delivers a prefix of one sequence.  Gaps
- * are filled by RETRANS requests to the leader.  Every heartbeat_ms the
+ * Members multicast their SUBMITs to every member; the leader gives each
+ * the next seq of the ring and broadcasts only the reference (ORDER_REF:
+ * seq, sender, msg_id), which every member matches with the SUBMIT it
+ * holds (in the sender's early slots, the sender's own copy included), so
+ * a payload crosses each link once.  The leader's own messages go out
+ * whole as ORDERED.  A member delivers a seq once it holds every seq
+ * before it, so each member delivers a prefix of one sequence.  Gaps (an
+ * ORDERED lost, or an ORDER_REF whose SUBMIT it lacks) are filled by
+ * RETRANS requests to the leader, answered with whole ORDEREDs.  Every heartbeat_ms the
  * leader broadcasts HEARTBEAT (highest seq, stable seq) and members send
  * ACK (contiguous seq held; also every half window under load, which
  * lets the leader, bounded by 2 x send_window unacknowledged messages of
@@ -272,12 +277,51 @@ static bool leader_append(struct syn_mem *m, struct syn_mem_peer *pr, struct syn
 	pr->next_msg_id++;
 	m->stats.msgs_ordered++;
 	if (m->n_peers > 1) {
-		size_t n = syn_mem_wire_ordered(m->tx, syn_mem__src(m), &m->ring, seq, e->msg_id,
-						stable < seq ? stable : seq - 1, e->sender,
-						e->sender_epoch, e->frag, e->data, e->len);
+		uint64_t st = stable < seq ? stable : seq - 1;
+		size_t n = e->sender == m->self
+				   ? syn_mem_wire_ordered(m->tx, syn_mem__src(m), &m->ring, seq,
+							  e->msg_id, st, e->sender, e->sender_epoch,
+							  e->frag, e->data, e->len)
+				   : syn_mem_wire_order_ref(m->tx, syn_mem__src(m), &m->ring, seq,
+							    e->msg_id, st, e->sender,
+							    e->sender_epoch, e->frag, e->len);
 		syn_mem__send(m, SYN_MEM_BROADCAST, n);
 	}
 	return true;
+}
+
+/*
+ * Member: keep a SUBMIT (another member's, or our own copy) until the
+ * leader's ORDER_REF for it arrives.  One slot per id modulo the window;
+ * a newer id replaces an older one (whose reference, if it still comes,
+ * is then a gap filled by RETRANS).  0 or -ENOMEM (not kept).
+ */
+static int member_hold(struct syn_mem *m, struct syn_mem_peer *pr, uint64_t msg_id, uint32_t frag,
+		       const void *data, uint32_t len)
+{
+	struct syn_mem_entry **slot = &pr->early[msg_id % SYN_MEM_MAX_WINDOW];
+
+	if (*slot != NULL && (*slot)->msg_id >= msg_id)
+		return 0;
+	syn_mem__free(m, *slot);
+	*slot = entry_new(m, msg_id, pr->nodeid, pr->epoch, frag, data, len);
+	return *slot == NULL ? -ENOMEM : 0;
+}
+
+/* Member: the held SUBMIT an ORDER_REF names, taken out of its slot, or NULL. */
+static struct syn_mem_entry *member_take(struct syn_mem *m, const struct syn_mem_pkt *p)
+{
+	int k = syn_mem__peer_find(m, p->u32);
+	struct syn_mem_entry **slot, *e;
+
+	if (k < 0 || m->peers[k].epoch != p->u32b)
+		return NULL;
+	slot = &m->peers[k].early[p->b % SYN_MEM_MAX_WINDOW];
+	e = *slot;
+	if (e == NULL || e->msg_id != p->b || e->len != p->len || e->frag != p->frag)
+		return NULL;
+	*slot = NULL;
+	return e;
 }
 
 /*
@@ -375,10 +419,14 @@ void syn_mem__order_flush_pending(struct syn_mem *m, uint64_t now)
 				break;
 			}
 		} else {
-			size_t n = syn_mem_wire_submit(m->tx, syn_mem__src(m), &m->ring, id, head,
-						       frag, data, len);
+			int self = syn_mem__peer_find(m, m->self);
+			size_t n;
 
-			syn_mem__send(m, m->peers[m->leader_idx].nodeid, n);
+			if (self < 0 || member_hold(m, &m->peers[self], id, frag, data, len) != 0)
+				break; /* retried on the next progress or t_submit */
+			n = syn_mem_wire_submit(m->tx, syn_mem__src(m), &m->ring, id, head, frag,
+						data, len);
+			syn_mem__send(m, SYN_MEM_BROADCAST, n);
 		}
 	}
 	if (m->pend_len > 0 && m->t_submit == SYN_MEM_NEVER)
@@ -437,6 +485,33 @@ static void member_progress(struct syn_mem *m, uint64_t now, uint64_t stable)
 	}
 	if (m->log.delivered != delivered)
 		syn_mem__order_flush_pending(m, now);
+}
+
+/* A reference from the leader: store the held SUBMIT at its seq, or note the gap. */
+static int on_order_ref(struct syn_mem *m, uint64_t now, const struct syn_mem_pkt *p, int k)
+{
+	struct syn_mem_entry *e;
+	int rc = 1;
+
+	if ((uint32_t)k != m->leader_idx || m->state != SYN_MEM_OPERATIONAL) {
+		m->stats.pkts_dropped++;
+		return 0;
+	}
+	e = member_take(m, p);
+	if (e != NULL) {
+		rc = log_put(m, &m->log, p->a, e);
+		if (rc != 0)
+			syn_mem__free(m, e);
+		if (rc == -ENOMEM)
+			return rc;
+	}
+	if (rc != 0) {
+		m->stats.pkts_dropped++;
+		if (p->a > m->log.high && p->a - m->log.base < m->cfg.log_max)
+			m->log.high = p->a; /* the gap is asked for below */
+	}
+	member_progress(m, now, p->c);
+	return 0;
 }
 
 static int on_ordered(struct syn_mem *m, uint64_t now, const struct syn_mem_pkt *p)
@@ -530,15 +605,19 @@ static int on_current(struct syn_mem *m, uint64_t now, const struct syn_mem_pkt 
 		}
 		return 0;
 	case SYN_MEM_PKT_SUBMIT:
-		if (!is_leader(m) || m->state != SYN_MEM_OPERATIONAL)
+		if (m->state != SYN_MEM_OPERATIONAL)
 			return 0;
+		if (!is_leader(m))
+			return member_hold(m, pr, p->a, p->frag, p->data, p->len);
 		return leader_order(m, p->sender, p->epoch, p->a, p->b, p->frag, p->data, p->len);
+	case SYN_MEM_PKT_ORDER_REF:
+		return on_order_ref(m, now, p, k);
 	default:
 		return on_ordered(m, now, p);
 	}
 }
 
-/* HEARTBEAT, ACK, SUBMIT, ORDERED and RETRANS.  0 or -ENOMEM (dropped). */
+/* HEARTBEAT, ACK, SUBMIT, ORDERED, ORDER_REF and RETRANS.  0 or -ENOMEM (dropped). */
 int syn_mem__order_on_packet(struct syn_mem *m, uint64_t now, const struct syn_mem_pkt *p)
 {
 	int k;

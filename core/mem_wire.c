@@ -171,6 +171,22 @@ size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
 	return finish(buf, s, SYN_MEM_PKT_ORDERED, 80 + (size_t)len);
 }
 
+size_t syn_mem_wire_order_ref(uint8_t *buf, struct syn_mem_wire_src s,
+			      const struct syn_mem_ring_id *ring, uint64_t seq, uint64_t msg_id,
+			      uint64_t stable, uint32_t sender, uint32_t sender_epoch,
+			      uint32_t frag, uint32_t len)
+{
+	put_ring(buf + 24, ring);
+	syn_le_put64(buf + 40, seq);
+	syn_le_put64(buf + 48, msg_id);
+	syn_le_put64(buf + 56, stable);
+	syn_le_put32(buf + 64, sender);
+	syn_le_put32(buf + 68, sender_epoch);
+	syn_le_put32(buf + 72, len);
+	syn_le_put32(buf + 76, frag);
+	return finish(buf, s, SYN_MEM_PKT_ORDER_REF, 80);
+}
+
 void syn_mem_wire_member(const struct syn_mem_pkt *p, uint32_t i, uint32_t *nodeid, uint32_t *epoch)
 {
 	*nodeid = syn_le_get32(p->data + 8 * (size_t)i);
@@ -249,6 +265,18 @@ static int decode_payload(const uint8_t *b, size_t len, size_t fixed, size_t len
 	return 0;
 }
 
+/* ORDER_REF: the ORDERED header alone, naming a payload of len bytes. */
+static int decode_ref(const uint8_t *b, size_t len, struct syn_mem_pkt *out)
+{
+	if (len != 80)
+		return -EBADMSG;
+	out->len = syn_le_get32(b + 72);
+	out->frag = syn_le_get32(b + 76);
+	if (!syn_mem_frag_valid(out->frag) || out->len == 0 || out->len > SYN_MEM_MAX_MSG_LEN)
+		return -EBADMSG;
+	return 0;
+}
+
 static int decode_body(const uint8_t *b, size_t len, struct syn_mem_pkt *out)
 {
 	switch (out->type) {
@@ -305,7 +333,9 @@ static int decode_body(const uint8_t *b, size_t len, struct syn_mem_pkt *out)
 		out->b = syn_le_get64(b + 48);
 		return (out->ring.rep && out->b <= out->a && out->b) ? 0 : -EBADMSG;
 	case SYN_MEM_PKT_ORDERED:
-		if (decode_payload(b, len, 80, 72, out) != 0)
+	case SYN_MEM_PKT_ORDER_REF:
+		if (out->type == SYN_MEM_PKT_ORDERED ? decode_payload(b, len, 80, 72, out) != 0
+						     : decode_ref(b, len, out) != 0)
 			return -EBADMSG;
 		out->ring = get_ring(b + 24);
 		out->a = syn_le_get64(b + 40);

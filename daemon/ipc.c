@@ -246,12 +246,13 @@ void syn_ipc_stats_clear(struct syn_ipc *ipc)
 
 /* ---- connections ----------------------------------------------------- */
 
-static bool grant_key(const struct syn_store *icmap, const char *fmt, unsigned long id)
+/* uidgid.<prefix>.<id> set to 1 (prefix "uid", "config.gid", ...). */
+static bool grant_key(const struct syn_store *icmap, const char *prefix, unsigned long id)
 {
 	char key[64];
 	struct syn_value v;
 
-	snprintf(key, sizeof(key), fmt, id);
+	snprintf(key, sizeof(key), "uidgid.%s.%lu", prefix, id);
 	return syn_store_get(icmap, key, &v) == 0 && v.type == SYN_TYPE_UINT8 &&
 	       *(const uint8_t *)v.data == 1;
 }
@@ -273,10 +274,10 @@ static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 	}
 	if (gid == 0)
 		return 0;
-	if (grant_key(icmap, "uidgid.uid.%lu", uid) ||
-	    grant_key(icmap, "uidgid.config.uid.%lu", uid) ||
-	    grant_key(icmap, "uidgid.gid.%lu", gid) ||
-	    grant_key(icmap, "uidgid.config.gid.%lu", gid))
+	if (grant_key(icmap, "uid", uid) ||
+	    grant_key(icmap, "config.uid", uid) ||
+	    grant_key(icmap, "gid", gid) ||
+	    grant_key(icmap, "config.gid", gid))
 		return 0;
 	qb_log(LOG_NOTICE, "Denied connection to %s: uid %lu gid %lu not authorized", rs->def->name,
 	       (unsigned long)uid, (unsigned long)gid);

@@ -9,8 +9,10 @@
  *   kind (u8) then
  *   PROCJOIN (1),        pid u32, reason u32, name
  *   PROCLEAVE (2)
- *   JOINLIST (3)         ring_seq u64, ring_rep u32, nonce u64, n u32,
- *                        n x (pid u32, name)
+ *   JOINLIST (3)         ring_seq u64, ring_rep u32, nonce u64, path u64,
+ *                        n u32, n x (pid u32, name)
+ *                        (path: the sender's rings since its last
+ *                        activated sync, hashed; core/cpg_groups.h)
  *   MCAST (4)            pid u32, name, msglen u32, msglen bytes
  *   PARTIAL (5)          pid u32, name, msglen u32, fraglen u32, type u32
  *                        (1..3), fraglen bytes (fraglen <= msglen)
@@ -34,8 +36,8 @@ enum syn_cpg_msg_kind {
 #define SYN_CPG_WIRE_NAME_MAX 128
 /* Fixed part of each kind, before its names and data. */
 #define SYN_CPG_WIRE_PROC_FIXED (1 + 4 + 4)
-#define SYN_CPG_WIRE_JOINLIST_FIXED (1 + 8 + 4 + 8 + 4)
+#define SYN_CPG_WIRE_JOINLIST_FIXED (1 + 8 + 4 + 8 + 8 + 4)
 _Static_assert(SYN_CPG_WIRE_PROC_FIXED == 9, "cpg proc fixed part");
-_Static_assert(SYN_CPG_WIRE_JOINLIST_FIXED == 25, "cpg joinlist fixed part");
+_Static_assert(SYN_CPG_WIRE_JOINLIST_FIXED == 33, "cpg joinlist fixed part");
 
 #endif /* SYN_PROTO_NET_CPG_H */

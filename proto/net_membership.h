@@ -32,6 +32,15 @@
  * ORDERED (8) ring@24 seq@40 msg_id@48 stable@56 sender@64
  *             sender_epoch@68 len@72 frag@76 data@80                 80+len
  * RETRANS (9) ring@24 from@40 to@48                                  56
+ * ORDER_REF   ring@24 seq@40 msg_id@48 stable@56 sender@64
+ *   (10)      sender_epoch@68 len@72 frag@76                         80
+ *
+ * A member multicasts its SUBMIT to every member; the leader answers a
+ * member's SUBMIT with an ORDER_REF, an ORDERED without the payload,
+ * which every member matches with the SUBMIT it holds (sender, epoch,
+ * msg_id, len and frag must agree).  A member that lacks the SUBMIT asks
+ * for the seq with RETRANS and gets the whole ORDERED.  The leader's own
+ * messages and retransmissions travel as ORDERED.
  *
  * Commit entry: nodeid@0 epoch@4 old_ring@8 target@24 source@32
  * join_counter@36 delivered_id@40.
@@ -73,6 +82,7 @@ enum syn_mem_pkt_type {
 	SYN_MEM_PKT_SUBMIT = 7,
 	SYN_MEM_PKT_ORDERED = 8,
 	SYN_MEM_PKT_RETRANS = 9,
+	SYN_MEM_PKT_ORDER_REF = 10,
 };
 
 struct syn_mem_wire_hdr {
@@ -247,6 +257,7 @@ SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, sender, 64);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, sender_epoch, 68);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, len, 72);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_ordered, frag, 76);
+/* ORDER_REF is an ORDERED header with no data: struct syn_mem_wire_ordered, 80 bytes. */
 _Static_assert(sizeof(struct syn_mem_wire_retrans) == 56, "retrans size");
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_retrans, from, 40);
 SYN_MEM_WIRE_ASSERT(syn_mem_wire_retrans, to, 48);
@@ -309,13 +320,13 @@ struct syn_mem_pkt {
 	struct syn_mem_ring_id old_ring; /* ACCEPT */
 	uint64_t a;			 /* have / high / seq / msg_id / from */
 	uint64_t b;			 /* max_seq / stable / msg_id / base / to */
-	uint64_t c;			 /* ORDERED: stable */
-	uint32_t u32;			 /* join_counter (JOIN, ACCEPT) / sender (ORDERED) */
-	uint32_t u32b;			 /* ORDERED: sender_epoch */
+	uint64_t c;			 /* ORDERED, ORDER_REF: stable */
+	uint32_t u32;			 /* join_counter (JOIN, ACCEPT) / sender (ORDERED*) */
+	uint32_t u32b;			 /* ORDERED, ORDER_REF: sender_epoch */
 	uint32_t n;			 /* members (PROPOSE, COMMIT), seen entries (ACCEPT) */
-	const uint8_t *data;		 /* payload or member/entry array */
-	uint32_t len;			 /* payload length */
-	uint32_t frag;			 /* SUBMIT, ORDERED: fragment field */
+	const uint8_t *data;		 /* payload or member/entry array; NULL for ORDER_REF */
+	uint32_t len;			 /* payload length (ORDER_REF: the one referred to) */
+	uint32_t frag;			 /* SUBMIT, ORDERED, ORDER_REF: fragment field */
 };
 
 /* Validate pkt from src and decode it.  Returns 0 or -EBADMSG. */
@@ -356,5 +367,9 @@ size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
 			    const struct syn_mem_ring_id *ring, uint64_t seq, uint64_t msg_id,
 			    uint64_t stable, uint32_t sender, uint32_t sender_epoch, uint32_t frag,
 			    const void *data, uint32_t len);
+size_t syn_mem_wire_order_ref(uint8_t *buf, struct syn_mem_wire_src s,
+			      const struct syn_mem_ring_id *ring, uint64_t seq, uint64_t msg_id,
+			      uint64_t stable, uint32_t sender, uint32_t sender_epoch,
+			      uint32_t frag, uint32_t len);
 
 #endif /* SYN_PROTO_NET_MEMBERSHIP_H */

@@ -25,4 +25,7 @@ if command -v systemctl >/dev/null 2>&1; then
 	systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
 [ -d build ] || meson setup build --buildtype=debugoptimized
+# CI builds with -Werror (SYN_WERROR=1, set by .ci/run); a user's build
+# does not, so a newer compiler's new warning never stops it.
+meson configure build -Dwerror="$([ "${SYN_WERROR:-0}" = 1 ] && echo true || echo false)"
 ninja -C build

@@ -58,6 +58,7 @@ if [ ! -d build-asan ]; then
 	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 		--buildtype=debug >/dev/null
 fi
+meson configure build-asan -Dwerror="$([ "${SYN_WERROR:-0}" = 1 ] && echo true || echo false)"
 if ninja -C build-asan >/dev/null; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 \

@@ -42,8 +42,11 @@ static void test_golden(void **state)
 					'a', 0, 3, 0, 0, 0, 'x', 'y', 'z'};
 	static const uint8_t partial[] = {5, 9, 0, 0, 0, 2, 0, 0, 0, 'a', 0,   10, 0,
 					  0, 0, 2, 0, 0, 0, 1, 0, 0, 0,	  'x', 'y'};
-	static const uint8_t jl[] = {3, 0x11, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0, 8, 7, 6,	  5, 4,
-				     3, 2,    1, 1, 0, 0, 0, 4, 3, 2, 1, 2, 0, 0, 0, 'a', 0};
+	/* kind, ring_seq, ring_rep, nonce, path, n, then (pid, name) */
+	static const uint8_t jl[] = {3,	   0x11, 0,    0,    0,	   0,	 0,    0, 1,   5, 0,
+				     0,	   0,	 8,    7,    6,	   5,	 4,    3, 2,   1, 0xf1,
+				     0xe2, 0xd3, 0xc4, 0xb5, 0xa6, 0x97, 0x88, 1, 0,   0, 0,
+				     4,	   3,	 2,    1,    2,	   0,	 0,    0, 'a', 0};
 
 	(void)state;
 	assert_int_equal(
@@ -60,7 +63,8 @@ static void test_golden(void **state)
 			 sizeof(partial));
 	assert_memory_equal(buf, partial, sizeof(partial));
 	assert_int_equal(syn_cpg_encode_joinlist(buf, sizeof(buf), 0x0100000000000011ULL, 5,
-						 0x0102030405060708ULL, &e, 1),
+						 0x0102030405060708ULL, 0x8897a6b5c4d3e2f1ULL, &e,
+						 1),
 			 sizeof(jl));
 	assert_memory_equal(buf, jl, sizeof(jl));
 	/* too small, too long a name */

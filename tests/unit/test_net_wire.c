@@ -393,6 +393,12 @@ static const char *const mem_golden[] = {
 				"2f 71 5a 2d 00 00 00 00 88 77 66 55 44 33 22 11"
 				"01 00 00 00 03 00 00 00 0f 00 00 00 00 00 00 00"
 				"11 00 00 00 00 00 00 00",
+	/* an ORDERED without data: the SUBMIT of 1000 bytes it names */
+	[SYN_MEM_PKT_ORDER_REF] = "59 53 01 0a 50 00 00 00 02 00 00 00 07 00 00 00"
+				  "85 1b a9 b7 00 00 00 00 88 77 66 55 44 33 22 11"
+				  "01 00 00 00 03 00 00 00 15 00 00 00 00 00 00 00"
+				  "21 00 00 00 00 00 00 00 12 00 00 00 00 00 00 00"
+				  "02 00 00 00 07 00 00 00 e8 03 00 00 01 00 02 00",
 };
 
 static const struct syn_mem_wire_src mem_src = {2, 7};
@@ -425,6 +431,9 @@ static size_t mem_encode(uint8_t type, uint8_t *buf)
 					    syn_mem_frag_make(2, 1), "xy", 2);
 	case SYN_MEM_PKT_RETRANS:
 		return syn_mem_wire_ring3(buf, mem_src, type, &mem_ring, 15, 17);
+	case SYN_MEM_PKT_ORDER_REF:
+		return syn_mem_wire_order_ref(buf, mem_src, &mem_ring, 21, 33, 18, 2, 7,
+					      syn_mem_frag_make(2, 1), 1000);
 	}
 	fail();
 	return 0;
@@ -480,6 +489,11 @@ static void check_mem_fields(uint8_t type, const struct syn_mem_pkt *p)
 	case SYN_MEM_PKT_RETRANS:
 		assert_true(p->a == 15 && p->b == 17);
 		break;
+	case SYN_MEM_PKT_ORDER_REF:
+		assert_true(p->a == 21 && p->b == 33 && p->c == 18 && p->u32 == 2 && p->u32b == 7 &&
+			    p->frag == syn_mem_frag_make(2, 1) && p->len == 1000 &&
+			    p->data == NULL);
+		break;
 	}
 }
 
@@ -489,7 +503,7 @@ static void test_membership_golden(void **state)
 	uint8_t golden[256];
 
 	(void)state;
-	for (uint8_t type = SYN_MEM_PKT_JOIN; type <= SYN_MEM_PKT_RETRANS; type++) {
+	for (uint8_t type = SYN_MEM_PKT_JOIN; type <= SYN_MEM_PKT_ORDER_REF; type++) {
 		size_t len = unhex(mem_golden[type], golden, sizeof(golden));
 		struct syn_mem_pkt pkt;
 		uint8_t *p;
