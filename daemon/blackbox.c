@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * blackbox.c - the flight recorder's dumps (see blackbox.h): a fatal
  * signal or a change of a runtime.blackbox.* cmap key writes libqb's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc.c - libqb IPC glue of the daemon (see ipc.h for the contract).
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # setup.sh - install what is missing (Debian packages listed in
 # scripts/debian-packages.txt) and build synod into build/.
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_node.c - the votequorum service of every simulated node, coupled
  * to the node's membership core the way the daemon couples them

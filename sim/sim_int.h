@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sim_int.h - internals shared by the simulator's world (sim.c) and its
  * invariant checker (check.c).

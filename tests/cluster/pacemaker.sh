@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # pacemaker.sh - the distribution's Pacemaker, unmodified, on a 3-node
 # cluster in network namespaces (see lib.sh).  Each node is a host of its
 # own: a network namespace, a PID namespace and a mount namespace with a

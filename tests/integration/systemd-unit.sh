@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # systemd-unit.sh - conf/synod.service checked and run by a real service
 # manager.
 #
