@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # pacemaker_bench.sh - the distribution's Pacemaker on synod against the
 # distribution's corosync: 3 hosts in namespaces (tests/cluster/pm_lib.sh:
 # network, PID and mount namespaces per host, encrypted cluster), and for

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # dlm.sh - the distribution's dlm_controld, unmodified, on a 3-node cluster
 # in network namespaces (see lib.sh), fencing off (--enable_fencing 0),
 # debug log on stderr (-D 1).  This machine has no kernel dlm and no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # notifyd.sh - the distribution's corosync-notifyd, unmodified (foreground,
 # events on stdout, no DNS: -f -o -n), watching node 1 of a 3-node cluster
 # in network namespaces (see lib.sh), while the cluster goes through:

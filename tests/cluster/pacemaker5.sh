@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # pacemaker5.sh - the distribution's Pacemaker, unmodified, on a 5-node
 # cluster of hosts in namespaces (pm_lib.sh), synod or, with the argument
 # "corosync", the distribution's corosync as a reference; the outcome

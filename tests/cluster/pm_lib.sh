@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # pm_lib.sh - hosts for Pacemaker on top of lib.sh: each of the CL_N
 # nodes is a host of its own, a network namespace (lib.sh) plus a PID
 # namespace and a mount namespace with a private /run (/run/crm,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # sbd.sh - the distribution's sbd, unmodified, diskless (no -d), on a
 # 3-node cluster in network namespaces (see lib.sh).  This machine has no
 # /dev/watchdog and no softdog, so sbd runs watchdog-less (-W -W) and in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # sbd_pacemaker.sh - the distribution's sbd with its Pacemaker servant (-P)
 # on a 3-node cluster running the distribution's Pacemaker, diskless,
 # watchdog-less (-W -W) and in debug mode 2 (-Z -Z: a fence decision is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # stack_lib.sh - what the cluster-stack scripts (notifyd.sh, dlm.sh,
 # sbd.sh, sbd_pacemaker.sh) share on top of lib.sh: the cluster daemon of
 # a node as synod or as the distribution's corosync, and bounded waits on

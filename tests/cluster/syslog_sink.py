@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """syslog_sink.py - a syslog socket for a daemon that logs only to syslog
 (sbd once detached): binds a datagram socket at PATH (a private /dev/log in
 the daemon's mount namespace) and appends every message to LOG, one line
