@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_bench.c - a CPG client for the benchmarks: the same binary, linked
  * against the system's libcpg, drives either daemon (corosync, or synod,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cpg_compare.sh - CPG, synod against the installed corosync, in one run:
 # the same client binary (bench/cpg_bench.c, linked against the system's
 # libcpg) on both daemons.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * store.c - the cmap key space (see store.h for the contract).
  *
@@ -678,11 +679,55 @@ int syn_store_get_str(const struct syn_store *store, const char *key, const char
 	return 0;
 }
 
+/* The host-order unsigned integer of `width` bytes (1, 2, 4 or 8) at p. */
+static uint64_t host_uint_read(const void *p, size_t width)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (width) {
+	case 1:
+		memcpy(&u8, p, 1);
+		return u8;
+	case 2:
+		memcpy(&u16, p, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, p, 4);
+		return u32;
+	default:
+		memcpy(&u64, p, 8);
+		return u64;
+	}
+}
+
+/* Store the low `width` bytes' worth of value under key, in host order. */
+static int host_uint_set(struct syn_store *store, const char *key, uint64_t value, size_t width,
+			 uint8_t type)
+{
+	uint8_t u8 = (uint8_t)value;
+	uint16_t u16 = (uint16_t)value;
+	uint32_t u32 = (uint32_t)value;
+
+	switch (width) {
+	case 1:
+		return syn_store_set(store, key, &u8, 1, type);
+	case 2:
+		return syn_store_set(store, key, &u16, 2, type);
+	case 4:
+		return syn_store_set(store, key, &u32, 4, type);
+	default:
+		return syn_store_set(store, key, &value, 8, type);
+	}
+}
+
 int syn_store_adjust(struct syn_store *store, const char *key, int32_t step)
 {
 	struct entry *e = find(store, key);
 	size_t width;
-	uint64_t raw = 0;
+	uint64_t raw;
 
 	if (!e)
 		return -ENOENT;
@@ -698,10 +743,15 @@ int syn_store_adjust(struct syn_store *store, const char *key, int32_t step)
 	width = syn_value_type_size(e->type);
 	if (width == 0)
 		return 0;
-	/* Two's complement makes signed and unsigned wrap-around identical. */
-	memcpy(&raw, e->data, width); /* little endian: low bytes first */
-	raw += (uint64_t)(int64_t)step;
-	return syn_store_set(store, key, &raw, width, e->type);
+	/*
+	 * Values are kept in host order (as cmap's IPC carries them), so the
+	 * integer is read and written at its own width: copying `width`
+	 * bytes into the low end of a 64-bit integer only works on a
+	 * little-endian host.  Two's complement makes signed and unsigned
+	 * wrap-around identical.
+	 */
+	raw = (uint64_t)(int64_t)step + host_uint_read(e->data, width);
+	return host_uint_set(store, key, raw, width, e->type);
 }
 
 struct syn_store_iter *syn_store_iter_create(const struct syn_store *store, const char *prefix)

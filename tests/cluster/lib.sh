@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib.sh - a small harness for multi-node tests: N hosts as network
 # namespaces on one bridge (in a hub namespace of their own), one synod per
 # host, checks through cmap on every node.  Addresses exist only inside the
@@ -13,11 +14,19 @@
 # synod-bcast).
 #
 # Needs: BUILD (the build directory, with synod-keygen built), root.
+#
+# A node may run other binaries than the rest (a cross-built node):
+# CL_NODE_BUILD[i] is the build directory of node i's daemon and tools
+# (default BUILD) and CL_NODE_RUN[i] a command prefix for them, split on
+# spaces (e.g. "qemu-s390x -L SYSROOT"); cl_start, cl_members and
+# cl_node_run honour both.
 
 CL_ID="c$$"
 CL_HUB="syn-${CL_ID}-hub"
 CL_DIR=$(mktemp -d)
 CL_PID=()
+CL_NODE_BUILD=()
+CL_NODE_RUN=()
 
 cl_ns() { echo "syn-${CL_ID}-n$1"; }
 cl_addr() { echo "10.231.0.$1"; }
@@ -83,10 +92,20 @@ cl_setup() { # n_nodes [extra totem lines] [extra quorum lines]
 	cl_write_conf "$n" "${2:-}" "${3:-}"
 }
 
+# Run node i's program (a path under its build directory) in its namespace.
+cl_node_run() { # node path-under-build args...
+	local i=$1 prog=$2
+	shift 2
+	# shellcheck disable=SC2086 # CL_NODE_RUN is a command prefix, split on spaces
+	ip netns exec "$(cl_ns "$i")" ${CL_NODE_RUN[$i]:-} "${CL_NODE_BUILD[$i]:-$BUILD}/$prog" "$@"
+}
+
 cl_start() { # node [config]
 	local i=$1 conf=${2:-$CL_DIR/synod.conf}
-	ip netns exec "$(cl_ns "$i")" "$BUILD/daemon/synod" -f -c "$conf" \
-		>>"$CL_DIR/node$i.log" 2>&1 &
+	# Not through cl_node_run: $! must be the daemon's PID, not a subshell's.
+	# shellcheck disable=SC2086 # CL_NODE_RUN is a command prefix, split on spaces
+	ip netns exec "$(cl_ns "$i")" ${CL_NODE_RUN[$i]:-} "${CL_NODE_BUILD[$i]:-$BUILD}/daemon/synod" \
+		-f -c "$conf" >>"$CL_DIR/node$i.log" 2>&1 &
 	CL_PID[$i]=$!
 }
 
@@ -120,8 +139,7 @@ cl_cleanup() {
 # runtime.totem.members).
 cl_members() {
 	if [ "${KIND:-synod}" = synod ]; then
-		ip netns exec "$(cl_ns "$1")" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members \
-			2>/dev/null
+		cl_node_run "$1" tools/synod-cmapctl -q -g runtime.totem.members 2>/dev/null
 		return
 	fi
 	ip netns exec "$(cl_ns "$1")" env -u LD_LIBRARY_PATH corosync-cmapctl -b runtime.members \

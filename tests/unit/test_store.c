@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_store.c - unit tests of the cmap store: value rules, errors,
  * iteration under change, tracking order and values, which keys are
@@ -93,6 +94,56 @@ static void test_adjust_wraps(void **state)
 	syn_store_set(s, "k.f", &f, 4, SYN_TYPE_FLOAT);
 	assert_int_equal(syn_store_adjust(s, "k.f", 1), -EINVAL);
 	assert_int_equal(syn_store_adjust(s, "k.none", 1), -ENOENT);
+	syn_store_destroy(s);
+}
+
+/*
+ * cmap's inc/dec on every integer width, with carries that cross a byte:
+ * values are host order, so a wrong-width read or write shows up as a
+ * value in the wrong bytes on a big-endian host (tests/bigendian runs
+ * this test on s390x).
+ */
+static void test_adjust_every_width(void **state)
+{
+	(void)state;
+	struct syn_store *s = syn_store_create();
+	uint16_t u16 = 0x00ff;
+	int16_t i16 = -1;
+	uint32_t u32 = 0x0000ffff;
+	int32_t i32 = INT32_MAX;
+	uint64_t u64 = 0xffffffffu;
+	int64_t i64 = -2;
+	struct syn_value v;
+	uint32_t out32;
+	uint64_t out64;
+
+	syn_store_set(s, "w.u16", &u16, 2, SYN_TYPE_UINT16);
+	assert_int_equal(syn_store_adjust(s, "w.u16", 1), 0);
+	assert_int_equal(syn_store_get(s, "w.u16", &v), 0);
+	assert_int_equal(*(const uint16_t *)v.data, 0x0100);
+	syn_store_set(s, "w.i16", &i16, 2, SYN_TYPE_INT16);
+	assert_int_equal(syn_store_adjust(s, "w.i16", 1), 0);
+	assert_int_equal(syn_store_get(s, "w.i16", &v), 0);
+	assert_int_equal(*(const int16_t *)v.data, 0);
+	syn_store_set(s, "w.u32", &u32, 4, SYN_TYPE_UINT32);
+	assert_int_equal(syn_store_adjust(s, "w.u32", 1), 0);
+	assert_int_equal(syn_store_get_u32(s, "w.u32", &out32), 0);
+	assert_int_equal(out32, 0x00010000);
+	assert_int_equal(syn_store_adjust(s, "w.u32", -0x10001), 0);
+	assert_int_equal(syn_store_get_u32(s, "w.u32", &out32), 0);
+	assert_int_equal(out32, 0xffffffffu);
+	syn_store_set(s, "w.i32", &i32, 4, SYN_TYPE_INT32);
+	assert_int_equal(syn_store_adjust(s, "w.i32", 1), 0);
+	assert_int_equal(syn_store_get(s, "w.i32", &v), 0);
+	assert_int_equal(*(const int32_t *)v.data, INT32_MIN);
+	syn_store_set(s, "w.u64", &u64, 8, SYN_TYPE_UINT64);
+	assert_int_equal(syn_store_adjust(s, "w.u64", 1), 0);
+	assert_int_equal(syn_store_get_u64(s, "w.u64", &out64), 0);
+	assert_true(out64 == 0x100000000ull);
+	syn_store_set(s, "w.i64", &i64, 8, SYN_TYPE_INT64);
+	assert_int_equal(syn_store_adjust(s, "w.i64", 3), 0);
+	assert_int_equal(syn_store_get(s, "w.i64", &v), 0);
+	assert_true(*(const int64_t *)v.data == 1);
 	syn_store_destroy(s);
 }
 
@@ -451,6 +502,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set_get_types),
 		cmocka_unit_test(test_adjust_wraps),
+		cmocka_unit_test(test_adjust_every_width),
 		cmocka_unit_test(test_iter_survives_changes),
 		cmocka_unit_test(test_tracking_values_and_order),
 		cmocka_unit_test(test_callback_reentry),
