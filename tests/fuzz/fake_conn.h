@@ -55,6 +55,23 @@ bool syn_fake_conn_is_open(const struct syn_conn *conn);
  */
 void syn_fake_conn_deliver(struct syn_conn *conn, const void *msg, size_t len, unsigned int place);
 
+/*
+ * Checks of another service than cmap (the default): how many responses
+ * a request gets (cpg MCAST: none), what a response and an event may
+ * hold.  The fake still checks the framing (one header, size equal to the
+ * bytes, events only to open connections) before calling them.
+ */
+struct syn_fake_oracle {
+	unsigned int (*responses)(int32_t req_id);
+	void (*response)(int32_t req_id, const void *req, size_t req_len, const void *res,
+			 size_t len);
+	void (*event)(const void *first, size_t first_len, size_t total);
+};
+/* Use oracle (borrowed) from now on; NULL: cmap's checks again. */
+void syn_fake_env_set_oracle(const struct syn_fake_oracle *oracle);
+/* Whether the service asked for flow control (syn_ipc_service_gate). */
+bool syn_fake_gated(void);
+
 /* Copy every open connection's counters to the stats store (the glue's flush). */
 void syn_fake_env_flush(void);
 
