@@ -202,13 +202,16 @@ static void check_response(int32_t req_id, const void *req, size_t req_len, cons
 	CHECK(h.error >= CS_OK && h.error < 64);
 	switch (req_id) {
 	case SYN_CPG_REQ_MEMBERSHIP:
-		if (h.error == CS_OK) {
+		/* The whole answer, an empty list with an error (a bad name); bare only without
+		 * memory. */
+		if (len == sizeof(h)) {
+			CHECK(h.error == CS_ERR_NO_MEMORY);
+		} else {
 			struct syn_cpg_res_membership r;
 			CHECK(len == sizeof(r));
 			memcpy(&r, msg, sizeof(r));
 			CHECK(r.member_count <= SYN_CPG_PROCESSOR_COUNT_MAX);
-		} else {
-			CHECK(len == sizeof(h));
+			CHECK(h.error == CS_OK || r.member_count == 0);
 		}
 		break;
 	case SYN_CPG_REQ_LOCAL_GET: {
