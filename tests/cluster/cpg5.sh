@@ -27,7 +27,8 @@
 #              largest queue is disconnected when an event would pass the
 #              daemon-wide one).  Expected, and checked: the stalled
 #              connection is disconnected (stats.ipcs.global
-#              .overload_disconnects grows on node 5); cpg handles that as
+#              .overload_disconnects grows on node 5, its warning is logged,
+#              queued_bytes_peak stays within the bound); cpg handles that as
 #              any closed connection, so every other member sees the
 #              stalled member leave with reason PROCDOWN (5); every other
 #              member delivers all 384 messages in one order; node 5's
@@ -377,13 +378,17 @@ kill -0 "$ps5" 2>/dev/null || fail "the stalled client died by itself"
 disc1=$(cl_node_run 5 tools/synod-cmapctl -m stats -q -g stats.ipcs.global.overload_disconnects 2>/dev/null)
 [ -n "$disc1" ] && [ "$disc1" -gt "${disc0:-0}" ] ||
 	fail "overload_disconnects did not grow on node 5 ($disc0 -> $disc1)"
+grep -q "Client pid $ps5 (service cpg) does not read its events" "$CL_DIR/node5.log" ||
+	fail "no warning about the stalled client in node 5's log"
+peak=$(cl_node_run 5 tools/synod-cmapctl -m stats -q -g stats.ipcs.global.queued_bytes_peak 2>/dev/null)
+[ -n "$peak" ] && [ "$peak" -le $QUEUE_TOTAL ] || fail "queued_bytes_peak '$peak' above $QUEUE_TOTAL"
 grow=$((rss_max - rss0))
 [ "$grow" -lt $RSS_GROWTH_MAX_KB ] || fail "node 5's RSS grew by $grow KiB"
 for i in $ALL; do
 	after "c$i" "${OFF[c$i]}" | grep '^C ' | grep -v " L 5:$ps5:5 J -\$" | grep -q . &&
 		fail "c$i: another member left during the flood"
 done
-echo "PASS stall ($((2 * NBIG)) x $BIG B in one order on 5 members; stalled member disconnected, PROCDOWN; overload_disconnects $disc0 -> $disc1; node 5 RSS ${rss0} KiB, peak ${rss_max} KiB, +${grow} KiB) at $(elapsed)"
+echo "PASS stall ($((2 * NBIG)) x $BIG B in one order on 5 members; stalled member disconnected, PROCDOWN; overload_disconnects $disc0 -> $disc1, queued_bytes_peak $peak; node 5 RSS ${rss0} KiB, peak ${rss_max} KiB, +${grow} KiB) at $(elapsed)"
 
 stop_clients
 cl_cleanup
