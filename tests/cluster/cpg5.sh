@@ -138,6 +138,7 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 declare -A OFF
 mark() { local l; for l in "$@"; do OFF[$l]=$(nlines "$l"); done; }
 
+trap 'fail "interrupted"' INT TERM
 cl_setup 5 || fail "setup"
 # Node 5 with a small daemon-wide event queue bound (the stall step).
 sed "s/^system {\$/system {\n  ipc_event_queue_total_bytes: $QUEUE_TOTAL/" "$CL_DIR/synod.conf" \
