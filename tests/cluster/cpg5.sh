@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cpg5.sh - closed process groups on a 5-node synod cluster in network
 # namespaces (see lib.sh): one cpg_client per node in group "cpgtest"
 # (logs c<i>), a second group "cpgtwo" on nodes 1, 3 and 5 (logs x<i>).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_cpg.c - fuzz target for the cpg service (svc_cpg.c, svc_cpg_req.c,
  * svc_cpg_zc.c) started as the daemon starts it, syn_svc_cpg_start(), with

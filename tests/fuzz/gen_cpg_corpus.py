@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """gen_cpg_corpus.py - writes the seed inputs of fuzz_cpg into cpg-corpus/.
 
 Record format (fuzz_cpg.c): ctl byte (bits 0-1 connection, 2-3 ring
