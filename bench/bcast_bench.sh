@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bcast_bench.sh - ordered broadcast in a 3-node view: synod against the
 # installed corosync, in one run.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # bench_lib.sh - what the network benchmarks share: building the tree
 # they measure, the test harness (tests/cluster/lib.sh), fresh cluster
 # instances, a daemon start that runs synod or corosync as $kind says, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cluster_bench.sh - membership timing: synod against the installed corosync.
 #
 # Uses the network-namespace harness of tests/cluster (one host per

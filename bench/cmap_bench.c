@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmap_bench.c - throughput and cost benchmark for a cmap service.
  *

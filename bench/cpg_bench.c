@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_bench.c - the corosync side of the ordered-broadcast benchmark: the
  * same measurement synod-bcast makes, through corosync's CPG service

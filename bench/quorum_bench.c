@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_bench.c - votequorum measurements for bench/quorum_bench.sh.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # quorum_bench.sh - votequorum timing: synod against the installed corosync.
 #
 #   getinfo   votequorum_getinfo round trips per second, one client

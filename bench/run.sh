@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run.sh - benchmark synod against corosync and write BENCHMARKS.md.
 #
 # Builds the tree if needed, starts synod and the installed corosync each in

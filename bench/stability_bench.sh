@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # stability_bench.sh - how many synod nodes stay in one view, untouched,
 # on this machine.  Starts N daemons (synod's defaults) in network
 # namespaces, waits for the full view, then counts the membership notices

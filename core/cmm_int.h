@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm_int.h - internals shared by cmm_roles.c and cmm_wire.c: the node
  * object and the decoded forms of the two CMM messages.

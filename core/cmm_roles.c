@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm_roles.c - deterministic CMM role assignment and notification diffs.
  *

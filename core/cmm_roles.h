@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm_roles.h - the pure logic of the Cluster Membership Manager (CMM):
  * roles (master, vice-master) computed deterministically from agreed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm_table.c - the node table of the CMM core: validation at creation
  * and the RELOAD request (cmm_config_reload), which replaces the table at

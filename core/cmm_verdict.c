@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm_verdict.c - the agreed quorate flag of a view (see cmm_verdict.h).
  *

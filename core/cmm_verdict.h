@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm_verdict.h - agreeing on the quorate flag CMM uses for a view.
  *

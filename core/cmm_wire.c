@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm_wire.c - encoding and decoding of the CMM node-to-node messages
  * (layouts in proto/net_cmm.h), field by field through proto/le.h.

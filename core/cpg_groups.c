@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_groups.c - the replicated process table and the view-change sync
  * of closed process groups.  The state table and the argument for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_groups.h - the pure core of closed process groups: the replicated
  * process table, the node-to-node CPG messages and the view-change sync

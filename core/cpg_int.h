@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_int.h - what the CPG core's files share: the decoded form of a
  * node-to-node CPG message.  Not for the daemon.

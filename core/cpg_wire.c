@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_wire.c - encoding and decoding of the CPG core's node-to-node
  * messages (layouts in proto/net_cpg.h), field by field through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * mem_gather.c - forming views: GATHER, ACCEPTED and RECOVER.
  *

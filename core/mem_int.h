@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * mem_int.h - internal state of the membership core, shared by its three
  * files: membership.c (API, dispatch, timers), mem_gather.c (forming views)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * mem_wire.c - little-endian encoding, decoding and validation of the
  * membership packets declared in proto/net_membership.h.

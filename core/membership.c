@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * membership.c - the membership core's API: creation, packet dispatch,
  * timer dispatch, submission, statistics.  The protocol itself lives in

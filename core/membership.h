@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * membership.h - the pure protocol core: cluster membership plus reliable,
  * totally ordered broadcast with extended virtual synchrony.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum.c - the votequorum node table, the quorum calculation, views and
  * ordered messages (shared spec votequorum.md sections 3-5 and 8).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum.h - the votequorum algorithm as a pure state machine (shared
  * spec votequorum.md): a node table fed by views and ordered messages,

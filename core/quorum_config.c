@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_config.c - votequorum configuration: the start-up computation
  * with its fatal errors (shared spec votequorum.md 2.2/2.3) and the

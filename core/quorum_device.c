@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_device.c - the quorum device (qdevice) side of votequorum
  * (shared spec votequorum.md 6.7, ipc-wire.md 5.5): register (deferred

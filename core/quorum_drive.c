@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_drive.c - the coupling of the quorum core to a membership layer
  * (see quorum_drive.h).  It holds one bit of state, whether a view's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_drive.h - how a host couples the quorum core to a membership
  * layer with ordered broadcast (votequorum.md section 5.1).  The daemon

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_int.h - the state of the quorum core, shared by its source
  * files (quorum.c: table, calculation, views and messages;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_wire.c - encoding and decoding of the quorum message declared
  * in proto/net_quorum.h, field by field through proto/le.h.

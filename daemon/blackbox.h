@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * blackbox.h - the flight recorder: libqb's in-memory blackbox log (kept
  * by logconfig.c at debug level whatever the configured level) written to

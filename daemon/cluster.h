@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cluster.h - the daemon's membership layer: the pure core (core/) wired
  * to kronosnet links (transport.h), to a qb_loop timer at the core's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cluster_config.c - turn the validated configuration in cmap into the
  * transport's link set-up and the membership core's timing.
@@ -8,6 +9,7 @@
  * still fail.
  */
 #include "cluster_int.h"
+#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -80,7 +82,7 @@ static int read_nodes(const struct syn_store *icmap, struct syn_transport_config
 static int read_key(const struct syn_store *icmap, struct syn_transport_config *tc, char *err,
 		    size_t err_len)
 {
-	const char *path = get_str_or(icmap, "totem.keyfile", "/etc/corosync/authkey");
+	const char *path = get_str_or(icmap, "totem.keyfile", SYN_CONFIG_DEFAULT_KEYFILE);
 	const char *inline_key;
 	ssize_t n;
 	int fd;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cluster_int.h - internals shared by cluster.c and cluster_config.c.
  */

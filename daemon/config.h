@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config.h - reading corosync.conf into the cmap store, and the start-up
  * validation and derivation of the totem and nodelist configuration.
@@ -28,8 +29,14 @@
 
 #include "store.h"
 
+/* corosync's configuration directory; meson passes the installed one. */
+#ifndef SYN_CONFDIR
+#define SYN_CONFDIR "/etc/corosync"
+#endif
 /* Default main configuration file. */
-#define SYN_CONFIG_DEFAULT_PATH "/etc/corosync/corosync.conf"
+#define SYN_CONFIG_DEFAULT_PATH SYN_CONFDIR "/corosync.conf"
+/* Default totem.keyfile: where synod-keygen writes by default. */
+#define SYN_CONFIG_DEFAULT_KEYFILE SYN_CONFDIR "/authkey"
 /* Longest accepted line, not counting its LF. */
 #define SYN_CONFIG_LINE_MAX 510
 /* Suggested size of an error buffer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_env.c - the real host behind struct syn_config_env: host name
  * from uname, local addresses from getifaddrs, forward and reverse name

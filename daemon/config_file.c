@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_file.c - reading the main configuration file and the uidgid.d
  * drop-ins next to it, and parsing them as one unit.

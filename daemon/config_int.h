@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_int.h - internals shared by the configuration modules
  * (config_parse.c, config_file.c, config_totem.c); not for other modules.

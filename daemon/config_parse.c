@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_parse.c - the corosync.conf reader: line syntax, section
  * contexts, and the mapping of items to typed cmap keys.

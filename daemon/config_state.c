@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_state.c - the state directory (system.state_dir, by default
  * /var/lib/corosync): where it is, and entering it at start-up.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_timers.c - the totem protocol timers: defaults, the values
  * derived from the token timeout and the node count, their validation,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_totem.c - start-up validation of the parsed totem, crypto, link
  * and nodelist configuration, and the keys the daemon derives from it.
@@ -28,7 +29,6 @@
 
 #define KEY_MIN_BYTES 128
 #define KEY_MAX_BYTES 4096
-#define DEFAULT_KEYFILE "/etc/corosync/authkey"
 #define LINK_MODE_MAX 63
 #define KNET_MAX_NODEID 65536
 #define DEFAULT_PORT 5405
@@ -157,7 +157,7 @@ static int check_crypto(struct check *c, bool *crypto_on)
 			return bad(c, false, "key is too short");
 		return 0;
 	}
-	return check_keyfile(c, keyfile ? keyfile : DEFAULT_KEYFILE);
+	return check_keyfile(c, keyfile ? keyfile : SYN_CONFIG_DEFAULT_KEYFILE);
 }
 
 static struct node *node_get(struct check *c, const char *pos, size_t pos_len)

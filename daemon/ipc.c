@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc.c - libqb IPC glue of the daemon (see ipc.h for the contract).
  *
@@ -140,7 +141,13 @@ static void stat_key(char *buf, size_t len, const struct syn_conn *conn, const c
 	snprintf(buf, len, "%s.%s", conn->stats_prefix, name);
 }
 
-static void conn_stats_write(struct syn_conn *conn)
+/*
+ * Write the connection's stats.ipcs keys.  procname is given once, when the
+ * connection is created: the keys then appear in corosync's order (procname
+ * sixth), which clients tracking stats.ipcs. see as the order of their ADD
+ * events (corosync-notifyd reports a connection at its procname).
+ */
+static void conn_stats_write(struct syn_conn *conn, const char *procname)
 {
 	struct syn_store *s = conn->ipc->stats;
 	const struct conn_counters *c = &conn->counters;
@@ -161,6 +168,10 @@ static void conn_stats_write(struct syn_conn *conn)
 	u32 = (uint32_t)c->dispatched;
 	stat_key(key, sizeof(key), conn, "sent");
 	syn_store_set_u32(s, key, u32);
+	if (procname) {
+		stat_key(key, sizeof(key), conn, "procname");
+		syn_store_set_str(s, key, procname);
+	}
 	stat_key(key, sizeof(key), conn, "requests");
 	syn_store_set_u64(s, key, c->requests);
 	stat_key(key, sizeof(key), conn, "responses");
@@ -206,7 +217,7 @@ void syn_ipc_stats_refresh(struct syn_ipc *ipc, const char *key)
 		ipc->provider.refresh(ipc->provider.ctx, key);
 	for (struct syn_conn *c = ipc->conns; c; c = c->next)
 		if (c->stats_dirty)
-			conn_stats_write(c);
+			conn_stats_write(c, NULL);
 }
 
 static void stats_flush(void *data)
@@ -216,7 +227,7 @@ static void stats_flush(void *data)
 	ipc->flush_armed = false;
 	for (struct syn_conn *c = ipc->conns; c; c = c->next)
 		if (c->stats_dirty)
-			conn_stats_write(c);
+			conn_stats_write(c, NULL);
 	global_stats_write(ipc);
 }
 
@@ -235,7 +246,7 @@ void syn_ipc_stats_clear(struct syn_ipc *ipc)
 {
 	for (struct syn_conn *c = ipc->conns; c; c = c->next) {
 		memset(&c->counters, 0, sizeof(c->counters));
-		conn_stats_write(c);
+		conn_stats_write(c, NULL);
 	}
 	ipc->closed = 0;
 	ipc->overload_disconnects = 0;
@@ -273,10 +284,8 @@ static int32_t conn_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 	}
 	if (gid == 0)
 		return 0;
-	if (grant_key(icmap, "uid", uid) ||
-	    grant_key(icmap, "config.uid", uid) ||
-	    grant_key(icmap, "gid", gid) ||
-	    grant_key(icmap, "config.gid", gid))
+	if (grant_key(icmap, "uid", uid) || grant_key(icmap, "config.uid", uid) ||
+	    grant_key(icmap, "gid", gid) || grant_key(icmap, "config.gid", gid))
 		return 0;
 	qb_log(LOG_NOTICE, "Denied connection to %s: uid %lu gid %lu not authorized", rs->def->name,
 	       (unsigned long)uid, (unsigned long)gid);
@@ -316,7 +325,7 @@ static void conn_created(qb_ipcs_connection_t *c)
 	struct syn_ipc *ipc = rs->ipc;
 	struct qb_ipcs_connection_stats st;
 	struct syn_conn *conn = calloc(1, sizeof(*conn) + rs->def->priv_size);
-	char key[SYN_KEY_MAX + 1], procname[16];
+	char procname[16];
 	int32_t rc;
 
 	if (!conn) {
@@ -344,9 +353,7 @@ static void conn_created(qb_ipcs_connection_t *c)
 	qb_ipcs_context_set(c, conn);
 	ipc->active++;
 	procname_of(conn->pid, procname, sizeof(procname));
-	stat_key(key, sizeof(key), conn, "procname");
-	syn_store_set_str(ipc->stats, key, procname);
-	conn_stats_write(conn);
+	conn_stats_write(conn, procname);
 	global_stats_write(ipc);
 	if (rs->def->opened)
 		rs->def->opened(rs->svc, conn, conn->priv);

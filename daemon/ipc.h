@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc.h - the daemon's libqb IPC glue: one qb_ipcs service per synod
  * service, connection authorization, request validation, responses, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_intake.c - request intake between libqb and the service handlers
  * (see ipc_intake.h for the steps and why they are in that order).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_intake.h - how one IPC request gets from libqb to a service
  * handler: checked against what the client really sent, then copied out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * logconfig.c - validation of the logging {} keys and their application
  * to libqb logging.

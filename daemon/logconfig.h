@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * logconfig.h - the logging {} configuration: reading and validating the
  * logging.* keys (pure, no libqb state), and applying the result to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * logjournal.h - logging to systemd's journal through stderr.
  *

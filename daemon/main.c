@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * main.c - the synod daemon: command line (corosync's -f -c -t -v),
  * configuration loading, service start-up, the event loop, clean exit on
@@ -51,8 +52,6 @@
 #include "svc_bcast.h"
 #include "svc_cmm.h"
 #include "sdnotify.h"
-
-#define SYN_DEFAULT_CONFIG "/etc/corosync/corosync.conf"
 
 enum {
 	SYN_EXIT_OK = 0,
@@ -113,7 +112,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 {
 	int ch;
 
-	opt->config_path = SYN_DEFAULT_CONFIG;
+	opt->config_path = SYN_CONFIG_DEFAULT_PATH;
 	while ((ch = getopt(argc, argv, "fc:tvh")) != -1) {
 		switch (ch) {
 		case 'f':

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * priority.c - see priority.h.  Failures to raise the priority are logged and
  * not fatal (as in corosync); only an unparsable system.priority is.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * priority.h - the daemon's CPU priority from the system section
  * (config-and-keys.md section 5.8): with sched_rr (the default) round-robin

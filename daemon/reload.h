@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * reload.h - configuration reload at run time (shared spec
  * config-and-keys.md section 10): parse the file into a scratch store,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sdnotify.c - see sdnotify.h.  Messages go through libsystemd's
  * sd_notify(), which reads NOTIFY_SOCKET on every call.  The variable is

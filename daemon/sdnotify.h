@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sdnotify.h - the daemon's side of systemd's readiness protocol
  * (sd_notify(3)): READY=1 once clients can be served, STATUS= lines that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * security.c - start-up checks of what the configuration exposes to the
  * network (security.h).  Reads the validated configuration only; the

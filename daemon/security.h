@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * security.h - start-up checks of what the configuration exposes to the
  * network.  synod cannot filter packets below kronosnet: without crypto,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * service.h - the one interface through which every daemon service (cmap,
  * cfg, cpg, cmm, quorum, votequorum, bcast) is started, fed and stopped.

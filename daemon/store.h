@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * store.h - one cmap key space: typed values under key names, kept in
  * byte-wise key order, with prefix iteration that survives concurrent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_bcast.c - the broadcast load service (svc_bcast.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_bcast.h - the broadcast load service (proto/ipc_bcast.h): on a
  * client's request, the daemon broadcasts messages through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cfg.c - the cfg service (shared spec ipc-wire.md section 7).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cfg.h - the cfg IPC service (corosync service id 1): local node id,
  * node addresses and link status from the configuration and the links,

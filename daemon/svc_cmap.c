@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cmap.c - the cmap service (shared spec ipc-wire.md section 4).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cmap.h - the cmap IPC service (corosync service id 0): requests on
  * the default map and the stats map, iterators and trackers owned by the

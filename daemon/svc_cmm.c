@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cmm.c - the CMM service: IPC requests of libcgha_cmm, the glue
  * between agreed views / ordered messages and the pure role logic

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cmm.h - the CMM IPC service ("cmm", service id 8): the Cluster
  * Membership Manager of the CMM reference on top of the membership layer.

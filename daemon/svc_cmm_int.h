@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cmm_int.h - internals of the CMM service shared by svc_cmm.c (IPC,
  * cluster glue) and svc_cmm_table.c (configuration, persistent record).

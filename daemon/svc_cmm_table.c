@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cmm_table.c - the CMM service's configuration: the node table read
  * from the nodelist and the cmm.* keys, and the node's persistent record

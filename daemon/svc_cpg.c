@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cpg.c - the cpg service's glue: views and ordered messages into the
  * group core, its events out to the local connections, and the send path

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cpg.h - the cpg IPC service (corosync service id 2): closed
  * process groups on the cluster's ordered broadcast, byte-compatible with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cpg_int.h - what the cpg service's files share: the per-connection
  * record, the service state and the helpers the request handlers use.

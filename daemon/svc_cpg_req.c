@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cpg_req.c - the cpg service's request handlers, with corosync
  * 3.1.7's error codes and check order (shared spec cpg.md 4.2-4.9) and

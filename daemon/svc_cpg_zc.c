@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_cpg_zc.c - the cpg service's zero-copy requests (ZC_ALLOC,
  * ZC_FREE, ZC_EXECUTE; shared spec cpg.md 3.5, 4.9) with the checks of

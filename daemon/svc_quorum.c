@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_quorum.c - the quorum service (shared spec ipc-wire.md section 6).
  *

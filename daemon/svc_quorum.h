@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_quorum.h - the quorum IPC service (corosync service id 3): the
  * simple quorate / not-quorate view with model V0 and V1 notifications.

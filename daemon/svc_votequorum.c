@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_votequorum.c - the votequorum service (see svc_votequorum.h;
  * shared spec ipc-wire.md section 5, votequorum.md sections 2, 7-9).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * svc_votequorum.h - the votequorum IPC service (corosync service id 5)
  * around the pure quorum core: reads the quorum configuration from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * track_index.c - the store's tracker index (see track_index.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * track_index.h - the store's index of change trackers (internal to the
  * store; see store.h for what tracking means to its users).

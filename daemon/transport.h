@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * transport.h - the daemon's links to other nodes, on kronosnet: one knet
  * host per configured node, one knet link per ringX_addr, knet crypto and

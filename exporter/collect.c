@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * collect.c - one collection of a synod daemon's state through the client
  * libraries (see collect.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * collect.h - reads a synod daemon's state through the public client
  * libraries (libcmap, libquorum, libvotequorum, libcfg, libcpg) into a

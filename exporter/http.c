@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * http.c - serving /metrics with libmicrohttpd (see http.h).  Collection
  * is scrape.c's, the metric list metrics.c's, the text format textfmt.c's;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * http.h - the exporter's HTTP side (libmicrohttpd): GET /metrics answers
  * with a fresh scrape (scrape.h) in OpenMetrics text when the client's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * main.c - synod-exporter: serves a synod daemon's state as OpenMetrics
  * over HTTP.  Command line, signals, start and stop; the work is in

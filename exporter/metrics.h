@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * metrics.h - the exporter's metrics: turns a snapshot into metric
  * families through textfmt.h.  The list of names, types, labels and help

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * scrape.c - the collection worker and time-bounded scrapes (see scrape.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * scrape.h - fresh snapshots bounded in time.  A worker thread owns the
  * daemon connection (collect.h) and collects on request; a scrape asks

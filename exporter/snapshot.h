@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * snapshot.h - one reading of a synod daemon's state, as the exporter
  * collects it (collect.c) and turns it into metrics (metrics.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * textfmt.c - OpenMetrics / Prometheus text exposition writer (see
  * textfmt.h).  Numbers are written in the shortest of 15 or 17 significant

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * textfmt.h - writes metric families in the OpenMetrics 1.0.0 text format
  * or in Prometheus' text format 0.0.4, into a growing buffer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm.h - the Cluster Membership Manager client API (libcgha_cmm).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cfg.c - libcfg.so.7: the client side of the cfg service, ABI
  * compatible with corosync 3 (shared spec ipc-wire.md section 7).  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmap.c - libcmap.so.4: the client side of the cmap service, ABI
  * compatible with corosync 3 (shared spec ipc-wire.md section 4).

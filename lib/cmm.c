@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm.c - libcgha_cmm: the CMM client API over the daemon's "cmm" IPC
  * service (proto/ipc_cmm.h).

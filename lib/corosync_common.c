@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * corosync_common.c - libcorosync_common.so.4: the result-code helpers
  * every corosync 3 client library imports (shared spec ipc-wire.md 3.1-3.3).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg.c - libcpg.so.4: the client side of the cpg service, ABI compatible
  * with corosync 3's library (shared spec cpg.md sections 5 and 9).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_client.c - shared client-side IPC: connect, call, dispatch loop.
  * See ipc_client.h.

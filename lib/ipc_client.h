@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_client.h - the parts every client library shares: one libqb IPC
  * connection with a request lock (so handles may be used from several

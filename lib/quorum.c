@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum.c - libquorum.so.5: the client side of the quorum service, ABI
  * compatible with corosync 3 (shared spec ipc-wire.md section 6).  A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * votequorum.c - libvotequorum.so.8: the client side of the votequorum
  * service, ABI compatible with corosync 3 (shared spec ipc-wire.md

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_bcast.h - synod's own broadcast load service ("synod_bcast",
  * service id 9): a client asks the local daemon to broadcast messages

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_cmap.h - the cmap service's IPC messages, byte-compatible with
  * corosync 3.1.7 (shared spec ipc-wire.md section 4).  Every field is

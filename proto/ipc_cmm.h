@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_cmm.h - the CMM service's IPC messages (libqb IPC name "cmm",
  * service id 8).  synod-defined; shared by libcgha_cmm and the daemon.

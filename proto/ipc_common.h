@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_common.h - wire types shared by every IPC service: the libqb
  * request/response headers and the marshalled name.  Layout reference:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_cpg.h - the cpg service's IPC messages, byte-compatible with
  * corosync 3.1.7 (shared spec cpg.md sections 2 and 3), x86_64 layouts.

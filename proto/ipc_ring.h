@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_ring.h - the framing of libqb's shared-memory request ring, as far
  * as the daemon reads it.  libqb hands msg_process a pointer into the

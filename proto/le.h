@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * le.h - the one little-endian codec of synod's node-to-node formats.
  *

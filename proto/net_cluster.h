@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * net_cluster.h - the daemon's node-to-node framing around and inside the
  * membership core's packets (proto/net_membership.h), and the small messages of

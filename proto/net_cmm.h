@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * net_cmm.h - the CMM core's node-to-node messages, carried as cluster
  * messages of type CMM (proto/net_cluster.h).  Every integer little

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * net_cpg.h - the CPG core's node-to-node messages, carried as cluster
  * messages of type CPG (proto/net_cluster.h).  Variable length; every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * net_membership.h - the node-to-node packet format of the membership
  * core, declared once.  All integers are little endian on the wire,

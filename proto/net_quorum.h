@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * net_quorum.h - the quorum core's node-to-node message, sent on the
  * quorum's channel of the ordered broadcast (one message a delivery).

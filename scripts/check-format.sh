@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # check-format.sh - fail when a C source or header of the tree differs from
 # what clang-format makes of it with the tree's .clang-format.  Lists the
 # files that differ; `clang-format -i FILE` fixes one.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # check-man.sh - the manual pages in man/: each renders without a single
 # warning from man/groff and has a NAME line lexgrog can index (what
 # mandb and apropos read), every .so alias points at a page that exists,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run.sh - set up, build, and start synod in the foreground on the
 # bundled single-node configuration (conf/synod.conf).  corosync clients
 # (corosync-cmapctl, programs linked with libcmap) work against it at once.

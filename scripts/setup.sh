@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # setup.sh - install what is missing (Debian packages listed in
 # scripts/debian-packages.txt) and build synod into build/.
 set -euo pipefail
@@ -28,6 +29,10 @@ if command -v systemctl >/dev/null 2>&1; then
 	systemctl disable --now corosync >/dev/null 2>&1 || true
 	systemctl disable --now pacemaker >/dev/null 2>&1 || true
 	systemctl disable --now prometheus >/dev/null 2>&1 || true
+	# the stack tests run these themselves, inside namespaces
+	for unit in corosync-notifyd dlm sbd; do
+		systemctl disable --now "$unit" >/dev/null 2>&1 || true
+	done
 fi
 [ -d build ] || meson setup build --buildtype=debugoptimized
 # CI builds with -Werror (SYN_WERROR=1, set by .ci/run); a user's build

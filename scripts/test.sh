@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # test.sh - set up, build, and run the whole suite: unit, integration,
 # compatibility and simulator tests in the normal build, the same suite
 # under ASan+UBSan, and a valgrind leak check of the daemon.  Ends with
@@ -49,7 +50,7 @@ for t in ok:
 }
 
 echo "== test suite (build/)"
-meson test -C build --print-errorlogs --num-processes 2 --no-suite unstable
+meson test -C build --print-errorlogs --num-processes 2 --no-suite unstable --no-suite packaging
 count build/meson-logs/testlog.json
 
 echo "== test suite under ASan+UBSan (build-asan/)"
@@ -61,7 +62,7 @@ meson configure build-asan -Dwerror="$([ "${SYN_WERROR:-0}" = 1 ] && echo true |
 if ninja -C build-asan >/dev/null; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 \
-		--no-suite unstable
+		--no-suite unstable --no-suite packaging
 	count build-asan/meson-logs/testlog.json
 else
 	echo "ASan build failed"

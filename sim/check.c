@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check.c - the invariants of docs/membership.md, checked as the events
  * they constrain happen (so after every simulator step):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_check.c - the promises of CPG group membership (shared spec cpg.md
  * section 6), checked on what the simulated processes see as it happens

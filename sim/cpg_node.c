@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_node.c - the CPG service of every simulated node and the processes
  * using it, coupled to the node's membership core the way the daemon

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_check.c - the promises of votequorum (docs/quorum.md), checked
  * on the quorum cores of every simulated node:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_device.c - a quorum device in the simulator: one arbiter for
  * the cluster (qnetd with the ffsplit algorithm, reduced to its promise)

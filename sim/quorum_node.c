@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_node.c - the votequorum service of every simulated node, coupled
  * to the node's membership core the way the daemon couples them
- * (daemon/svc_votequorum.c on daemon/view.c on daemon/cluster.c), through
+ * (daemon/svc_votequorum.c on daemon/cluster.c's service bus), through
  * the same helper (core/quorum_drive.h):
  *
  *  - membership callbacks only queue a copy of the event; once the core
@@ -14,8 +15,10 @@
  *    simulator drops its trailing zero bytes (the empty device names,
  *    most of it) and pads them back on delivery, which keeps the
  *    membership core's per-byte work, and so the run time, down;
- *  - what the quorum sends while it is being created is delivered to the
- *    node itself, as the daemon's view source does before it is attached;
+ *  - what the quorum sends while it is being created (its start-up
+ *    NODEINFO) is submitted like everything else: the membership orders
+ *    it in the node's first view, as the daemon's cluster layer does (and
+ *    corosync's totem does with votequorum's start-up message);
  *  - one timer per node at syn_quorum_next_deadline(), in milliseconds of
  *    the node's own skewed clock.
  *
@@ -269,13 +272,6 @@ static void q_send(void *ctx, const struct syn_quorum_msg *msg)
 
 	buf[0] = SIM_QUORUM_TAG;
 	syn_net_quorum_encode(msg, buf + 1);
-	if (!nd->q_attached) {
-		struct sim_qev *e = qev_push(nd, SYN_NET_QUORUM_LEN);
-		e->sender = nd->id;
-		e->n = SYN_NET_QUORUM_LEN;
-		memcpy(e->data, buf + 1, SYN_NET_QUORUM_LEN);
-		return;
-	}
 	while (len > 2 && buf[len - 1] == 0)
 		len--;
 	rc = syn_mem_submit(nd->core, sim_local_now(nd), buf, len);
@@ -408,7 +404,6 @@ int sim_quorum_start(struct sim_node *nd)
 	node_config(nd, &cfg, nodes);
 	nd->qev_head = NULL;
 	nd->qev_tail = &nd->qev_head;
-	nd->q_attached = false;
 	nd->saw_all = false;
 	nd->q_quorate = false;
 	rc = syn_quorum_create(&cfg, &env, &nd->q, reason, sizeof(reason));
@@ -422,7 +417,6 @@ int sim_quorum_start(struct sim_node *nd)
 		sim_fail(nd->w, "n%u: device registration refused", nd->id);
 	syn_quorum_drive_settle(&nd->qd);
 	sim_quorum_after_core(nd);
-	nd->q_attached = true;
 	return 0;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sim.c - the simulated world: a virtual clock, an event heap, a network
  * with per-link delay, jitter (so reordering), loss, duplication, garbling

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sim.h - the deterministic cluster simulator for the membership core.
  *

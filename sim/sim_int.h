@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sim_int.h - internals shared by the simulator's world (sim.c) and its
  * invariant checker (check.c).
@@ -160,7 +161,6 @@ struct sim_node {
 	/* the node's quorum service (quorum_node.c) */
 	struct syn_quorum *q;
 	struct syn_quorum_drive qd;
-	bool q_attached; /* else its messages are delivered locally, as before attach */
 	bool q_draining;
 	struct sim_qev *qev_head, **qev_tail;
 	uint64_t qtimer_at, qtimer_gen;

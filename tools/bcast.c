@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bcast.c - synod-bcast: drive the daemon's broadcast load service
  * (proto/ipc_bcast.h) and print what the local daemon counted.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cfgtool.c - synod-cfgtool: link status, node addresses, reload, kill
  * and shutdown through the cfg service.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmapctl.c - synod-cmapctl: read, write, delete and track cmap keys.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmapctl_fmt.c - value parsing and output formatting of synod-cmapctl
  * (contract in cmapctl_fmt.h).

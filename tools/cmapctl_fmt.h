@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmapctl_fmt.h - pure helpers of synod-cmapctl: value parsing and output
  * formatting.

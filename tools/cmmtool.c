@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmmtool.c - synod-cmmtool: the CMM view of the local node.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpgtool.c - synod-cpgtool: the closed process groups of the cluster and
  * their members, with corosync-cpgtool's options and output (shared spec

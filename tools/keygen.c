@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * keygen.c - synod-keygen: write a random key for encrypted links, with
  * corosync-keygen's options and messages (-k file, -r/-m random source,
@@ -13,6 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Where the daemon reads its key by default (meson passes SYN_CONFDIR). */
+#ifndef SYN_CONFDIR
+#define SYN_CONFDIR "/etc/corosync"
+#endif
+#define SYN_KEYFILE SYN_CONFDIR "/authkey"
 #define KEY_MIN 128
 #define KEY_MAX 4096
 
@@ -20,7 +26,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "Usage: synod-keygen [-k <keyfile>] [-s size] [-m <randomfile>] [-l] [-h]\n"
 		     "     -k / --key-file=<filename> -  Write to the specified keyfile\n"
-		     "            instead of the default /etc/corosync/authkey.\n"
+		     "            instead of the default " SYN_KEYFILE ".\n"
 		     "     -r / --random-file -  Random number source file. Default is \n"
 		     "            /dev/urandom.\n"
 		     "     -l / --less-secure - Not used, option is kept only\n"
@@ -74,7 +80,7 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *key_path = "/etc/corosync/authkey", *random_path = "/dev/urandom";
+	const char *key_path = SYN_KEYFILE, *random_path = "/dev/urandom";
 	unsigned char key[KEY_MAX];
 	long size = 256;
 	int c, fd;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorumtool.c - synod-quorumtool: show and change the quorum state.
  *

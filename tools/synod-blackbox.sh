@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # synod-blackbox - print the running daemon's flight recorder: ask it for
 # a state dump and a blackbox dump through cmap, then decode the dump
 # with libqb's qb-blackbox.  A fresh value (the time) is written each

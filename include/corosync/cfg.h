@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cfg.h - client API of the cfg service: local node id, node addresses,
  * link and node status, configuration reload, log reopening, killing a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmap.h - client API of the cmap service: the node's configuration and
  * runtime key/value database (default map) and its statistics map.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * corodefs.h - service numbers of the corosync 3 engine (they appear in
  * cmap keys such as runtime.services.<name>.service_id) and size limits.

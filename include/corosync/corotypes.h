@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * corotypes.h - types, constants and helpers shared by every corosync 3
  * compatible client library: the cs_error_t result codes (CS_OK is 1),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg.h - closed process groups: named groups of processes across the
  * cluster that see membership changes and messages in one agreed order.

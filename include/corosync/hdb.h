@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * hdb.h - the handle database of corosync 3 client libraries, a thin
  * inline layer over libqb's qbhdb (reference-counted handle -> instance

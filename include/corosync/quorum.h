@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum.h - client API of the quorum service: whether this node is in a
  * quorate partition, with notifications (model V0: quorum only; model

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * votequorum.h - client API of the votequorum service: vote-based quorum
  * information, expected votes and node votes, change notifications, and

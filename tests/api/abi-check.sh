@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # abi-check.sh BUILD_DIR - the client libraries in BUILD_DIR/lib against
 # Debian's corosync 3.1.7 ones installed in the system library directory:
 # the same SONAME, the same version definitions, and the same defined

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """export-coverage.py BUILD_DIR - every function the client libraries in
 BUILD_DIR/lib export has a test, checked against tests/api/export-tests.txt:
 

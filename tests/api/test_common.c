@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_common.c - libcorosync_common: cs_strerror for every cs_error_t
  * and for unknown values, qb_to_cs_error for every row of the shared spec

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # mixed.sh - a big-endian node in a little-endian cluster.
 #
 # Cross-builds synod for s390x (Debian's gcc-s390x-linux-gnu, the s390x

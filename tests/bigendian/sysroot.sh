@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # sysroot.sh - unpack Debian's s390x libraries that synod builds and runs
 # against (libc, libqb, libknet, libsystemd, libmicrohttpd, cmocka and
 # what they pull) into a directory: the cross compiler's include and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cluster.sh - multi-node scenarios on real synod daemons in network
 # namespaces (see lib.sh): forming 3, 5 and 8 node clusters, kill -9,
 # SIGSTOP/SIGCONT, link down/up, a 2+3 partition and its heal, a rolling

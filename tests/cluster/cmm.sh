@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cmm.sh - CMM scenarios on real daemons in network namespaces: 5 nodes
 # (1 and 2 master-eligible, 3-5 not), quorum from votequorum.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """cmm_check.py - checks a CMM node's notifications against the states and
 views that node actually installed, as its daemon logged them:
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmm_client.c - a CMM application driven line by line from stdin, for
  * the multi-node test (cmm.sh): the library-level scenarios T24-T28 need

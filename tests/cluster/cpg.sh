@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cpg.sh - closed process groups on a 3-node synod cluster in network
 # namespaces (see lib.sh), one cpg_client per node in one group:
 #   join     every member sees the three members

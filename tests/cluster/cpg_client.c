@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_client.c - a CPG member for the cluster scenarios: joins one group
  * (model V1, initial TOTEM_CONFCHG) and logs every event on stdout, one

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # hostile.sh - hostile traffic at real synod daemons in network namespaces
 # (see lib.sh).  knet hands unauthenticated packets to its decompressor and
 # to the membership layer unless crypto is on; synod cannot filter below

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * knet_slow_status.c - an LD_PRELOAD shim for synod in the knet-status
  * test: every knet_link_get_status and knet_handle_get_stats call first

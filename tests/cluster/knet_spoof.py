@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """knet_spoof.py - hostile UDP traffic at a node's knet port.
 
 Sends, for a given time, a mix of:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # knet_status.sh - the daemon's loop never waits on knet's status calls
 # on a timer.  A 3-node cluster runs with knet_slow_status.so preloaded:
 # every knet_link_get_status and knet_handle_get_stats call stalls 100 ms,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib.sh - a small harness for multi-node tests: N hosts as network
 # namespaces on one bridge (in a hub namespace of their own), one synod per
 # host, checks through cmap on every node.  Addresses exist only inside the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # pacemaker.sh - the distribution's Pacemaker, unmodified, on a 3-node
 # cluster in network namespaces (see lib.sh).  Each node is a host of its
 # own: a network namespace, a PID namespace and a mount namespace with a
@@ -46,169 +47,16 @@ id hacluster >/dev/null 2>&1 || { echo "SKIP: no hacluster user"; exit 77; }
 BUILD=${BUILD:?set BUILD to the build directory}
 KIND=${1:-synod}
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pm_lib.sh"
 CL_ID=$(printf 'p%x' $((RANDOM * 32768 + RANDOM)))
 CL_HUB="syn-${CL_ID}-hub"
 T=${PM_TIMEOUT:-60}
-PM_HOST=() # per node: the unshare process holding its namespaces
-PM_INIT=() # per node: host pid of its PID namespace's init
-PM_PCMK=() # per node: host pid of its pacemakerd
-
-fail() {
-	local i
-	echo "FAIL ($KIND): $*"
-	for i in 1 2 3; do
-		echo "--- node$i pacemaker.log"
-		tail -25 "$CL_DIR/node$i.d/log/pacemaker.log" 2>/dev/null
-	done
-	cl_logs
-	pm_cleanup
-	exit 1
-}
-
-ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
-
-# A host for node i: private mounts in a new mount and PID namespace inside
-# the node's network namespace; its init (pid 1) is a sleep, killed with
-# everything in the namespace when the unshare process holding it dies.
-pm_host_start() {
-	local i=$1 d=$CL_DIR/node$1.d c
-	mkdir -p "$d/log"
-	chown hacluster:haclient "$d/log"
-	ip netns exec "$(cl_ns "$i")" unshare --pid --mount-proc --kill-child --propagation private \
-		sh -c "set -e
-			mount -t tmpfs -o mode=0755 none /run
-			mkdir -p /run/crm /run/resource-agents
-			chown hacluster:haclient /run/crm
-			mount -t tmpfs -o mode=1777 none /dev/shm
-			mount -t tmpfs -o mode=0755 none /var/lib/pacemaker
-			for s in cib pengine blackbox cores; do
-				mkdir /var/lib/pacemaker/\$s
-				chown hacluster:haclient /var/lib/pacemaker/\$s
-				chmod 0750 /var/lib/pacemaker/\$s
-			done
-			mount --bind $d/log /var/log/pacemaker
-			mount -t tmpfs none /var/lib/corosync
-			exec sleep 100000" >>"$d/host.log" 2>&1 &
-	PM_HOST[$i]=$!
-	disown $! # (its SIGKILL at the end is not news)
-	for _ in $(seq 1 100); do
-		c=$(cat "/proc/$!/task/$!/children" 2>/dev/null)
-		if [ -n "$c" ] && [ "$(cat "/proc/${c%% *}/comm" 2>/dev/null)" = sleep ]; then
-			PM_INIT[$i]=${c%% *}
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
-}
-
-# Run a command on node i (the distribution's libraries, not the build's).
-in_node() {
-	local i=$1
-	shift
-	nsenter -t "${PM_INIT[$i]}" -n -m -p -- env -u LD_LIBRARY_PATH "$@"
-}
-
-# lib.sh's view check, inside the node's namespaces (the IPC's shared
-# memory is in the node's private /dev/shm).
-cl_members() { in_node "$1" "$BUILD/tools/synod-cmapctl" -q -g runtime.totem.members 2>/dev/null; }
-
-# Start a command on node i in the background; SPAWNED = its host pid.
-pm_spawn() { # node log command...
-	local i=$1 log=$2 np c
-	shift 2
-	nsenter -t "${PM_INIT[$i]}" -n -m -p -- env -u LD_LIBRARY_PATH "$@" >>"$log" 2>&1 &
-	np=$!
-	disown $np # (its end, or a SIGKILL of the command, is not news)
-	for _ in $(seq 1 100); do
-		c=$(cat "/proc/$np/task/$np/children" 2>/dev/null)
-		[ -n "$c" ] && { SPAWNED=${c%% *}; return 0; }
-		sleep 0.02
-	done
-	return 1
-}
-
-node_start() {
-	local i=$1
-	if [ "$KIND" = synod ]; then
-		pm_spawn "$i" "$CL_DIR/node$i.log" "$BUILD/daemon/synod" -f -c "$CL_DIR/synod.conf"
-	else
-		pm_spawn "$i" "$CL_DIR/node$i.log" corosync -f -c "$CL_DIR/synod.conf"
-	fi || return 1
-	CL_PID[$i]=$SPAWNED
-}
-
-pcmk_start() {
-	pm_spawn "$1" "$CL_DIR/node$1.d/pacemakerd.out" \
-		PCMK_logfile=/var/log/pacemaker/pacemaker.log pacemakerd || return 1
-	PM_PCMK[$1]=$SPAWNED
-}
-
-# Wait until pid is gone; at most timeout seconds.
-wait_gone() { # pid timeout
-	local end=$(($(date +%s) + $2))
-	while kill -0 "$1" 2>/dev/null; do
-		[ "$(date +%s)" -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-
-pm_cleanup() {
-	local i
-	trap - EXIT
-	# PM_KEEP=dir keeps the daemons' and Pacemaker's logs
-	[ -n "${PM_KEEP:-}" ] && mkdir -p "$PM_KEEP" && cp -r "$CL_DIR"/node* "$PM_KEEP"/
-	# (unshare blocks SIGTERM while it waits for its child; its SIGKILL
-	# takes the child, the namespace's init, and so everything in it)
-	for i in "${!PM_HOST[@]}"; do kill -KILL "${PM_HOST[$i]}" 2>/dev/null; done
-	for i in "${!PM_INIT[@]}"; do wait_gone "${PM_INIT[$i]}" 10; done
-	for i in "${!CL_PID[@]}"; do wait_gone "${CL_PID[$i]}" 5 && CL_PID[$i]=; done
-	cl_cleanup
-}
-
-# crm_mon's view from node i, one fact a line:
-#   online <names>     dc <name> <with_quorum>     rsc <id> <nodes running it>
-PM_PARSE='
-import sys, xml.etree.ElementTree as ET
-t = ET.parse(sys.stdin).getroot()
-print("online", " ".join(sorted(n.get("name") for n in t.find("nodes")
-                                if n.get("online") == "true")))
-dc = t.find("summary/current_dc")
-if dc is not None and dc.get("present") == "true":
-    print("dc", dc.get("name"), dc.get("with_quorum"))
-rsc = {}
-for r in t.iter("resource"):
-    if r.get("active") == "true" and r.get("role") == "Started":
-        rsc.setdefault(r.get("id"), []).extend(n.get("name") for n in r.findall("node"))
-for k in sorted(rsc):
-    print("rsc", k, " ".join(sorted(rsc[k])))
-'
-pm_state() {
-	in_node "$1" crm_mon -1 --output-as=xml 2>/dev/null | python3 -c "$PM_PARSE" 2>/dev/null
-}
-pm_fact() { pm_state "$1" | awk -v k="$2" -v id="${3:-}" \
-	'$1 == k && (id == "" || $2 == id) { $1 = ""; if (id != "") $2 = ""; sub(/^ +/, ""); print }'; }
-
-# Wait until fn args... prints want; at most timeout seconds.
-wait_out() { # want timeout fn args...
-	local want=$1 end=$(($(date +%s) + $2)) got
-	shift 2
-	while :; do
-		got=$("$@")
-		[ "$got" = "$want" ] && return 0
-		if [ "$(date +%s)" -ge $end ]; then
-			echo "$*: '$got', want '$want'"
-			return 1
-		fi
-		sleep 0.2
-	done
-}
 
 step_up() {
 	local i start dc
 	start=$(date +%s%N)
 	for i in 1 2 3; do node_start "$i" || fail "start $KIND on node$i"; done
-	cl_wait_view_kind || fail "no membership"
+	cl_wait_view_kind 1 2 3 || fail "no membership"
 	for i in 1 2 3; do pcmk_start "$i" || fail "start pacemakerd on node$i"; done
 	for i in 1 2 3; do
 		wait_out "node1 node2 node3" "$T" pm_fact "$i" online || fail "node$i: not all online"
@@ -251,20 +99,6 @@ check_cpg() {
 		[ "$got" = "$want" ] || fail "cpg group $g on node$i: pid '$got', $d is '$want'"
 	done
 }
-
-# The number of distinct DCs the three nodes report (1 when they agree).
-dc_count() { for i in 1 2 3; do pm_fact "$i" dc; done | sort -u | grep -c .; }
-
-cl_wait_view_kind() {
-	if [ "$KIND" = synod ]; then
-		cl_wait_view "1 2 3" "$T" 1 2 3 >/dev/null
-	else
-		sleep 3 # corosync: the pacemaker wait below is the check
-	fi
-}
-
-primitive() { echo "<primitive id=\"$1\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\">
-  <operations><op id=\"$1-mon\" name=\"monitor\" interval=\"10s\"/></operations></primitive>"; }
 
 # Roles, chosen once the DC is known so that both daemons are timed alike:
 # R runs d1 and d2 and is killed, O (the DC) observes, L leaves gracefully.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * qdevice_client.c - a minimal quorum device for multi-node tests, written
  * only against the public <corosync/votequorum.h> API so the same binary

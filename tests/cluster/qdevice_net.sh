@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # qdevice_net.sh - the distribution's corosync-qdevice (model net,
 # algorithm ffsplit) on each node of a 2-node cluster, and the
 # distribution's corosync-qnetd in a namespace of its own that both nodes

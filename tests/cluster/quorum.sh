@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # quorum.sh - votequorum on real synod clusters in network namespaces
 # (see lib.sh): a 2+3 split, two_node, wait_for_all at start,
 # last_man_standing shrinking 5 -> 2, auto_tie_breaker on a 2+2 split,

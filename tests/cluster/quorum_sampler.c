@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * quorum_sampler.c - samples the local node's quorate state every
  * interval and prints one line per sample: the wall-clock time in

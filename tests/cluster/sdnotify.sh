@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # sdnotify.sh - the readiness protocol on a 3-node cluster: node 1 is
 # started with NOTIFY_SOCKET naming a datagram socket read by this script
 # (the service manager's side), the others without.

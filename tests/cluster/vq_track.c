@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * vq_track.c - a votequorum CS_TRACK_CHANGES tracker for multi-node tests,
  * written only against the public <corosync/votequorum.h> API so the same

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cmapctl-compat.sh - compatibility harness for corosync-cmapctl and the cmap
 # service.
 #

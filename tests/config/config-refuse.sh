@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # config-refuse.sh - configurations corosync 3.1.7 refuses, or accepts,
 # and synod must treat the same way: the same exit code and message.
 #

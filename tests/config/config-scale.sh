@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # config-scale.sh - parsing a large configuration takes linear time.
 #
 # usage: config-scale.sh SYNOD [BOUND_S]

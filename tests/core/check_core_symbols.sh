@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # The protocol core must be pure: link it into one relocatable object and
 # fail if it needs anything beyond libc memory, string and number-parsing
 # routines (pure functions of their arguments)

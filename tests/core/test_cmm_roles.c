@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmm_roles.c - the CMM reference's scenarios (section 10.8) played
  * against the pure role logic: several nodes in one process, agreed views

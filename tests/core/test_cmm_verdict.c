@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmm_verdict.c - the agreed quorate flag of a view (cmm_verdict.h):
  * undecided until every member's verdict is delivered, "quorate" when one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cpg_groups.c - the CPG core: golden bytes of every node-to-node
  * message, the events of joins, leaves and messages, the view-change

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_membership.c - unit tests of the membership core's API and state
  * transitions, driven by hand through a tiny in-test network (the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cluster.sh - synod-exporter on a 3-node cluster (network namespaces,
 # tests/cluster/lib.sh) losing a node, with exporters on nodes 1 and 3.
 # Every scrape passes promtool and the strict OpenMetrics parser, and:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib.sh - helpers for the exporter tests: scrape an exporter, validate
 # the text (promtool for Prometheus text 0.0.4, prometheus_client's strict
 # parser for OpenMetrics) and read values out of it.  Source it; needs

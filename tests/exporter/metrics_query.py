@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """metrics_query.py - parse an exporter scrape and print values from it.
 
 usage: metrics_query.py FORMAT FILE [QUERY...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # single.sh - synod-exporter against a single-node daemon (in its own
 # network namespace, through tests/integration/netns-run.sh):
 #   - -h, bad options and a bad listen address answer as documented;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_exporter_text.c - synod-exporter's text side without a daemon:
  * the OpenMetrics / Prometheus text writer (textfmt.c: family lines,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fake_conn.c - test double of the IPC glue (see fake_conn.h).
  *

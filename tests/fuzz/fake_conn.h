@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fake_conn.h - a test double of the daemon's IPC glue (daemon/ipc.h) for
  * driving a service's request handler without libqb or sockets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_cmap.c - fuzz target for the cmap request handler
  * (syn_svc_cmap_request) behind a test double of the IPC glue

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_config.c - libFuzzer target for the corosync.conf parser.  Each
  * input is parsed once as a main file and once as a uidgid.d drop-in;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_main.c - replays fuzz inputs without libFuzzer, so the corpus of a
  * fuzz target runs as an ordinary, deterministic test with any compiler.

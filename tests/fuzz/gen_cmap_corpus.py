@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Write the seed inputs of fuzz_cmap into cmap-corpus/ (see fuzz_cmap.c
 for the record format).  Rerun after changing the format; the output is
 deterministic."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bcast-guard.sh - the broadcast load service is not open to all.
 #
 #   off   (a configuration without system.bcast_service): synod-bcast

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # blackbox.sh - the flight recorder of a real daemon, in a network
 # namespace of its own with a private state directory:
 #   1. synod-blackbox (the tools' directory first on PATH) asks for a state

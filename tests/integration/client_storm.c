@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * client_storm.c - a storm of short-lived cmap clients: each child
  * connects (default or stats map), tracks, iterates, writes, and then

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cmap-notify-compat.sh - run cmap-notify-probe on the library it was built
 # with and on the distribution's libcmap (by LD_LIBRARY_PATH); both outputs
 # must equal the expected file.  Exit 77 (skip) without the distribution's

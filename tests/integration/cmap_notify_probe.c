@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmap_notify_probe.c - what a libcmap notify callback is handed for empty
  * values and for stats-map additions and deletions, printed so that runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cmap_rtt.c - how long one cmap round trip takes: one connection, a
  * cmap_get of a small key in a loop for the given time, then one line

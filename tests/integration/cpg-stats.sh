@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cpg-stats.sh - the cpg service's message counters in the cmap store,
 # runtime.services.cpg.<n>.tx / .rx as corosync publishes them: after a
 # process joined a group and left it (its connection closed), one node

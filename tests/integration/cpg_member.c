@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cpg_member.c - joins each group named on the command line (one
  * connection per group, the name's length including its NUL), prints

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # cpgtool-compat.sh - the distribution's corosync-cpgtool against synod
 # prints what it prints against corosync, with the same groups (names
 # with a NUL, a backslash, a tab) and members; synod-cpgtool prints the

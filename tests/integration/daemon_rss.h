@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * daemon_rss.h - the resident size of the daemon under test, for
  * integration tests run by netns-run.sh (which exports its pid as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * first_view.c - started together with a single-node daemon (node id 1),
  * connects again and again from the first instant to cmap, quorum,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ipc_fuzz.c - a raw-IPC fuzzer against a real daemon: mutated requests
  * on every service through plain libqb clients, while a well-behaved

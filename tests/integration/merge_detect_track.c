@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * merge_detect_track.c - tracks stats.srp.memb_merge_detect_tx on a
  * single-node daemon with CMAP_TRACK_MODIFY, the way corosync's own Rust

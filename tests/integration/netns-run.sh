@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # netns-run.sh - run a command against a fresh synod daemon in its own
 # network namespace (IPC names are per namespace, so tests never meet a
 # daemon of the host or of another test).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sd_notify_ready.c - the daemon's side of systemd's readiness protocol,
  * tested without systemd: this program plays the service manager.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # systemd-unit.sh - conf/synod.service checked and run by a real service
 # manager.
 #
@@ -82,6 +83,12 @@ ip link set lo up || fail "cannot bring lo up"
 # "booted with systemd" marker; the host's /run is not touched
 mount -t tmpfs tmpfs /run || fail "cannot mount a private /run"
 mkdir -p /run/systemd/system /run/log/journal /run/systemd/journald.conf.d
+# the daemon and its configuration where the unit's sandbox lets it see
+# them: the tree may live under /tmp or /home (a CI clone), which
+# PrivateTmp= and ProtectHome= hide from the service
+mkdir -p /run/synod-stage && cp "$daemon" /run/synod-stage/synod &&
+	cp "$config" /run/synod-stage/corosync.conf || fail "cannot stage the daemon"
+daemon=/run/synod-stage/synod config=/run/synod-stage/corosync.conf
 # what PID 1 prepares at boot for sandboxing (ProtectHome= and the like
 # mount these over what a unit may not see)
 inacc=/run/systemd/inaccessible

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmap_api.c - every libcmap function against a real daemon, through
  * real libqb IPC: success and each error path, every value type, all

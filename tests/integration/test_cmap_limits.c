@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmap_limits.c - per-connection handle limits of the cmap service
  * against a real daemon, as corosync has them: a connection holds at most

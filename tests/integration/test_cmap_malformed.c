@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmap_malformed.c - the daemon against malformed and hostile cmap
  * clients: raw libqb requests with unknown ids, truncated bodies, lying

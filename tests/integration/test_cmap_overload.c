@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmap_overload.c - the bounded event queue policy against a real
  * daemon: a slow tracker gets every event, in order, even when its ring

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmap_queue_bound.c - the daemon-wide bound on queued events
  * against a real daemon configured with an 8 MiB bound

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmap_tracker_scale.c - idle trackers do not slow other clients
  * down, against a real daemon: the median SET+GET round trip of a client

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmm_api.c - every libcgha_cmm function against a real single-node
  * daemon: success and error paths.  The node is eligible and alone, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cpg_api.c - every libcpg function against a running daemon on one
  * node: join, membership, messages (empty, ordered, fragmented above 1

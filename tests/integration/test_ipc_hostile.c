@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_ipc_hostile.c - requests whose header lies about their size, on
  * every IPC service of a real daemon, through raw libqb clients.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_quorum_api.c - libvotequorum, libquorum and libcfg against a real
  * single-node synod (conf/synod.conf, node 1): success and error paths

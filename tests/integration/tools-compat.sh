@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # tools-compat.sh - run the distribution's corosync-quorumtool and
 # corosync-cfgtool against synod and compare with golden output recorded
 # from the reference daemon on the same single-node layout (conf/synod.conf).

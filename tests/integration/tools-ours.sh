@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # tools-ours.sh - run synod's own quorumtool and cfgtool through the same
 # command list and golden files as tools-compat.sh, then check that their
 # --json output parses.  The tools are reached through symbolic links named

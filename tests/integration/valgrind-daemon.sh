@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # valgrind-daemon.sh BUILD_DIR - run the daemon under valgrind in its own
 # network namespace, hit it with a storm of connecting, tracking and dying
 # clients (client-storm), stop it with SIGTERM and require a clean exit:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # vq-compat.sh - run the vq_compat client against a daemon (synod, or the
 # distribution's corosync) on a private copy of CONFIG, which the client
 # may rewrite before asking for a reload.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * vq_compat.c - answers real clients rely on, checked on a running
  * single-node daemon; the same program runs against synod and against the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * wait_ready.c - exits 0 when a cmap service answers a request in the
  * current network namespace, 1 otherwise.  With the argument "quorate" it

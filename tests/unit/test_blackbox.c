@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_blackbox.c - unit tests of the flight recorder's cmap requests:
  * each change, creation or deletion of runtime.blackbox.dump_flight_data

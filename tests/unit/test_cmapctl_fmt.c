@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_cmapctl_fmt.c - synod-cmapctl's value parsing and output formats,
  * without a daemon.

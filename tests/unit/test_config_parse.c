@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_config_parse.c - unit tests of the corosync.conf parser: every
  * syntax and value error with its exact message and line, the syntax

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_config_totem.c - unit tests of start-up validation and derivation:
  * the derived timer table, every validation message, crypto key rules,

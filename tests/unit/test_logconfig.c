@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_logconfig.c - unit tests of logging {} validation (every reason
  * text, defaults, subsystem overrides) and a smoke test of applying a

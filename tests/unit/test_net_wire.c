@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_net_wire.c - golden bytes of every node-to-node format declared in
  * proto/net_*.h.  For each message type: encode a fixed message and

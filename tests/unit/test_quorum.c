@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_quorum.c - unit tests of the votequorum core: the scenarios of the
  * votequorum spec (section 10) on a small in-process cluster, plus the

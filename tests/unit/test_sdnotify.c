@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_sdnotify.c - the readiness messages of sdnotify.c, read from a
  * datagram socket named by NOTIFY_SOCKET, and the journal detection and

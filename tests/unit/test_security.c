@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_security.c - unit tests of the start-up exposure checks
  * (daemon/security.h): counting the nodelist, the crypto rule (secauth,

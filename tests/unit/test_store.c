@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_store.c - unit tests of the cmap store: value rules, errors,
  * iteration under change, tracking order and values, which keys are

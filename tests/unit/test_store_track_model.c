@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_store_track_model.c - the store's indexed change tracking checked
  * against a naive reference, from seeds.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_cmm.c - libFuzzer target for the CMM core's message handlers: the
  * SYNC, REQUEST, TABLE and VERDICT decoders and the role logic behind

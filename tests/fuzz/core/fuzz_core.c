@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_core.c - libFuzzer target for the membership core: the packet
  * decoder and the state machine behind it.
