@@ -5,7 +5,7 @@
  *
  * It implements the glue functions a service calls (syn_conn_respond,
  * syn_conn_respond_error, syn_conn_event, syn_conn_count_invalid,
- * syn_conn_pid, syn_ipc_stats_clear) and checks every message the
+ * syn_conn_pid, syn_ipc_stats_clear, syn_ipc_service_gate) and checks every message the
  * service sends against the framing rules of the shared spec
  * ipc-wire.md 1.4-1.5 and section 4: exactly one response per request,
  * header.size equal to the bytes sent, a response id and size that fit
@@ -70,8 +70,6 @@ struct syn_fake_oracle {
 };
 /* Use oracle (borrowed) from now on; NULL: cmap's checks again. */
 void syn_fake_env_set_oracle(const struct syn_fake_oracle *oracle);
-/* Whether the service asked for flow control (syn_ipc_service_gate). */
-bool syn_fake_gated(void);
 
 /* Copy every open connection's counters to the stats store (the glue's flush). */
 void syn_fake_env_flush(void);
