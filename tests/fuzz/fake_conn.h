@@ -5,9 +5,10 @@
  *
  * It implements the glue functions a service calls (syn_conn_respond,
  * syn_conn_respond_error, syn_conn_event, syn_conn_count_invalid,
- * syn_conn_pid, syn_ipc_stats_clear, syn_ipc_service_gate) and checks every message the
- * service sends against the framing rules of the shared spec
- * ipc-wire.md 1.4-1.5 and section 4: exactly one response per request,
+ * syn_conn_pid, syn_ipc_stats_clear, syn_ipc_service_gate) and checks
+ * every message the service sends against the framing rules of the
+ * shared spec ipc-wire.md 1.4-1.5 and section 4: exactly one response per
+ * request (none to cpg MCAST),
  * header.size equal to the bytes sent, a response id and size that fit
  * the request, events only to open connections.  Any violation aborts,
  * which is what a fuzzer needs.
