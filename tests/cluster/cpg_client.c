@@ -6,9 +6,13 @@
  *   C <members nodeid:pid,...> L <left nodeid:pid:reason,...> J <joined ...>
  *   T <ring seq> <member count>
  *   D <nodeid> <pid> <length> <checksum> <first bytes, small messages only>
- * SIGUSR1 makes it send NMSG numbered messages ("m<nodeid>-<i>"),
- * SIGUSR2 one message of BIG bytes; SIGTERM finalizes and exits.
- * usage: cpg_client GROUP NMSG BIG
+ * SIGUSR1 makes it send NMSG numbered messages ("m<nodeid>-<i>", i
+ * counting on from one SIGUSR1 to the next), SIGUSR2 NBIG messages of BIG
+ * bytes each (NBIG 1 unless given; each starts with "b<nodeid>-<k>", so
+ * their checksums differ); SIGTERM finalizes and exits.
+ * With "stall" instead of NBIG it joins and then never dispatches again
+ * (a member that stops reading its events) until SIGTERM.
+ * usage: cpg_client GROUP NMSG BIG [NBIG|stall]
  */
 #include <errno.h>
 #include <poll.h>
@@ -105,16 +109,20 @@ int main(int argc, char **argv)
 	struct cpg_name g;
 	cpg_handle_t h;
 	unsigned int nodeid = 0;
-	int nmsg, fd;
+	int nmsg, fd, nbig = 1, stall = 0, next_small = 0, next_big = 0;
 	size_t big;
 	cs_error_t err;
 
-	if (argc != 4 || strlen(argv[1]) >= CPG_MAX_NAME_LENGTH) {
-		fprintf(stderr, "usage: cpg_client GROUP NMSG BIG\n");
+	if (argc < 4 || argc > 5 || strlen(argv[1]) >= CPG_MAX_NAME_LENGTH) {
+		fprintf(stderr, "usage: cpg_client GROUP NMSG BIG [NBIG|stall]\n");
 		return 2;
 	}
 	nmsg = atoi(argv[2]);
 	big = (size_t)atol(argv[3]);
+	if (argc == 5 && strcmp(argv[4], "stall") == 0)
+		stall = 1;
+	else if (argc == 5)
+		nbig = atoi(argv[4]);
 	signal(SIGUSR1, on_signal);
 	signal(SIGUSR2, on_signal);
 	signal(SIGTERM, on_signal);
@@ -132,6 +140,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot join: %d\n", err);
 		return 1;
 	}
+	if (stall) {
+		/* Read nothing more: the daemon must bound what waits for us. */
+		printf("S joined, not dispatching\n");
+		fflush(stdout);
+		while (!want_stop)
+			pause();
+		return 0;
+	}
 	while (!want_stop) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 
@@ -147,7 +163,7 @@ int main(int argc, char **argv)
 
 			want_small = 0;
 			for (int i = 0; i < nmsg; i++) {
-				int n = snprintf(buf, sizeof(buf), "m%u-%d", nodeid, i);
+				int n = snprintf(buf, sizeof(buf), "m%u-%d", nodeid, next_small++);
 				send_retry(h, buf, (size_t)n);
 			}
 		}
@@ -157,8 +173,14 @@ int main(int argc, char **argv)
 			want_big = 0;
 			for (size_t i = 0; buf && i < big; i++)
 				buf[i] = (char)(i * 13 + nodeid);
-			if (buf)
+			for (int k = 0; buf && k < nbig && !want_stop; k++) {
+				char tag[32];
+				int n = snprintf(tag, sizeof(tag), "b%u-%d", nodeid, next_big++);
+
+				memcpy(buf, tag, (size_t)n < big ? (size_t)n : big);
 				send_retry(h, buf, big);
+				cpg_dispatch(h, CS_DISPATCH_ALL);
+			}
 			free(buf);
 		}
 	}

@@ -5,9 +5,10 @@
  *
  * It implements the glue functions a service calls (syn_conn_respond,
  * syn_conn_respond_error, syn_conn_event, syn_conn_count_invalid,
- * syn_conn_pid, syn_ipc_stats_clear) and checks every message the
- * service sends against the framing rules of the shared spec
- * ipc-wire.md 1.4-1.5 and section 4: exactly one response per request,
+ * syn_conn_pid, syn_ipc_stats_clear, syn_ipc_service_gate) and checks
+ * every message the service sends against the framing rules of the
+ * shared spec ipc-wire.md 1.4-1.5 and section 4: exactly one response per
+ * request (none to cpg MCAST),
  * header.size equal to the bytes sent, a response id and size that fit
  * the request, events only to open connections.  Any violation aborts,
  * which is what a fuzzer needs.
@@ -55,6 +56,21 @@ bool syn_fake_conn_is_open(const struct syn_conn *conn);
  * ring is.
  */
 void syn_fake_conn_deliver(struct syn_conn *conn, const void *msg, size_t len, unsigned int place);
+
+/*
+ * Checks of another service than cmap (the default): how many responses
+ * a request gets (cpg MCAST: none), what a response and an event may
+ * hold.  The fake still checks the framing (one header, size equal to the
+ * bytes, events only to open connections) before calling them.
+ */
+struct syn_fake_oracle {
+	unsigned int (*responses)(int32_t req_id);
+	void (*response)(int32_t req_id, const void *req, size_t req_len, const void *res,
+			 size_t len);
+	void (*event)(const void *first, size_t first_len, size_t total);
+};
+/* Use oracle (borrowed) from now on; NULL: cmap's checks again. */
+void syn_fake_env_set_oracle(const struct syn_fake_oracle *oracle);
 
 /* Copy every open connection's counters to the stats store (the glue's flush). */
 void syn_fake_env_flush(void);
