@@ -28,16 +28,33 @@
 # mounted on /etc/corosync (the NSS databases the tools and daemons use),
 # so nothing of the host's corosync installation is read or written.
 #
-# usage: BUILD=builddir qdevice_net.sh [corosync] [tls]
+#   lms       the device's algorithm is lms (last man standing) instead
+#             of ffsplit; the same split (a tie: lms also gives the vote to
+#             the lowest node id) and node loss give the same quorum
+#
+# After the split, the link is healed and node 2 stopped (node loss):
+# node 1 must stay quorate with its vote and the device's.  In each state
+# (both nodes up, split, healed, node 2 lost) `corosync-quorumtool -s`
+# and `corosync-qdevice-tool -sv` on each node and `corosync-qnetd-tool -lv` on the qnetd host are
+# captured, masked where runs legitimately differ (times, ring ids, client
+# ports, and node blocks sorted by node id: qnetd lists clients in the
+# order they connected) and compared with the reference output recorded
+# from the distribution's corosync in qdevice_net_expected/ (the corosync
+# variants check the reference still holds; REFERENCE_WRITE=1 rewrites it
+# from a corosync run).
+#
+# usage: BUILD=builddir qdevice_net.sh [corosync] [tls] [lms]
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 KIND=synod
 TLS=off
+ALGORITHM=ffsplit
 for a in "$@"; do
 	case $a in
 	corosync) KIND=corosync ;;
 	tls) TLS=required ;;
-	*) echo "usage: qdevice_net.sh [corosync] [tls]"; exit 2 ;;
+	lms) ALGORITHM=lms ;;
+	*) echo "usage: qdevice_net.sh [corosync] [tls] [lms]"; exit 2 ;;
 	esac
 done
 need="corosync-qnetd corosync-qdevice corosync-quorumtool python3 ss"
@@ -199,7 +216,79 @@ make_certs() {
 	} >"$CL_DIR/certutil.log" 2>&1 || { cat "$CL_DIR/certutil.log"; return 1; }
 }
 
-cl_setup 2 "" "  device {\n    model: net\n    votes: 1\n    net {\n      host: $QN_ADDR\n      port: $QN_PORT\n      algorithm: ffsplit\n      tls: $TLS\n    }\n  }"
+# The tools' output in state `stage`, masked (see the header): quorumtool
+# -s (quorate, votes, the device's votes and flags) and qdevice-tool -sv
+# of each running node, then qnetd-tool -lv; the tools in the mount
+# namespace of their daemon (QPID: qnetd, then node 1's and node 2's
+# device), where its private /run holds the daemon's socket.
+MASK_PY='
+import re, sys
+text = sys.stdin.read()
+text = re.sub(r"(Ring ID:\s+)\S+", r"\1RING", text)
+text = re.sub(r"(Date:\s+).*", r"\1TIME", text)
+text = re.sub(r"((Last poll call|Connected since|Echo reply received):\s+).*", r"\1TIME", text)
+text = re.sub(r"(Client address:\s+)(.*):\d+", r"\1\2:PORT", text)
+# qnetd lists a cluster'"'"'s clients in connection order: sort the node blocks
+out, block, blocks = [], None, []
+for line in text.splitlines():
+    if re.match(r"    Node ID \d+:", line):
+        block = [line]
+        blocks.append(block)
+    elif block is not None and line.startswith("        "):
+        block.append(line)
+    else:
+        if blocks:
+            blocks.sort(key=lambda b: int(re.search(r"\d+", b[0]).group()))
+            out += [l for b in blocks for l in b]
+            blocks, block = [], None
+        out.append(line)
+blocks.sort(key=lambda b: int(re.search(r"\d+", b[0]).group()))
+out += [l for b in blocks for l in b]
+print("\n".join(out))
+'
+tools_output() { # nodes...
+	local i
+	for i in "$@"; do
+		echo "== corosync-quorumtool -s on node $i"
+		qt "$i"
+		echo "== corosync-qdevice-tool -sv on node $i"
+		nsenter -t "${QPID[$i]}" -m -n env -u LD_LIBRARY_PATH corosync-qdevice-tool -sv 2>&1
+	done
+	echo "== corosync-qnetd-tool -lv"
+	nsenter -t "${QPID[0]}" -m -n env -u LD_LIBRARY_PATH corosync-qnetd-tool -lv 2>&1
+}
+
+# Wait until the masked output equals the reference of this variant and
+# stage (bounded: the tools report a state change a poll later), or record
+# it as the reference after it has held for 3 s (REFERENCE_WRITE=1, corosync
+# only).
+check_tools() { # stage timeout nodes...
+	local stage=$1 timeout=$2 start=$SECONDS now prev=
+	shift 2
+	local ref
+	ref="$(dirname "$0")/qdevice_net_expected/$ALGORITHM-tls-$TLS-$stage.txt"
+	while :; do
+		now=$(tools_output "$@" | python3 -c "$MASK_PY")
+		if [ "${REFERENCE_WRITE:-0}" = 1 ] && [ "$KIND" = corosync ]; then
+			if [ "$now" = "$prev" ]; then
+				printf '%s\n' "$now" >"$ref"
+				return 0
+			fi
+			prev=$now
+			sleep 3
+			continue
+		fi
+		[ "$now" = "$(cat "$ref")" ] && return 0
+		if [ $((SECONDS - start)) -ge "$timeout" ]; then
+			echo "$stage: the tools' output differs from $ref after $timeout s:"
+			diff -u "$ref" <(printf '%s\n' "$now")
+			return 1
+		fi
+		sleep 0.5
+	done
+}
+
+cl_setup 2 "" "  device {\n    model: net\n    votes: 1\n    net {\n      host: $QN_ADDR\n      port: $QN_PORT\n      algorithm: $ALGORITHM\n      tls: $TLS\n    }\n  }"
 mkdir -p "$CL_DIR/etc-qn" "$CL_DIR/etc-n1" "$CL_DIR/etc-n2"
 ip netns add "$QN_NS"
 ip link add "v${CL_ID}q" netns "$CL_HUB" type veth peer name eth0 netns "$QN_NS"
@@ -233,6 +322,7 @@ for i in 1 2; do
 	wait_field "$i" "Total votes" 3 "$T_DEVICE" || fail "device vote not counted"
 done
 for i in 1 2; do wait_field "$i" Quorate Yes "$T_DEVICE" || fail "not quorate with the device"; done
+check_tools up "$T_DEVICE" 1 2 || fail "tools' output, both nodes up"
 if [ "$TLS" = required ]; then
 	grep -q 'tls started = 1' "$CL_DIR/qnetd.log" || fail "qnetd does not report TLS started"
 	grep -q 'tls peer certificate verified = 1' "$CL_DIR/qnetd.log" ||
@@ -257,6 +347,7 @@ cl_wait_view "1" "$T_SPLIT" 1 >/dev/null || fail "node 1 did not see the split"
 cl_wait_view "2" "$T_SPLIT" 2 >/dev/null || fail "node 2 did not see the split"
 wait_field 1 Quorate Yes "$T_SPLIT" || fail "node 1 (qnetd's pick) not quorate after the split"
 wait_field 2 Quorate No "$T_SPLIT" || fail "node 2 quorate after the split"
+check_tools split "$T_SPLIT" 1 2 || fail "tools' output after the split"
 sleep 3
 for p in "${QPID[@]: -2}"; do kill -TERM "$p" 2>/dev/null; done
 for p in "${QPID[@]: -2}"; do wait "$p" 2>/dev/null; done
@@ -302,4 +393,21 @@ if (last[0][1], last[0][2], last[1][1], last[1][2]) != ("1", "1", "0", "0"):
     bad = True
 sys.exit(1 if bad else 0)
 PY
-echo "PASS qdevice_net_split ($KIND, tls $TLS)"
+
+# Heal, then lose node 2 (its daemon and device stopped): node 1 keeps its
+# vote and the device's.
+ip -n "$(cl_ns 1)" route del blackhole "$(cl_addr 2)/32"
+ip -n "$(cl_ns 2)" route del blackhole "$(cl_addr 1)/32"
+cl_wait_view "1 2" "$T_VIEW" 1 2 >/dev/null || fail "no view of both nodes after the heal"
+for i in 1 2; do
+	wait_field "$i" "Total votes" 3 "$T_DEVICE" || fail "node $i: not 3 votes after the heal"
+	wait_field "$i" Quorate Yes "$T_DEVICE" || fail "node $i: not quorate after the heal"
+done
+check_tools healed "$T_DEVICE" 1 2 || fail "tools' output after the heal"
+kill -TERM "${QPID[2]}" 2>/dev/null
+cl_stop 2
+cl_wait_view "1" "$T_SPLIT" 1 >/dev/null || fail "node 1 did not see node 2 leave"
+wait_field 1 "Total votes" 2 "$T_SPLIT" || fail "node 1: not 2 votes after node 2 left"
+wait_field 1 Quorate Yes "$T_SPLIT" || fail "node 1 not quorate after node 2 left"
+check_tools lost "$T_SPLIT" 1 || fail "tools' output after node 2 left"
+echo "PASS qdevice_net_split ($KIND, tls $TLS, $ALGORITHM)"
