@@ -37,7 +37,8 @@
 # (both nodes up, split, healed, node 2 lost) `corosync-quorumtool -s`
 # and `corosync-qdevice-tool -sv` on each node and `corosync-qnetd-tool -lv` on the qnetd host are
 # captured, masked where runs legitimately differ (times, ring ids, client
-# ports, and node blocks sorted by node id: qnetd lists clients in the
+# ports, whether a heartbeat was answered yet, the kind of qnetd's last
+# reply, and node blocks sorted by node id: qnetd lists clients in the
 # order they connected) and compared with the reference output recorded
 # from the distribution's corosync in qdevice_net_expected/ (the corosync
 # variants check the reference still holds; REFERENCE_WRITE=1 rewrites it
@@ -226,7 +227,12 @@ import re, sys
 text = sys.stdin.read()
 text = re.sub(r"(Ring ID:\s+)\S+", r"\1RING", text)
 text = re.sub(r"(Date:\s+).*", r"\1TIME", text)
-text = re.sub(r"((Last poll call|Connected since|Echo reply received):\s+).*", r"\1TIME", text)
+text = re.sub(r"((Last poll call|Connected since):\s+).*", r"\1TIME", text)
+# present only once the first heartbeat was answered
+text = re.sub(r"Echo reply received:.*\n", "", text)
+# qnetd'"'"'s last vote sent (ACK, NACK or "No change", after whichever
+# message came last) varies; the vote in parentheses is the result
+text = re.sub(r"(Vote:\s+).*(\(\w+\))", r"\1SENT \2", text)
 text = re.sub(r"(Client address:\s+)(.*):\d+", r"\1\2:PORT", text)
 # qnetd lists a cluster'"'"'s clients in connection order: sort the node blocks
 out, block, blocks = [], None, []
