@@ -22,27 +22,26 @@
 #             a cluster certificate signed by it and imported on both
 #             nodes, made with corosync-qnetd-certutil and
 #             corosync-qdevice-net-certutil into private NSS databases
+#   lms       the device's algorithm is lms (last man standing) instead
+#             of ffsplit; the same split (a tie: lms also gives the vote to
+#             the lowest node id) and node loss give the same quorum
 #
 # Every process here runs in a mount namespace of its own with a private
 # /run (pid and socket files) and a private directory of the test's
 # mounted on /etc/corosync (the NSS databases the tools and daemons use),
 # so nothing of the host's corosync installation is read or written.
 #
-#   lms       the device's algorithm is lms (last man standing) instead
-#             of ffsplit; the same split (a tie: lms also gives the vote to
-#             the lowest node id) and node loss give the same quorum
-#
 # After the split, the link is healed and node 2 stopped (node loss):
 # node 1 must stay quorate with its vote and the device's.  In each state
 # (both nodes up, split, healed, node 2 lost) `corosync-quorumtool -s`
-# and `corosync-qdevice-tool -sv` on each node and `corosync-qnetd-tool -lv` on the qnetd host are
-# captured, masked where runs legitimately differ (times, ring ids, client
-# ports, whether a heartbeat was answered yet, the kind of qnetd's last
-# reply, and node blocks sorted by node id: qnetd lists clients in the
-# order they connected) and compared with the reference output recorded
-# from the distribution's corosync in qdevice_net_expected/ (the corosync
-# variants check the reference still holds; REFERENCE_WRITE=1 rewrites it
-# from a corosync run).
+# and `corosync-qdevice-tool -sv` on each node and `corosync-qnetd-tool
+# -lv` on the qnetd host are captured, masked where runs legitimately
+# differ (times, ring ids, client ports, whether a heartbeat was answered
+# yet, the kind of qnetd's last reply, and node blocks sorted by node id:
+# qnetd lists clients in the order they connected) and compared with the
+# reference output recorded from the distribution's corosync in
+# qdevice_net_expected/ (the corosync variants check the reference still
+# holds; REFERENCE_WRITE=1 rewrites it from a corosync run).
 #
 # usage: BUILD=builddir qdevice_net.sh [corosync] [tls] [lms]
 set -u
@@ -231,7 +230,8 @@ text = re.sub(r"((Last poll call|Connected since):\s+).*", r"\1TIME", text)
 # present only once the first heartbeat was answered
 text = re.sub(r"Echo reply received:.*\n", "", text)
 # qnetd'"'"'s last vote sent (ACK, NACK or "No change", after whichever
-# message came last) varies; the vote in parentheses is the result
+# message came last) varies; the last ACK or NACK, in parentheses, is
+# compared
 text = re.sub(r"(Vote:\s+).*(\(\w+\))", r"\1SENT \2", text)
 text = re.sub(r"(Client address:\s+)(.*):\d+", r"\1\2:PORT", text)
 # qnetd lists a cluster'"'"'s clients in connection order: sort the node blocks
@@ -266,8 +266,8 @@ tools_output() { # nodes...
 
 # Wait until the masked output equals the reference of this variant and
 # stage (bounded: the tools report a state change a poll later), or record
-# it as the reference after it has held for 3 s (REFERENCE_WRITE=1, corosync
-# only).
+# it as the reference once it has held for 3 s (REFERENCE_WRITE=1, corosync
+# only; bounded the same way).
 check_tools() { # stage timeout nodes...
 	local stage=$1 timeout=$2 start=$SECONDS now prev=
 	shift 2
@@ -281,6 +281,7 @@ check_tools() { # stage timeout nodes...
 				return 0
 			fi
 			prev=$now
+			[ $((SECONDS - start)) -ge "$timeout" ] && { echo "$stage: output not stable"; return 1; }
 			sleep 3
 			continue
 		fi
