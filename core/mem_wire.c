@@ -154,10 +154,10 @@ size_t syn_mem_wire_submit(uint8_t *buf, struct syn_mem_wire_src s,
 	return finish(buf, s, SYN_MEM_PKT_SUBMIT, 64 + (size_t)len);
 }
 
-size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
-			    const struct syn_mem_ring_id *ring, uint64_t seq, uint64_t msg_id,
-			    uint64_t stable, uint32_t sender, uint32_t sender_epoch, uint32_t frag,
-			    const void *data, uint32_t len)
+/* ORDERED's fixed part, which is the whole of an ORDER_REF. */
+static void put_ordered_head(uint8_t *buf, const struct syn_mem_ring_id *ring, uint64_t seq,
+			     uint64_t msg_id, uint64_t stable, uint32_t sender,
+			     uint32_t sender_epoch, uint32_t frag, uint32_t len)
 {
 	put_ring(buf + 24, ring);
 	syn_le_put64(buf + 40, seq);
@@ -167,6 +167,14 @@ size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
 	syn_le_put32(buf + 68, sender_epoch);
 	syn_le_put32(buf + 72, len);
 	syn_le_put32(buf + 76, frag);
+}
+
+size_t syn_mem_wire_ordered(uint8_t *buf, struct syn_mem_wire_src s,
+			    const struct syn_mem_ring_id *ring, uint64_t seq, uint64_t msg_id,
+			    uint64_t stable, uint32_t sender, uint32_t sender_epoch, uint32_t frag,
+			    const void *data, uint32_t len)
+{
+	put_ordered_head(buf, ring, seq, msg_id, stable, sender, sender_epoch, frag, len);
 	memcpy(buf + 80, data, len);
 	return finish(buf, s, SYN_MEM_PKT_ORDERED, 80 + (size_t)len);
 }
@@ -176,14 +184,7 @@ size_t syn_mem_wire_order_ref(uint8_t *buf, struct syn_mem_wire_src s,
 			      uint64_t stable, uint32_t sender, uint32_t sender_epoch,
 			      uint32_t frag, uint32_t len)
 {
-	put_ring(buf + 24, ring);
-	syn_le_put64(buf + 40, seq);
-	syn_le_put64(buf + 48, msg_id);
-	syn_le_put64(buf + 56, stable);
-	syn_le_put32(buf + 64, sender);
-	syn_le_put32(buf + 68, sender_epoch);
-	syn_le_put32(buf + 72, len);
-	syn_le_put32(buf + 76, frag);
+	put_ordered_head(buf, ring, seq, msg_id, stable, sender, sender_epoch, frag, len);
 	return finish(buf, s, SYN_MEM_PKT_ORDER_REF, 80);
 }
 
