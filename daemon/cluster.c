@@ -602,12 +602,8 @@ int syn_cluster_add_service(struct syn_cluster *cl, const struct syn_service *sv
 
 void syn_cluster_services_start(struct syn_cluster *cl)
 {
-	struct syn_cluster_view view, none = {0};
-
+	/* nothing was handed out before: the first view is still queued */
 	cl->services_started = true;
-	syn_cluster_get_view(cl, &view);
-	if (view.n_members > 0)
-		services_view(cl, &view, &none);
 	after_core(cl);
 }
 

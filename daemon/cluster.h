@@ -64,7 +64,7 @@ struct syn_service;
  * table is full, -EEXIST when another service owns its channel.
  */
 int syn_cluster_add_service(struct syn_cluster *cl, const struct syn_service *svc);
-/* Every service is registered: hand them the current view, then events. */
+/* Every service is registered: hand out the queued views and messages from now on. */
 void syn_cluster_services_start(struct syn_cluster *cl);
 /* The quorum provider's verdict on view, relayed to every service. */
 void syn_cluster_quorum_report(struct syn_cluster *cl, bool quorate,

@@ -281,7 +281,7 @@ static int start_services(struct daemon *d)
 	syn_sdnotify_service(&d->notify, d->ipc, &svc);
 	if (syn_cluster_add_service(d->cluster, &svc) != 0)
 		return SYN_EXIT_SERVICE;
-	/* services see views from now on, starting with the current one */
+	/* services see views and messages from now on, the first view included */
 	syn_cluster_services_start(d->cluster);
 	return 0;
 }
