@@ -119,19 +119,6 @@ cpg_view() {
 		'$1 == "dlm:controld\\x00" { print $3 ":" $2 }' | sort -n | paste -sd ' '
 }
 
-wait_out() { # want timeout fn args...
-	local want=$1 end=$(($(date +%s) + $2)) got
-	shift 2
-	while :; do
-		got=$("$@")
-		[ "$got" = "$want" ] && return 0
-		if [ "$(date +%s)" -ge $end ]; then
-			echo "$*: '$got', want '$want'"
-			return 1
-		fi
-		sleep 0.2
-	done
-}
 
 has_line() { grep -qF -- "$2" "$CL_DIR/dlm$1.log" || fail "node$1: no '$2' in dlm_controld's log"; }
 

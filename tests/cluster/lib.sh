@@ -190,6 +190,23 @@ cl_logs() {
 	for f in "$CL_DIR"/node*.log; do echo "--- $f"; tail -15 "$f"; done
 }
 
+# Wait until cmd args... prints want, at most timeout seconds; else say
+# what it printed last and return 1.
+wait_out() { # want timeout cmd...
+	local want=$1 timeout=$2 start got
+	shift 2
+	start=$(date +%s)
+	while :; do
+		got=$("$@")
+		[ "$got" = "$want" ] && return 0
+		if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+			echo "$*: '$got', want '$want'"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 # Run one scenario of a cluster script in this shell (not a subshell, so
 # the cleanup knows every namespace and daemon it created): a fresh cluster
 # id with PREFIX, the function's output printed after PASS, or after FAIL

@@ -212,20 +212,6 @@ pm_runs_on() { # id
 	pm_running | tr ' ' '\n' | awk -F: -v id="$1" '$1 == id { print $2 }' | paste -sd ' '
 }
 
-# Wait until fn args... prints want; at most timeout seconds.
-wait_out() { # want timeout fn args...
-	local want=$1 end=$(($(date +%s) + $2)) got
-	shift 2
-	while :; do
-		got=$("$@")
-		[ "$got" = "$want" ] && return 0
-		if [ "$(date +%s)" -ge $end ]; then
-			echo "$*: '$got', want '$want'"
-			return 1
-		fi
-		sleep 0.2
-	done
-}
 
 primitive() { echo "<primitive id=\"$1\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\">
   <operations><op id=\"$1-mon\" name=\"monitor\" interval=\"10s\"/></operations></primitive>"; }

@@ -154,22 +154,6 @@ qt_qdevice() { # node id
 		awk -v id="$2" 'f && $1 == id {print $3} /^ *Nodeid/ {f = 1}'
 }
 
-# Wait until cmd (a function and its arguments) prints want.
-wait_out() { # want timeout cmd...
-	local want=$1 timeout=$2 start got
-	shift 2
-	start=$(date +%s)
-	while :; do
-		got=$("$@")
-		[ "$got" = "$want" ] && return 0
-		if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
-			echo "$*: '$got', want '$want'"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
-
 # Count the lines matching a pattern in a node's log.
 log_count() { grep -c -- "$2" "$CL_DIR/node$1.log"; }
 

@@ -127,19 +127,6 @@ cpg_nodes() {
 # Quorate: Yes|No, as the distribution's corosync-quorumtool reads it on node i.
 quorate() { st_on "$1" corosync-quorumtool -s 2>/dev/null | awk '$1 == "Quorate:" { print $2 }'; }
 
-wait_out() { # want timeout fn args...
-	local want=$1 end=$(($(date +%s) + $2)) got
-	shift 2
-	while :; do
-		got=$("$@")
-		[ "$got" = "$want" ] && return 0
-		if [ "$(date +%s)" -ge $end ]; then
-			echo "$*: '$got', want '$want'"
-			return 1
-		fi
-		sleep 0.2
-	done
-}
 
 cl_setup 3 "  token: 1000"
 for i in 1 2 3; do st_node_start "$i"; done

@@ -189,19 +189,6 @@ cpg_nodes() {
 # Quorate: Yes|No, as the distribution's corosync-quorumtool reads it on node i.
 quorate() { in_node "$1" corosync-quorumtool -s 2>/dev/null | awk '$1 == "Quorate:" { print $2 }'; }
 
-wait_out() { # want timeout fn args...
-	local want=$1 end=$(($(date +%s) + $2)) got
-	shift 2
-	while :; do
-		got=$("$@")
-		[ "$got" = "$want" ] && return 0
-		if [ "$(date +%s)" -ge $end ]; then
-			echo "$*: '$got', want '$want'"
-			return 1
-		fi
-		sleep 0.2
-	done
-}
 
 sbd_log() { echo "$CL_DIR/node$1.d/syslog.log"; } # (sbd and Pacemaker log there)
 # Wait until node i's sbd log has a line containing text after line `from`.
