@@ -145,6 +145,16 @@ spawn() { # node log command...
 	return 1
 }
 
+# Start a daemon that detaches (sbd) on node i.  Its pid is not needed:
+# the end of the namespace's init takes it.  (spawn would race the
+# detaching parent: once it has exited there is no child left to find.)
+launch() { # node log command...
+	local i=$1 log=$2
+	shift 2
+	nsenter -t "${INIT[$i]}" -n -m -p -- env -u LD_LIBRARY_PATH "$@" >>"$log" 2>&1 &
+	disown $!
+}
+
 # lib.sh's member list, inside the node's namespaces (its IPC's shared
 # memory is in the node's private /dev/shm).
 cl_members() {
@@ -213,9 +223,8 @@ in_node 1 crm_attribute -t crm_config -n stonith-enabled -v false >/dev/null || 
 
 # up
 for i in 1 2 3; do
-	spawn "$i" "$CL_DIR/node$i.d/sbd.out" SBD_SYNC_RESOURCE_STARTUP=no \
-		SBD_WATCHDOG_TIMEOUT=$WATCHDOG_S sbd -W -W -P -Z -Z -v -v -n "node$i" watch ||
-		fail "start sbd on node$i"
+	launch "$i" "$CL_DIR/node$i.d/sbd.out" SBD_SYNC_RESOURCE_STARTUP=no \
+		SBD_WATCHDOG_TIMEOUT=$WATCHDOG_S sbd -W -W -P -Z -Z -v -v -n "node$i" watch
 done
 for i in 1 2 3; do
 	for l in "Servant pcmk is healthy" "Servant cluster is healthy" "Active cluster detected"; do
