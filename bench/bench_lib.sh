@@ -53,6 +53,39 @@ bv_start() { # node
 	CL_PID[$i]=$!
 }
 
+# Seconds since midnight, with ms, of a log timestamp or of now.
+sod_now() { date +%H:%M:%S.%N | awk -F: '{ printf "%.3f\n", $1 * 3600 + $2 * 60 + $3 }'; }
+
+# ms from start (seconds since midnight) until the last of the nodes logged
+# "Members[N]: want" at or after it; empty if a node has no such line.
+log_view_ms() { # start_sod group...
+	local start=$1 g want nodes i t worst=""
+	shift
+	for g in "$@"; do
+		want=${g%%|*}
+		nodes=${g#*|}
+		for i in $nodes; do
+			t=$(awk -v w="$want" -v s="$start" '
+				{
+					split($3, hms, ":")
+					t = hms[1] * 3600 + hms[2] * 60 + hms[3]
+					if (t + 0.0005 < s) next
+					line = $0
+					if (match(line, /Members\[[0-9]+\]: /) == 0) next
+					rest = substr(line, RSTART + RLENGTH)
+					sub(/ \(ring.*$/, "", rest)
+					sub(/[ \t]+$/, "", rest)
+					if (rest == w) { printf "%.3f\n", t; exit }
+				}' "$CL_DIR/node$i.log")
+			[ -n "$t" ] || return 1
+			if [ -z "$worst" ] || awk -v a="$t" -v b="$worst" 'BEGIN { exit !(a > b) }'; then
+				worst=$t
+			fi
+		done
+	done
+	awk -v a="$worst" -v b="$start" 'BEGIN { d = (a - b) * 1000; printf "%d\n", d < 0 ? 0 : d + 0.5 }'
+}
+
 # Put a report section (a file that starts with <!-- name:begin --> and
 # ends with <!-- name:end -->) into out: in place of the old one between
 # the same markers, or appended.  The rest of out is kept as it is.

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # stability_bench.sh - how many synod nodes stay in one view, untouched,
-# on this machine.  Starts N daemons (synod's defaults) in network
-# namespaces, waits for the full view, then counts the membership notices
-# ("Members[N]: ...") every node logs during the run: any is a spurious
-# view change.  Runs: LOADED_N nodes for LOADED_S seconds with both CPUs
-# kept busy by two shell loops, then each size of SIZES for SIZE_S
-# seconds unloaded.  Writes the stability section of BENCHMARKS.md.
+# on this machine.  Starts N daemons in network namespaces, waits for the
+# full view, then counts the membership notices ("Members[N]: ...") every
+# node logs during the run: any is a spurious view change.  At the end the
+# node with the highest id is SIGKILLed and the time until every survivor
+# logs the view without it is read from their logs.  Runs: LOADED_N nodes
+# for LOADED_S seconds with both CPUs kept busy by two shell loops (0
+# skips it), then each size of SIZES for SIZE_S seconds unloaded.  A size
+# is N (synod's defaults: 400 ms failure timeout) or N:T ("token: T" in
+# totem).  Writes the stability section of BENCHMARKS.md.
 #
-# Needs root.  Environment: LOADED_N (8), LOADED_S (600), SIZES ("16 32"),
-# SIZE_S (300), BUILD_DIR (build-bench), BENCH_OUT (BENCHMARKS.md).
+# Needs root.  Environment: LOADED_N (8), LOADED_S (600), SIZES
+# ("16 32 3:3000 64:3000"), SIZE_S (300), BUILD_DIR (build-bench),
+# BENCH_OUT (BENCHMARKS.md).
 set -u
 [ "$(id -u)" -eq 0 ] || { echo "needs root" >&2; exit 77; }
 cd "$(dirname "$0")/.."
 top=$PWD
 loaded_n=${LOADED_N:-8}
 loaded_s=${LOADED_S:-600}
-sizes=${SIZES:-16 32}
+sizes=${SIZES:-16 32 3:3000 64:3000}
 size_s=${SIZE_S:-300}
 build=${BUILD_DIR:-build-bench}
 out=${BENCH_OUT:-BENCHMARKS.md}
@@ -42,14 +46,16 @@ notices() { # n -> per-node counts of membership notices
 	for i in $(seq 1 "$1"); do grep -c 'Members\[' "$CL_DIR/node$i.log"; done | paste -sd ' '
 }
 
-one_run() { # n seconds load(yes|no)
-	local n=$1 secs=$2 load=$3 want ms before after final changes total worst
+one_run() { # n seconds load(yes|no) token_ms(empty: defaults)
+	local n=$1 secs=$2 load=$3 token=${4:-} want ms before after final changes total worst
+	local totem="" label=defaults kill_ms rest
+	[ -n "$token" ] && totem="  token: $token" label="token: $token"
 	want=$(seq -s ' ' 1 "$n")
-	bv_new "$n" ""
+	bv_new "$n" "$totem"
 	for i in $(seq 1 "$n"); do bv_start "$i"; done
 	# shellcheck disable=SC2046
 	if ! ms=$(cl_wait_view "$want" 180 $(seq 1 "$n")); then
-		echo "| $n | $secs | $load | did not form within 180 s | - | - |" >>"$rows"
+		echo "| $n | $label | $secs | $load | did not form within 180 s | - | - | - |" >>"$rows"
 		bv_done
 		return
 	fi
@@ -70,26 +76,44 @@ one_run() { # n seconds load(yes|no)
 	changes=$(paste <(tr ' ' '\n' <<<"$after") <(tr ' ' '\n' <<<"$before") | awk '{ print $1 - $2 }')
 	total=$(awk '{ s += $1 } END { print s }' <<<"$changes")
 	worst=$(sort -n <<<"$changes" | tail -1)
-	echo "| $n | $secs | $load | $ms | $total (most on one node: $worst) | $final |" >>"$rows"
-	echo "$n nodes, $secs s, load $load: formed in $ms ms, $total view changes, full view at the end: $final" >&2
+	kill_ms=-
+	if [ "$final" = yes ]; then
+		rest=$(seq -s ' ' 1 $((n - 1)))
+		t0_sod=$(sod_now)
+		kill -KILL "${CL_PID[$n]}"
+		# shellcheck disable=SC2046
+		if cl_wait_view "$rest" 60 $(seq 1 $((n - 1))) >/dev/null; then
+			kill_ms=$(log_view_ms "$t0_sod" "$rest|$rest") || kill_ms=-
+		fi
+	fi
+	echo "| $n | $label | $secs | $load | $ms | $total (most on one node: $worst) | $final | $kill_ms |" >>"$rows"
+	echo "$n nodes, $label, $secs s, load $load: formed in $ms ms, $total view changes," \
+		"full view at the end: $final, SIGKILL -> view $kill_ms ms" >&2
 	bv_done
 }
 
-one_run "$loaded_n" "$loaded_s" yes
-for n in $sizes; do one_run "$n" "$size_s" no; done
+[ "$loaded_n" -gt 0 ] && one_run "$loaded_n" "$loaded_s" yes
+for size in $sizes; do
+	case $size in
+	*:*) one_run "${size%%:*}" "$size_s" no "${size#*:}" ;;
+	*) one_run "$size" "$size_s" no ;;
+	esac
+done
 
 section=$(mktemp)
 {
 	echo "<!-- stability:begin -->"
 	echo "## Stability"
 	echo
-	echo "synod with its defaults (400 ms failure timeout), one daemon per network"
-	echo "namespace on one bridge, nothing else touching the cluster; a view change"
-	echo "during the run is spurious (\`bench/stability_bench.sh\`).  Loaded = two"
-	echo "busy shell loops keep both CPUs at 100 % for the whole run."
+	echo "synod, one daemon per network namespace on one bridge, nothing else"
+	echo "touching the cluster; a view change during the run is spurious"
+	echo "(\`bench/stability_bench.sh\`).  totem: synod's defaults (400 ms failure"
+	echo "timeout) or the token given.  Loaded = two busy shell loops keep both"
+	echo "CPUs at 100 % for the whole run.  SIGKILL -> view: the highest node"
+	echo "killed at the end, until every survivor logged the view without it."
 	echo
-	echo "| nodes | seconds | loaded | formed in (ms) | view changes during the run | full view at the end |"
-	echo "|---:|---:|---|---:|---|---|"
+	echo "| nodes | totem | seconds | loaded | formed in (ms) | view changes during the run | full view at the end | SIGKILL -> view (ms) |"
+	echo "|---:|---|---:|---|---:|---|---|---:|"
 	cat "$rows"
 	echo
 	echo "Machine: $(nproc) CPUs, $(free -g | awk '/^Mem/ { print $2 }') GB, synod commit" \

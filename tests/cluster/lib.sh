@@ -89,7 +89,29 @@ cl_setup() { # n_nodes [extra totem lines] [extra quorum lines]
 		ip netns exec "$(cl_ns "$i")" ip addr add "$(cl_addr "$i")/24" dev eth0
 		ip netns exec "$(cl_ns "$i")" ip link set eth0 up
 	done
+	[ "$n" -gt 16 ] && cl_static_neighbours "$n"
 	cl_write_conf "$n" "${2:-}" "${3:-}"
+}
+
+# Permanent neighbour entries for every peer in every node's namespace.
+# The kernel's ARP table is shared by all network namespaces and refuses
+# new entries beyond net.ipv4.neigh.default.gc_thresh3 (1024): 64 nodes
+# on one host need 64 x 63.  A refused entry makes sends fail with
+# ENOBUFS, and libknet's heartbeat thread retries such a send while it
+# holds knet's global lock, so every knet configuration call in that
+# daemon waits for minutes.  Permanent entries are not counted against
+# the limit; on a real cluster each host has only its own peers.
+cl_static_neighbours() { # n_nodes
+	local n=$1 i j mac=()
+	for i in $(seq 1 "$n"); do
+		mac[i]=$(ip netns exec "$(cl_ns "$i")" cat /sys/class/net/eth0/address)
+	done
+	for i in $(seq 1 "$n"); do
+		for j in $(seq 1 "$n"); do
+			[ "$j" -eq "$i" ] ||
+				echo "neigh replace $(cl_addr "$j") lladdr ${mac[j]} dev eth0 nud permanent"
+		done | ip netns exec "$(cl_ns "$i")" ip -batch -
+	done
 }
 
 # Run node i's program (a path under its build directory) in its namespace.
