@@ -23,6 +23,7 @@
 #include <qb/qblog.h>
 
 #include "config.h"
+#include "cs_errno.h"
 #include "logconfig.h"
 #include "node_addrs.h"
 
@@ -207,6 +208,13 @@ static int parse_and_validate(const struct syn_store *icmap, struct syn_store *s
 	return rc;
 }
 
+cs_error_t syn_config_reload_result(int rc)
+{
+	static const int kept[] = {-ENOMEM, 0};
+
+	return syn_cs_error_only(rc, kept, CS_ERR_INVALID_PARAM);
+}
+
 int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t requester,
 		      struct syn_node_addrs *node_addrs)
 {
@@ -231,9 +239,7 @@ int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t reques
 	if (rc == 0)
 		syn_node_addrs_swap(node_addrs, &fresh);
 	syn_node_addrs_fini(&fresh);
-	syn_store_set_i32(icmap, "config.reload_status",
-			  rc == 0 ? CS_OK
-				  : (rc == -ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_INVALID_PARAM));
+	syn_store_set_i32(icmap, "config.reload_status", syn_config_reload_result(rc));
 	syn_store_set_u8(icmap, "config.totemconfig_reload_in_progress", 0);
 	syn_store_set_u8(icmap, "config.reload_in_progress", 0);
 	if (rc == 0)

@@ -12,6 +12,7 @@
 #define SYN_DAEMON_RELOAD_H
 
 #include <stddef.h>
+#include <corosync/corotypes.h>
 
 #include "store.h"
 
@@ -25,5 +26,12 @@ struct syn_node_addrs;
  */
 int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t requester,
 		      struct syn_node_addrs *node_addrs);
+
+/*
+ * What a reload's result means to a client and in config.reload_status:
+ * CS_OK, CS_ERR_NO_MEMORY for -ENOMEM, CS_ERR_INVALID_PARAM for any
+ * other failure (the request could be sent and read, the file was bad).
+ */
+cs_error_t syn_config_reload_result(int rc);
 
 #endif /* SYN_DAEMON_RELOAD_H */

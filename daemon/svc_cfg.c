@@ -41,6 +41,7 @@
 #include "node_addrs.h"
 #include "proto/ipc_cfg.h"
 #include "proto/net_cluster.h"
+#include "reload.h"
 
 #define SHUTDOWN_FLAG_REGARDLESS 1
 #define SHUTDOWN_FLAG_IMMEDIATE 2
@@ -358,13 +359,6 @@ static void track_stop(struct syn_svc_cfg *svc, struct cfg_conn *cc)
 
 /* ---- cluster-wide reload ---------------------------------------------- */
 
-static cs_error_t reload_result(int rc)
-{
-	if (rc == 0)
-		return CS_OK;
-	return rc == -ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_INVALID_PARAM;
-}
-
 static void reload_unwait(struct syn_svc_cfg *svc, struct cfg_conn *cc)
 {
 	for (struct cfg_conn **p = &svc->reloads; *p; p = &(*p)->next_reload)
@@ -389,7 +383,8 @@ static void handle_reload(struct syn_svc_cfg *svc, struct syn_conn *conn, struct
 	syn_net_cfg_reload_encode(buf, &msg);
 	rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CFG, buf, sizeof(buf));
 	if (rc != 0) {
-		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG, reload_result(rc));
+		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG,
+				       syn_config_reload_result(rc));
 		return;
 	}
 	cc->conn = conn;
@@ -413,7 +408,7 @@ static void cfg_deliver(void *ctx, uint32_t sender, const void *data, size_t len
 		if (cc->reload_token == msg.token) {
 			reload_unwait(svc, cc);
 			syn_conn_respond_error(cc->conn, SYN_CFG_RES_RELOAD_CONFIG,
-					       reload_result(rc));
+					       syn_config_reload_result(rc));
 			break;
 		}
 }
