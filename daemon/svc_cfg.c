@@ -45,7 +45,7 @@
 
 #define SHUTDOWN_FLAG_REGARDLESS 1
 #define SHUTDOWN_FLAG_IMMEDIATE 2
-#define MAX_LINKS 8
+#define MAX_LINKS SYN_NODE_ADDRS_MAX_LINKS
 
 struct cfg_conn {
 	struct cfg_conn *next;
