@@ -137,6 +137,8 @@ int syn_node_addrs_build(struct syn_node_addrs *t, const struct syn_store *store
 	if (rc == 0)
 		rc = resolve_all(t, ipv, env, err, err_len);
 	if (rc != 0) {
+		if (rc == -ENOMEM && err_len)
+			snprintf(err, err_len, "Cannot allocate the node address table");
 		syn_node_addrs_fini(t);
 		return rc;
 	}

@@ -53,7 +53,8 @@ void syn_node_addrs_fini(struct syn_node_addrs *t);
  * every ring<L>_addr through env->resolve with preference ipv (the first
  * address wins).  Returns 0; -EINVAL with "failed to parse node address
  * '<text>'" in err when a name does not resolve (the message validation
- * gives for it); -ENOMEM.  On error t stays empty.
+ * gives for it); -ENOMEM (with a message in err too).  On error t
+ * stays empty.
  */
 int syn_node_addrs_build(struct syn_node_addrs *t, const struct syn_store *store,
 			 enum syn_config_ip_version ipv, const struct syn_config_env *env,
