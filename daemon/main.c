@@ -15,6 +15,10 @@
  * state directory, as corosync does; the configuration path is made
  * absolute first so that reloads still find it.
  *
+ * The nodelist's addresses are resolved once, right after validation,
+ * into the daemon's node address table (node_addrs.h); the links and the
+ * services read it, and an accepted reload replaces its contents.
+ *
  * The services are a table of start functions (service.h), started in
  * its order on the cluster layer, which feeds them from then on; the
  * order is the order in which they see each view and quorum verdict.

@@ -528,8 +528,11 @@ static void cfg_fini(void *ctx)
 
 enum syn_start_result syn_svc_cfg_start(const struct syn_service_env *env, struct syn_service *out)
 {
-	struct syn_svc_cfg *svc = calloc(1, sizeof(*svc));
+	struct syn_svc_cfg *svc;
 
+	if (!env->node_addrs)
+		return SYN_START_FAILED;
+	svc = calloc(1, sizeof(*svc));
 	if (!svc)
 		return SYN_START_FAILED;
 	svc->icmap = env->icmap;
