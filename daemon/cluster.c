@@ -41,6 +41,7 @@ struct core_event {
 struct syn_cluster {
 	qb_loop_t *loop;
 	struct syn_store *icmap;
+	const struct syn_node_addrs *node_addrs; /* the daemon's; its contents change on reload */
 	struct syn_store *stats;
 	struct syn_transport *transport;
 	struct syn_mem *core;
@@ -483,13 +484,14 @@ static void on_reload(void *ctx, struct syn_store_tracker *tracker, int event, c
 		qb_log(LOG_ERR, "reload: no memory to update the links");
 		return;
 	}
-	if (syn_cluster_config_read(cl->icmap, tc, &mc, err, sizeof(err)) != 0 ||
+	if (syn_cluster_config_read(cl->icmap, cl->node_addrs, tc, &mc, err, sizeof(err)) != 0 ||
 	    syn_transport_set_nodes(cl->transport, tc->nodes, tc->n_nodes, err, sizeof(err)) != 0)
 		qb_log(LOG_ERR, "reload: links not updated: %s", err);
 	free(tc);
 }
 
-int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
+int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap,
+		       const struct syn_node_addrs *node_addrs, struct syn_store *stats,
 		       struct syn_cluster **out, char *err, size_t err_len)
 {
 	struct syn_cluster *cl = calloc(1, sizeof(*cl));
@@ -505,10 +507,11 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_stor
 	}
 	cl->loop = loop;
 	cl->icmap = icmap;
+	cl->node_addrs = node_addrs;
 	cl->stats = stats;
 	cl->events_tail = &cl->events;
 	cl->started_us = now_us();
-	rc = syn_cluster_config_read(icmap, tc, &mc, err, err_len);
+	rc = syn_cluster_config_read(icmap, node_addrs, tc, &mc, err, err_len);
 	if (rc == 0) {
 		cl->local = tc->local_nodeid;
 		rc = syn_transport_create(loop, tc, stats, on_packet, cl, &cl->transport, err,

@@ -45,11 +45,17 @@ struct syn_cluster_view {
 
 struct syn_cluster;
 
+struct syn_node_addrs;
+
 /*
- * Read nodelist/totem from icmap, open the links and start the core.
- * Returns 0 or -errno with a message in err.
+ * Read totem from icmap and the nodes from node_addrs (node_addrs.h),
+ * open the links and start the core.  node_addrs is kept: it is the
+ * daemon's table, whose contents a config reload replaces before the
+ * cluster hands the new node list to the links.  Returns 0 or -errno
+ * with a message in err.
  */
-int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
+int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap,
+		       const struct syn_node_addrs *node_addrs, struct syn_store *stats,
 		       struct syn_cluster **out, char *err, size_t err_len);
 /* Every registered service's fini (reverse table order), then the links. */
 void syn_cluster_destroy(struct syn_cluster *cl);

@@ -5,17 +5,20 @@
  *
  * The configuration was validated at start-up (config_totem.c), so
  * missing or odd keys here fall back to defaults rather than fail; only
- * what cannot be known before (address resolution, the key file) can
- * still fail.
+ * the key file, which is read here, can still fail.  Node addresses come
+ * from the daemon's node address table (node_addrs.h), resolved once
+ * when the configuration was loaded or reloaded: nothing is resolved
+ * here.
  */
 #include "cluster_int.h"
 #include "config.h"
+#include "node_addrs.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libknet.h>
-#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,37 +45,37 @@ static const char *get_str_or(const struct syn_store *s, const char *key, const 
 	return syn_store_get_str(s, key, &v) == 0 ? v : dflt;
 }
 
-static int resolve(const char *host, struct sockaddr_storage *out)
+static void to_sockaddr(const struct syn_config_addr *a, struct sockaddr_storage *out)
 {
-	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM}, *res;
+	memset(out, 0, sizeof(*out));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)out;
 
-	if (getaddrinfo(host, NULL, &hints, &res) != 0)
-		return -EHOSTUNREACH;
-	memcpy(out, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-	return 0;
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, a->bytes, 4);
+	} else if (a->family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, a->bytes, 16);
+	}
 }
 
-static int read_nodes(const struct syn_store *icmap, struct syn_transport_config *tc, char *err,
-		      size_t err_len)
+/* Every node with an id, in nodelist order, with its resolved links. */
+static int read_nodes(const struct syn_node_addrs *addrs, struct syn_transport_config *tc)
 {
-	char key[SYN_KEY_MAX + 1];
-
-	for (unsigned pos = 0; pos < SYN_TRANSPORT_MAX_NODES; pos++) {
+	for (size_t i = 0; i < addrs->n_nodes && tc->n_nodes < SYN_TRANSPORT_MAX_NODES; i++) {
+		const struct syn_node_addr_entry *e = &addrs->nodes[i];
 		struct syn_transport_node *n = &tc->nodes[tc->n_nodes];
-		snprintf(key, sizeof(key), "nodelist.node.%u.nodeid", pos);
-		if (syn_store_get_u32(icmap, key, &n->nodeid) != 0)
+
+		if (e->nodeid == 0)
 			continue;
-		memset(n->addr, 0, sizeof(n->addr));
+		n->nodeid = e->nodeid;
 		for (unsigned l = 0; l < SYN_TRANSPORT_MAX_LINKS; l++) {
-			const char *a;
-			snprintf(key, sizeof(key), "nodelist.node.%u.ring%u_addr", pos, l);
-			if (syn_store_get_str(icmap, key, &a) != 0)
-				continue;
-			if (resolve(a, &n->addr[l]) != 0) {
-				snprintf(err, err_len, "failed to parse node address '%s'", a);
-				return -EINVAL;
-			}
+			if (l < SYN_NODE_ADDRS_MAX_LINKS && e->has_link[l])
+				to_sockaddr(&e->addr[l], &n->addr[l]);
+			else
+				memset(&n->addr[l], 0, sizeof(n->addr[l]));
 		}
 		tc->n_nodes++;
 	}
@@ -158,8 +161,9 @@ static void read_links(const struct syn_store *icmap, struct syn_transport_confi
 	}
 }
 
-int syn_cluster_config_read(const struct syn_store *icmap, struct syn_transport_config *tc,
-			    struct syn_mem_config *mc, char *err, size_t err_len)
+int syn_cluster_config_read(const struct syn_store *icmap, const struct syn_node_addrs *addrs,
+			    struct syn_transport_config *tc, struct syn_mem_config *mc, char *err,
+			    size_t err_len)
 {
 	uint32_t pos, token;
 	char key[64];
@@ -182,9 +186,11 @@ int syn_cluster_config_read(const struct syn_store *icmap, struct syn_transport_
 		if (mc->consensus_timeout_ms < token / 2)
 			mc->consensus_timeout_ms = token / 2;
 	}
-	rc = read_nodes(icmap, tc, err, err_len);
-	if (rc != 0)
+	rc = read_nodes(addrs, tc);
+	if (rc != 0) {
+		snprintf(err, err_len, "No node has an id in the nodelist");
 		return rc;
+	}
 	read_links(icmap, tc, mc->fail_timeout_ms);
 	tc->link_policy = link_policy(get_str_or(icmap, "totem.link_mode", "passive"));
 	tc->pmtud_interval_s = get_u32_or(icmap, "totem.knet_pmtud_interval", 30);

@@ -9,8 +9,14 @@
 #include "membership.h"
 #include "transport.h"
 
-/* Fill the transport and core configuration from icmap; 0 or -errno + err. */
-int syn_cluster_config_read(const struct syn_store *icmap, struct syn_transport_config *tc,
-			    struct syn_mem_config *mc, char *err, size_t err_len);
+struct syn_node_addrs;
+
+/*
+ * Fill the transport and core configuration from icmap, with the node
+ * addresses of addrs (borrowed for the call); 0 or -errno + err.
+ */
+int syn_cluster_config_read(const struct syn_store *icmap, const struct syn_node_addrs *addrs,
+			    struct syn_transport_config *tc, struct syn_mem_config *mc, char *err,
+			    size_t err_len);
 
 #endif /* SYN_DAEMON_CLUSTER_INT_H */

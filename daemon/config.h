@@ -81,6 +81,13 @@ enum syn_config_ip_version {
 };
 
 /*
+ * The resolution preference the configuration in store asks for:
+ * totem.ip_version, by default ipv4 for the udp transport and ipv6-4
+ * otherwise.  Validation and the node address table both use it.
+ */
+enum syn_config_ip_version syn_config_ip_version(const struct syn_store *store);
+
+/*
  * The host as seen by validation.  resolve turns a host name or IP
  * literal into at most max addresses in preference order (returns the
  * count, or -errno when the name does not resolve); reverse finds the

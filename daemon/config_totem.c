@@ -102,13 +102,19 @@ static int check_transport(struct check *c)
 		c->transport = TRANSPORT_UDP;
 	else
 		return bad(c, false, "Invalid transport type. Should be udpu, udp or knet");
-	const char *ipv =
-		str_key(c, "totem.ip_version", c->transport == TRANSPORT_UDP ? "ipv4" : "ipv6-4");
-	c->ipv = strcmp(ipv, "ipv4") == 0     ? SYN_IP_V4
-		 : strcmp(ipv, "ipv6") == 0   ? SYN_IP_V6
-		 : strcmp(ipv, "ipv4-6") == 0 ? SYN_IP_V4_6
-					      : SYN_IP_V6_4;
+	c->ipv = syn_config_ip_version(c->store);
 	return 0;
+}
+
+enum syn_config_ip_version syn_config_ip_version(const struct syn_store *store)
+{
+	bool udp = strcmp(syn_config_get_str(store, "totem.transport", "knet"), "udp") == 0;
+	const char *ipv = syn_config_get_str(store, "totem.ip_version", udp ? "ipv4" : "ipv6-4");
+
+	return strcmp(ipv, "ipv4") == 0	    ? SYN_IP_V4
+	       : strcmp(ipv, "ipv6") == 0   ? SYN_IP_V6
+	       : strcmp(ipv, "ipv4-6") == 0 ? SYN_IP_V4_6
+					    : SYN_IP_V6_4;
 }
 
 /* Check that the key file holds at least the minimum key size. */

@@ -15,6 +15,10 @@
  * state directory, as corosync does; the configuration path is made
  * absolute first so that reloads still find it.
  *
+ * The nodelist's addresses are resolved once, right after validation,
+ * into the daemon's node address table (node_addrs.h); the links and the
+ * services read it, and an accepted reload replaces its contents.
+ *
  * The services are a table of start functions (service.h), started in
  * its order on the cluster layer, which feeds them from then on; the
  * order is the order in which they see each view and quorum verdict.
@@ -39,6 +43,7 @@
 #include "config.h"
 #include "logconfig.h"
 #include "ipc.h"
+#include "node_addrs.h"
 #include "store.h"
 #include "reload.h"
 #include "svc_cfg.h"
@@ -88,6 +93,8 @@ struct options {
 
 struct daemon {
 	struct syn_store *icmap;
+	/* resolved once here; a reload replaces the contents (node_addrs.h) */
+	struct syn_node_addrs node_addrs;
 	struct syn_store *stats;
 	qb_loop_t *loop;
 	struct syn_ipc *ipc;
@@ -184,6 +191,9 @@ static int load_config(struct daemon *d, const char *path)
 		return SYN_EXIT_CONFIG;
 	}
 	rc = syn_config_totem_apply(d->icmap, &env, err, sizeof(err));
+	if (rc == 0)
+		rc = syn_node_addrs_build(&d->node_addrs, d->icmap, syn_config_ip_version(d->icmap),
+					  &env, err, sizeof(err));
 	syn_config_env_fini(&env);
 	if (rc != 0) {
 		fprintf(stderr, "%s\n", err);
@@ -218,7 +228,7 @@ static int reload_hook(void *ctx, uint32_t requester)
 {
 	struct daemon *d = ctx;
 
-	return syn_config_reload(d->icmap, d->config_path, requester);
+	return syn_config_reload(d->icmap, d->config_path, requester, &d->node_addrs);
 }
 
 static void shutdown_hook(void *ctx, const char *why)
@@ -238,7 +248,8 @@ static int start_services(struct daemon *d)
 	char err[512];
 	int rc;
 
-	rc = syn_cluster_create(d->loop, d->icmap, d->stats, &d->cluster, err, sizeof(err));
+	rc = syn_cluster_create(d->loop, d->icmap, &d->node_addrs, d->stats, &d->cluster, err,
+				sizeof(err));
 	if (rc != 0) {
 		qb_log(LOG_ERR, "%s", err);
 		return SYN_EXIT_SERVICE;
@@ -254,6 +265,7 @@ static int start_services(struct daemon *d)
 		.ctx = d, .reload = reload_hook, .shutdown = shutdown_hook};
 	env = (struct syn_service_env){.loop = d->loop,
 				       .icmap = d->icmap,
+				       .node_addrs = &d->node_addrs,
 				       .stats = d->stats,
 				       .ipc = d->ipc,
 				       .cluster = d->cluster,
@@ -322,6 +334,7 @@ static void daemon_fini(struct daemon *d)
 		qb_loop_destroy(d->loop);
 	syn_store_destroy(d->stats);
 	syn_store_destroy(d->icmap);
+	syn_node_addrs_fini(&d->node_addrs);
 }
 
 static int become_daemon(void)
@@ -356,6 +369,7 @@ int main(int argc, char **argv)
 		return SYN_EXIT_USAGE;
 	qb_log_init("synod", LOG_DAEMON, LOG_INFO);
 	syn_logconfig_init_stderr();
+	syn_node_addrs_init(&d.node_addrs);
 	d.icmap = syn_store_create();
 	d.stats = syn_store_create();
 	if (!d.icmap || !d.stats) {

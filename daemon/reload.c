@@ -23,7 +23,9 @@
 #include <qb/qblog.h>
 
 #include "config.h"
+#include "cs_errno.h"
 #include "logconfig.h"
+#include "node_addrs.h"
 
 static const char *const reload_prefixes[] = {"logging.", "totem.",	    "nodelist.",
 					      "quorum.",  "uidgid.config.", "nozzle."};
@@ -176,7 +178,14 @@ static void reapply_logging(const struct syn_store *icmap)
 	syn_logconfig_apply(&cfg);
 }
 
-static int parse_and_validate(struct syn_store *scratch, const char *path)
+/*
+ * Parse and validate into scratch and resolve its nodelist into fresh.
+ * Names resolve with the live totem.ip_version, which a reload cannot
+ * change; one that does not resolve refuses the reload, as validation
+ * refuses it at start-up.
+ */
+static int parse_and_validate(const struct syn_store *icmap, struct syn_store *scratch,
+			      const char *path, struct syn_node_addrs *fresh)
 {
 	struct syn_config_env env;
 	char err[1024];
@@ -190,22 +199,35 @@ static int parse_and_validate(struct syn_store *scratch, const char *path)
 	if (rc != 0)
 		return rc;
 	rc = syn_config_totem_apply(scratch, &env, err, sizeof(err));
+	if (rc == 0)
+		rc = syn_node_addrs_build(fresh, scratch, syn_config_ip_version(icmap), &env, err,
+					  sizeof(err));
 	syn_config_env_fini(&env);
 	if (rc == -EINVAL)
 		qb_log(LOG_ERR, "Configuration is not valid: %s", err);
 	return rc;
 }
 
-int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t requester)
+cs_error_t syn_config_reload_result(int rc)
+{
+	static const int kept[] = {-ENOMEM, 0};
+
+	return syn_cs_error_only(rc, kept, CS_ERR_INVALID_PARAM);
+}
+
+int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t requester,
+		      struct syn_node_addrs *node_addrs)
 {
 	struct syn_store *scratch = syn_store_create();
+	struct syn_node_addrs fresh;
 	int rc;
 
+	syn_node_addrs_init(&fresh);
 	qb_log(LOG_NOTICE, "Config reload requested by node %u", requester);
 	if (!scratch)
 		return -ENOMEM;
 	syn_store_set_u8(icmap, "config.totemconfig_reload_in_progress", 1);
-	rc = parse_and_validate(scratch, path);
+	rc = parse_and_validate(icmap, scratch, path, &fresh);
 	if (rc == 0)
 		rc = check_local_links(icmap, scratch);
 	if (rc == 0) {
@@ -214,9 +236,10 @@ int syn_config_reload(struct syn_store *icmap, const char *path, uint32_t reques
 		drop_fixed(icmap, scratch);
 		rc = copy_all(icmap, scratch);
 	}
-	syn_store_set_i32(icmap, "config.reload_status",
-			  rc == 0 ? CS_OK
-				  : (rc == -ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_INVALID_PARAM));
+	if (rc == 0)
+		syn_node_addrs_swap(node_addrs, &fresh);
+	syn_node_addrs_fini(&fresh);
+	syn_store_set_i32(icmap, "config.reload_status", syn_config_reload_result(rc));
 	syn_store_set_u8(icmap, "config.totemconfig_reload_in_progress", 0);
 	syn_store_set_u8(icmap, "config.reload_in_progress", 0);
 	if (rc == 0)

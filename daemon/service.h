@@ -35,6 +35,7 @@ struct syn_cluster;
 struct syn_cluster_view;
 struct syn_ipc;
 struct syn_link_status;
+struct syn_node_addrs;
 struct syn_service_def;
 struct syn_store;
 
@@ -50,6 +51,12 @@ struct syn_daemon_hooks {
 struct syn_service_env {
 	qb_loop_t *loop;
 	struct syn_store *icmap;
+	/*
+	 * The nodelist's resolved addresses (node_addrs.h), owned by the
+	 * daemon for its whole life; a config reload replaces the contents,
+	 * so read it when needed and keep no entry pointer across events.
+	 */
+	const struct syn_node_addrs *node_addrs;
 	struct syn_store *stats;
 	struct syn_ipc *ipc;
 	struct syn_cluster *cluster;

@@ -5,8 +5,11 @@
  * Without a transport the link state is what the configuration says:
  * the local node is reachable on every link it has an address for, with
  * the loopback MTU; other nodes are known but unreachable.  Node
- * addresses come from nodelist.node.<N>.ring<L>_addr (numeric literals,
- * or names resolved with the system resolver).
+ * addresses (GET_NODE_ADDRS, node and ring status) are read from the
+ * daemon's node address table (node_addrs.h): the nodelist's
+ * ring<L>_addr values resolved once, with totem.ip_version, when the
+ * configuration was loaded or last reloaded.  Nothing is resolved per
+ * request.
  *
  * Shutdown negotiation: one pending request at a time; trackers other
  * than the requester vote through REPLYTOSHUTDOWN; a departing tracker
@@ -24,7 +27,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +38,14 @@
 #include "cluster.h"
 #include "config.h"
 #include "ipc.h"
+#include "node_addrs.h"
 #include "proto/ipc_cfg.h"
 #include "proto/net_cluster.h"
+#include "reload.h"
 
 #define SHUTDOWN_FLAG_REGARDLESS 1
 #define SHUTDOWN_FLAG_IMMEDIATE 2
-#define MAX_LINKS 8
+#define MAX_LINKS SYN_NODE_ADDRS_MAX_LINKS
 
 struct cfg_conn {
 	struct cfg_conn *next;
@@ -55,6 +59,7 @@ struct cfg_conn {
 
 struct syn_svc_cfg {
 	struct syn_store *icmap;
+	const struct syn_node_addrs *node_addrs;
 	qb_loop_t *loop;
 	struct syn_cluster *cluster;
 	uint32_t local_nodeid;
@@ -70,81 +75,24 @@ struct syn_svc_cfg {
 	bool timer_armed;
 };
 
-/* The nodelist.node.<N>. prefix of nodeid (0 = local); false if unknown. */
-static bool node_prefix(struct syn_svc_cfg *svc, uint32_t nodeid, char *out, size_t len)
+/* The table entry of nodeid (0 = local), or NULL when it is not in the nodelist. */
+static const struct syn_node_addr_entry *node_entry(const struct syn_svc_cfg *svc, uint32_t nodeid)
 {
-	struct syn_store_iter *it;
-	const char *key;
-	struct syn_value v;
-	bool found = false;
-
-	if (nodeid == 0)
-		nodeid = svc->local_nodeid;
-	it = syn_store_iter_create(svc->icmap, "nodelist.node.");
-	while (it && !found && syn_store_iter_next(it, &key, &v) == 0) {
-		const char *dot = strrchr(key, '.');
-		uint32_t id;
-
-		if (!dot || strcmp(dot, ".nodeid") != 0 || v.len != 4)
-			continue;
-		memcpy(&id, v.data, 4);
-		if (id == nodeid) {
-			snprintf(out, len, "%.*s", (int)(dot - key + 1), key);
-			found = true;
-		}
-	}
-	syn_store_iter_destroy(it);
-	return found;
+	return syn_node_addrs_find(svc->node_addrs, nodeid ? nodeid : svc->local_nodeid);
 }
 
-static bool resolve(const char *text, struct syn_config_addr *out)
-{
-	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM}, *res;
-	bool ok = false;
-
-	if (syn_config_addr_parse(text, out))
-		return true;
-	if (getaddrinfo(text, NULL, &hints, &res) != 0)
-		return false;
-	if (res->ai_family == AF_INET) {
-		out->family = AF_INET;
-		memcpy(out->bytes, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
-		ok = true;
-	} else if (res->ai_family == AF_INET6) {
-		out->family = AF_INET6;
-		memcpy(out->bytes, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
-		ok = true;
-	}
-	freeaddrinfo(res);
-	return ok;
-}
-
-/* Addresses of a node's links; link[i] is set when the node has link i. */
-static size_t node_addrs(struct syn_svc_cfg *svc, const char *prefix,
-			 struct syn_config_addr addrs[MAX_LINKS], bool have[MAX_LINKS],
-			 const char *text[MAX_LINKS])
+static size_t link_count(const struct syn_node_addr_entry *e)
 {
 	size_t n = 0;
 
-	for (int l = 0; l < MAX_LINKS; l++) {
-		char key[300];
-		const char *value;
-
-		snprintf(key, sizeof(key), "%sring%d_addr", prefix, l);
-		have[l] = syn_store_get_str(svc->icmap, key, &value) == 0 &&
-			  resolve(value, &addrs[l]);
-		if (text)
-			text[l] = have[l] ? value : NULL;
-		n += have[l];
-	}
+	for (int l = 0; l < MAX_LINKS; l++)
+		n += e->has_link[l];
 	return n;
 }
 
 static void handle_get_node_addrs(struct syn_svc_cfg *svc, struct syn_conn *conn, uint32_t nodeid)
 {
-	struct syn_config_addr addrs[MAX_LINKS];
-	bool have[MAX_LINKS];
-	char prefix[300];
+	const struct syn_node_addr_entry *e = node_entry(svc, nodeid);
 	unsigned char buf[sizeof(struct syn_cfg_res_get_node_addrs) + MAX_LINKS * SYN_CFG_ADDR_LEN];
 	struct syn_cfg_res_get_node_addrs *res = (void *)buf;
 	size_t slots = 0;
@@ -153,16 +101,15 @@ static void handle_get_node_addrs(struct syn_svc_cfg *svc, struct syn_conn *conn
 	res->header.id = SYN_CFG_RES_GET_NODE_ADDRS;
 	res->header.size = sizeof(*res);
 	res->header.error = CS_ERR_NOT_EXIST;
-	if (node_prefix(svc, nodeid, prefix, sizeof(prefix)) &&
-	    node_addrs(svc, prefix, addrs, have, NULL) > 0) {
+	if (e && link_count(e) > 0) {
 		res->header.error = CS_OK;
 		for (int l = 0; l < MAX_LINKS; l++) {
-			if (!have[l])
+			if (!e->has_link[l])
 				continue;
 			if (!res->family)
-				res->family = (uint32_t)addrs[l].family;
-			memcpy(res->addrs[res->num_addrs++], addrs[l].bytes,
-			       addrs[l].family == AF_INET ? 4 : 16);
+				res->family = (uint32_t)e->addr[l].family;
+			memcpy(res->addrs[res->num_addrs++], e->addr[l].bytes,
+			       e->addr[l].family == AF_INET ? 4 : 16);
 			slots++;
 		}
 		res->header.size = (int32_t)(sizeof(*res) + slots * SYN_CFG_ADDR_LEN);
@@ -191,11 +138,9 @@ static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 			      const struct syn_cfg_req_nodestatusget *req)
 {
 	struct syn_cfg_res_nodestatusget *resp = calloc(1, sizeof(*resp)); /* 4200 bytes */
-	struct syn_config_addr addrs[MAX_LINKS];
-	const char *text[MAX_LINKS];
-	bool have[MAX_LINKS], local;
-	char prefix[300];
+	const struct syn_node_addr_entry *e = NULL;
 	uint32_t nodeid = req->nodeid;
+	bool local;
 #define res (*resp)
 
 	if (!resp) {
@@ -205,13 +150,14 @@ static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 	res.header.id = SYN_CFG_RES_NODESTATUSGET;
 	res.header.size = sizeof(struct syn_cfg_res_u32);
 	/* 0 means the local node only to get_node_addrs: here it is no node */
-	if (nodeid == 0 || !node_prefix(svc, nodeid, prefix, sizeof(prefix))) {
+	if (nodeid != 0)
+		e = node_entry(svc, nodeid);
+	if (!e) {
 		res.header.error = CS_ERR_FAILED_OPERATION;
 	} else if (req->version != 1) {
 		res.header.error = CS_ERR_NOT_SUPPORTED;
 	} else {
 		local = nodeid == svc->local_nodeid;
-		node_addrs(svc, prefix, addrs, have, text);
 		res.header.error = CS_OK;
 		res.header.size = sizeof(res);
 		res.status.version = 1;
@@ -220,12 +166,12 @@ static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 		for (int l = 0; l < MAX_LINKS; l++) {
 			struct syn_cfg_link_status_v1 *ls = &res.status.link_status[l];
 
-			if (!have[l])
+			if (!e->has_link[l])
 				continue;
 			ls->enabled = 1;
 			ls->connected = local;
 			ls->mtu = local ? 65535 : 0;
-			inet_ntop(addrs[l].family, addrs[l].bytes, ls->src_ipaddr,
+			inet_ntop(e->addr[l].family, e->addr[l].bytes, ls->src_ipaddr,
 				  sizeof(ls->src_ipaddr));
 			memcpy(ls->dst_ipaddr, ls->src_ipaddr, sizeof(ls->dst_ipaddr));
 			link_status_live(svc, nodeid, (unsigned int)l, ls, &res.status.reachable);
@@ -239,9 +185,8 @@ static void handle_nodestatus(struct syn_svc_cfg *svc, struct syn_conn *conn,
 static void handle_ringstatus(struct syn_svc_cfg *svc, struct syn_conn *conn)
 {
 	struct syn_cfg_res_ringstatusget *resp = calloc(1, sizeof(*resp)); /* 10 KiB */
-	struct syn_config_addr addrs[MAX_LINKS];
-	bool have[MAX_LINKS];
-	char prefix[300], ip[INET6_ADDRSTRLEN];
+	const struct syn_node_addr_entry *e = node_entry(svc, 0);
+	char ip[INET6_ADDRSTRLEN];
 #define res (*resp)
 
 	if (!resp) {
@@ -251,14 +196,13 @@ static void handle_ringstatus(struct syn_svc_cfg *svc, struct syn_conn *conn)
 	res.header.id = SYN_CFG_RES_RINGSTATUSGET;
 	res.header.size = sizeof(res);
 	res.header.error = CS_OK;
-	if (node_prefix(svc, 0, prefix, sizeof(prefix))) {
-		node_addrs(svc, prefix, addrs, have, NULL);
+	if (e) {
 		for (int l = 0; l < MAX_LINKS; l++) {
 			uint32_t i = res.interface_count;
 
-			if (!have[l])
+			if (!e->has_link[l])
 				continue;
-			inet_ntop(addrs[l].family, addrs[l].bytes, ip, sizeof(ip));
+			inet_ntop(e->addr[l].family, e->addr[l].bytes, ip, sizeof(ip));
 			snprintf(res.interface_name[i], SYN_CFG_INTERFACE_NAME_LEN, "%d %s", l, ip);
 			snprintf(res.interface_status[i], SYN_CFG_INTERFACE_STATUS_LEN, "n");
 			res.interface_count++;
@@ -415,13 +359,6 @@ static void track_stop(struct syn_svc_cfg *svc, struct cfg_conn *cc)
 
 /* ---- cluster-wide reload ---------------------------------------------- */
 
-static cs_error_t reload_result(int rc)
-{
-	if (rc == 0)
-		return CS_OK;
-	return rc == -ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_INVALID_PARAM;
-}
-
 static void reload_unwait(struct syn_svc_cfg *svc, struct cfg_conn *cc)
 {
 	for (struct cfg_conn **p = &svc->reloads; *p; p = &(*p)->next_reload)
@@ -446,7 +383,8 @@ static void handle_reload(struct syn_svc_cfg *svc, struct syn_conn *conn, struct
 	syn_net_cfg_reload_encode(buf, &msg);
 	rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CFG, buf, sizeof(buf));
 	if (rc != 0) {
-		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG, reload_result(rc));
+		syn_conn_respond_error(conn, SYN_CFG_RES_RELOAD_CONFIG,
+				       syn_config_reload_result(rc));
 		return;
 	}
 	cc->conn = conn;
@@ -470,7 +408,7 @@ static void cfg_deliver(void *ctx, uint32_t sender, const void *data, size_t len
 		if (cc->reload_token == msg.token) {
 			reload_unwait(svc, cc);
 			syn_conn_respond_error(cc->conn, SYN_CFG_RES_RELOAD_CONFIG,
-					       reload_result(rc));
+					       syn_config_reload_result(rc));
 			break;
 		}
 }
@@ -590,11 +528,15 @@ static void cfg_fini(void *ctx)
 
 enum syn_start_result syn_svc_cfg_start(const struct syn_service_env *env, struct syn_service *out)
 {
-	struct syn_svc_cfg *svc = calloc(1, sizeof(*svc));
+	struct syn_svc_cfg *svc;
 
+	if (!env->node_addrs)
+		return SYN_START_FAILED;
+	svc = calloc(1, sizeof(*svc));
 	if (!svc)
 		return SYN_START_FAILED;
 	svc->icmap = env->icmap;
+	svc->node_addrs = env->node_addrs;
 	svc->loop = env->loop;
 	svc->cluster = env->cluster;
 	svc->local_nodeid = syn_cluster_local_nodeid(env->cluster);

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <corosync/corotypes.h>
 
+#include "cs_errno.h"
 #include "proto/ipc_cmap.h"
 
 struct syn_svc_cmap {
@@ -133,30 +134,13 @@ bool syn_svc_cmap_key_read_only(const struct syn_store *icmap, const char *key)
 	       in_list(votequorum_read_only_keys, N_ELEM(votequorum_read_only_keys), key);
 }
 
-static cs_error_t errno_to_cs(int rc)
+/*
+ * cmap's answers: unknown failures are CS_ERR_LIBRARY, and so is -EMFILE
+ * (corosync's answer when its handle database is full).
+ */
+static cs_error_t cmap_error(int rc)
 {
-	switch (rc) {
-	case 0:
-		return CS_OK;
-	case -ENAMETOOLONG:
-		return CS_ERR_NAME_TOO_LONG;
-	case -EINVAL:
-		return CS_ERR_INVALID_PARAM;
-	case -ENOENT:
-		return CS_ERR_NOT_EXIST;
-	case -ENOMEM:
-		return CS_ERR_NO_MEMORY;
-	case -EACCES:
-		return CS_ERR_ACCESS;
-	case -EBUSY:
-		return CS_ERR_BUSY;
-	case -EOPNOTSUPP:
-		return CS_ERR_NOT_SUPPORTED;
-	case -EMFILE: /* as corosync: its handle database is full */
-		return CS_ERR_LIBRARY;
-	default:
-		return CS_ERR_LIBRARY;
-	}
+	return rc == -EMFILE ? CS_ERR_LIBRARY : syn_cs_error(rc, CS_ERR_LIBRARY);
 }
 
 static struct syn_store *conn_store(struct syn_svc_cmap *svc, const struct cmap_conn *cc)
@@ -254,7 +238,7 @@ static void handle_get(struct syn_svc_cmap *svc, struct syn_conn *conn, struct c
 	head.header.id = SYN_CMAP_RES_GET;
 	if (rc != 0 || cap == 0) {
 		head.header.size = sizeof(head);
-		head.header.error = errno_to_cs(rc);
+		head.header.error = cmap_error(rc);
 		if (rc == 0) {
 			head.value_len = v.len;
 			head.type = v.type;
@@ -452,7 +436,7 @@ static void handle_track_add(struct syn_svc_cmap *svc, struct syn_conn *conn, st
 	} else {
 		free(t);
 	}
-	res.header.error = errno_to_cs(rc);
+	res.header.error = cmap_error(rc);
 	syn_conn_respond(conn, &res, sizeof(res));
 }
 
@@ -518,7 +502,7 @@ void syn_svc_cmap_request(void *svc_ptr, struct syn_conn *conn, void *priv, int3
 		break;
 	case SYN_CMAP_REQ_SET_CURRENT_MAP:
 		syn_conn_respond_error(conn, SYN_CMAP_RES_SET_CURRENT_MAP,
-				       errno_to_cs(handle_set_current_map(cc, msg)));
+				       cmap_error(handle_set_current_map(cc, msg)));
 		return;
 	case SYN_CMAP_REQ_GET:
 		handle_get(svc, conn, cc, msg);
@@ -539,7 +523,7 @@ void syn_svc_cmap_request(void *svc_ptr, struct syn_conn *conn, void *priv, int3
 		syn_conn_respond_error(conn, 0, CS_ERR_INVALID_PARAM);
 		return;
 	}
-	syn_conn_respond_error(conn, id, rc == -EBADF ? CS_ERR_BAD_HANDLE : errno_to_cs(rc));
+	syn_conn_respond_error(conn, id, rc == -EBADF ? CS_ERR_BAD_HANDLE : cmap_error(rc));
 }
 
 static void cmap_closed(void *svc_ptr, struct syn_conn *conn, void *priv)

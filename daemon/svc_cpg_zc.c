@@ -37,6 +37,7 @@
 #include <corosync/cpg.h>
 #include <qb/qblog.h>
 
+#include "cs_errno.h"
 #include "proto/ipc_cpg.h"
 
 #define ZC_PREFIX "corosync_zerocopy-"
@@ -138,25 +139,12 @@ out_close_dir:
 	return rc;
 }
 
-static int32_t cs_of(int rc)
-{
-	switch (rc) {
-	case -EACCES:
-		return CS_ERR_ACCESS;
-	case -ENAMETOOLONG:
-		return CS_ERR_NAME_TOO_LONG;
-	case -E2BIG:
-		return CS_ERR_TOO_BIG;
-	case -EMFILE:
-	case -ENFILE:
-	case -ENOBUFS:
-		return CS_ERR_NO_RESOURCES;
-	case -ENOMEM:
-		return CS_ERR_NO_MEMORY;
-	default:
-		return CS_ERR_INVALID_PARAM;
-	}
-}
+/*
+ * Only the limits keep their own code; whatever else the client's file
+ * did wrong (missing, wrong owner or size, a race) is an invalid parameter.
+ */
+static const int zc_kept_errors[] = {-EACCES, -ENAMETOOLONG, -E2BIG,  -EMFILE,
+				     -ENFILE, -ENOBUFS,	     -ENOMEM, 0};
 
 static size_t zc_count(const struct cpg_conn *cc)
 {
@@ -209,7 +197,8 @@ void syn_svc_cpg_zc_alloc(struct syn_svc_cpg *svc, struct syn_conn *conn, struct
 	if (rc != 0)
 		qb_log(LOG_WARNING, "cpg: zero-copy buffer of pid %ld refused: %s",
 		       (long)syn_conn_pid(conn), strerror(-rc));
-	syn_conn_respond_error(conn, 0, rc == 0 ? CS_OK : cs_of(rc));
+	syn_conn_respond_error(conn, 0,
+			       syn_cs_error_only(rc, zc_kept_errors, CS_ERR_INVALID_PARAM));
 }
 
 static struct cpg_zc **zc_find(struct cpg_conn *cc, uint64_t token)

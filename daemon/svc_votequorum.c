@@ -25,6 +25,7 @@
 
 #include "cluster.h"
 #include "config.h"
+#include "cs_errno.h"
 #include "ipc.h"
 #include "core/quorum.h"
 #include "core/quorum_drive.h"
@@ -464,30 +465,6 @@ static const size_t min_request_size[SYN_VQ_REQ_COUNT] = {
 	[SYN_VQ_REQ_QDEVICE_MASTER_WINS] = sizeof(struct syn_vq_req_qdevice_master_wins),
 };
 
-static cs_error_t errno_to_cs(int rc)
-{
-	switch (rc) {
-	case 0:
-		return CS_OK;
-	case -EINVAL:
-		return CS_ERR_INVALID_PARAM;
-	case -ENOENT:
-		return CS_ERR_NOT_EXIST;
-	case -EEXIST:
-		return CS_ERR_EXIST;
-	case -EACCES:
-		return CS_ERR_ACCESS;
-	case -EAGAIN:
-		return CS_ERR_TRY_AGAIN;
-	case -EBADMSG:
-		return CS_ERR_MESSAGE_ERROR;
-	case -ENOMEM:
-		return CS_ERR_NO_MEMORY;
-	default:
-		return CS_ERR_LIBRARY;
-	}
-}
-
 /* A request's name field: at most 255 bytes, NUL added. */
 static void req_name(char out[SYN_VQ_NAME_LEN + 1], const char *in)
 {
@@ -625,7 +602,7 @@ static void vq_request(void *svc_ptr, struct syn_conn *conn, void *priv, int32_t
 		break;
 	}
 	if (rc != 1)
-		syn_conn_respond_error(conn, SYN_VQ_RES_STATUS, errno_to_cs(rc));
+		syn_conn_respond_error(conn, SYN_VQ_RES_STATUS, syn_cs_error(rc, CS_ERR_LIBRARY));
 	settle(svc);
 }
 
