@@ -356,7 +356,7 @@ pick_nodes() {
 	DC=$(pm_fact 1 dc)
 	DC=${DC#node}
 	DC=${DC%% *}
-	K= G=
+	K='' G=''
 	for i in 4 5 2; do
 		[ "$i" = "$DC" ] && continue
 		if [ -z "$K" ]; then K=$i; elif [ -z "$G" ]; then G=$i; fi
