@@ -32,6 +32,8 @@
 #   term      SIGTERM to the daemon on O while Pacemaker runs: it stops
 # The same steps run on the distribution's corosync with the argument
 # "corosync" (test cluster-pacemaker-corosync), for reference timings.
+# The node steps (refuse, kill, rejoin, leave) are pm_lib.sh's, shared
+# with pacemaker5.sh; the resource checks around them are this script's.
 # Exit 1 if a step failed, 77 (skip) when not root or Pacemaker is not
 # installed.
 #
@@ -149,26 +151,18 @@ placed_off() { # n id
 }
 
 step_refuse() {
-	local out rc
-	out=$(in_node "$L" corosync-cfgtool -H 2>&1)
-	rc=$?
-	sleep 2
-	kill -0 "${CL_PID[$L]}" 2>/dev/null || fail "cfgtool -H stopped $KIND on node$L: $out"
-	wait_out "node1 node2 node3" 10 pm_fact "$O" online || fail "node$L left after a refused -H"
-	echo "refuse: cfgtool -H on node$L refused while Pacemaker runs (exit $rc," \
-		"'$(echo "$out" | paste -sd '|')')"
+	pm_refuse "$L" "$O" "node1 node2 node3"
+	echo "refuse: cfgtool -H on node$L refused while Pacemaker runs ($REFUSE_OUT)"
 }
 
 step_kill() {
 	local start other
 	start=$(date +%s%N)
-	kill -KILL "${CL_PID[$R]}"
+	pm_daemon_kill "$R" "$O" "$(pm_names "$O" "$L")"
 	wait_out 1 "$T" placed_off "$R" d1 || fail "d1 did not move off node$R"
 	T_KILL=$(ms_since "$start")
 	other=$(pm_fact "$O" rsc d1)
 	wait_out "$other" 10 pm_fact "$O" rsc d2 || fail "d2 not with d1"
-	wait_out "$(printf 'node%s\n' "$O" "$L" | sort | paste -sd ' ')" 10 pm_fact "$O" online ||
-		fail "node$R still online"
 	echo "kill: $KIND on node$R SIGKILLed, d1 and d2 on $other after ${T_KILL} ms"
 }
 
@@ -178,8 +172,7 @@ step_kill() {
 step_rejoin() {
 	local start
 	start=$(date +%s%N)
-	node_start "$R" || fail "restart $KIND on node$R"
-	wait_out "node1 node2 node3" "$T" pm_fact "$O" online || fail "node$R not back online"
+	pm_daemon_rejoin "$R" "$O" "node1 node2 node3"
 	wait_out "node$R" "$T" pm_fact "$O" rsc d1 || fail "d1 not back on node$R"
 	T_REJOIN=$(ms_since "$start")
 	wait_out "node$R" 10 pm_fact "$O" rsc d2 || fail "d2 not back with d1"
@@ -214,31 +207,20 @@ step_split() {
 }
 
 step_leave() {
-	local start out
-	kill -0 "${PM_PCMK[$L]}" 2>/dev/null || fail "pacemakerd on node$L is not running"
-	start=$(date +%s%N)
-	kill -TERM "${PM_PCMK[$L]}"
-	wait_gone "${PM_PCMK[$L]}" "$T" || fail "pacemakerd on node$L did not stop"
-	T_LEAVE=$(ms_since "$start")
-	wait_out "$(printf 'node%s\n' "$O" "$R" | sort | paste -sd ' ')" 10 pm_fact "$O" online ||
-		fail "node$L still online"
+	local start
+	pm_leave "$L" "$O" "$(pm_names "$O" "$R")"
 	[ "$(pm_fact "$O" rsc d1) $(pm_fact "$O" rsc d3)" = "node$R node$O" ] ||
 		fail "resources not on node$R and node$O: $(pm_state "$O" | grep rsc)"
-	out=$(in_node "$L" corosync-cfgtool -H 2>&1)
-	wait_gone "${CL_PID[$L]}" 10 || fail "cfgtool -H did not stop $KIND on node$L: $out"
 	# L boots again: the daemon, then Pacemaker
 	start=$(date +%s%N)
-	node_start "$L" || fail "restart $KIND on node$L"
-	pcmk_start "$L" || fail "restart pacemakerd on node$L"
-	wait_out "node1 node2 node3" "$T" pm_fact "$O" online || fail "node$L not back online"
+	pm_boot "$L" "$O" "node1 node2 node3"
 	wait_out "node1 node2 node3" "$T" pm_fact "$O" rsc c1 || fail "clone not back on node$L"
 	T_RESTART=$(ms_since "$start")
 	# a forced shutdown goes through pacemakerd's veto
 	start=$(date +%s%N)
-	out=$(in_node "$L" corosync-cfgtool -H --force 2>&1)
-	wait_gone "${CL_PID[$L]}" 10 || fail "cfgtool -H --force did not stop $KIND on node$L: $out"
+	pm_cfg_stop "$L" --force
 	T_FORCE=$(ms_since "$start")
-	wait_out "$(printf 'node%s\n' "$O" "$R" | sort | paste -sd ' ')" "$T" pm_fact "$O" online ||
+	wait_out "$(pm_names "$O" "$R")" "$T" pm_fact "$O" online ||
 		fail "node$L still online after -H --force"
 	echo "leave: pacemakerd on node$L stopped in ${T_LEAVE} ms, nothing left on it;" \
 		"cfgtool -H stopped $KIND; both restarted, c1 back after ${T_RESTART} ms;" \

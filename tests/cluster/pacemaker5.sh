@@ -14,6 +14,19 @@
 #            daemons    SIGKILL of pacemaker-controld on the DC, then of
 #                       pacemaker-based on another node: pacemakerd respawns
 #                       them, one DC again, the resources where they were
+#            node kill  SIGKILL of the cluster daemon (only it) on a non-DC
+#                       node K running a primitive: the DC shows K offline,
+#                       every resource runs once on the other four (K's host
+#                       keeps its stale copy: no fencing); the daemon
+#                       restarted, pacemakerd there reconnects, K online,
+#                       one quorate DC, every resource back in place
+#            node leave on another non-DC node G running a primitive:
+#                       corosync-cfgtool -H refused while Pacemaker runs
+#                       (cfg shutdown tracking); pacemakerd stopped
+#                       (SIGTERM): G's resources on the other four, which
+#                       keep quorum and one DC, then -H stops the daemon;
+#                       G boots again, every resource back in place, none
+#                       ever ran twice
 #   rolling  up, resources, then
 #            cib        a property set with cibadmin on one node is in every
 #                       node's local CIB; then a set of random values taking
@@ -128,12 +141,12 @@ step_resources() {
 	echo "resources: 5 Dummy and a clone placed as the policy says in ${T_RSC} ms; stayed 5 s"
 }
 
-# "ok" when, by the hosts' state files, each primitive runs exactly once on
-# one of the given nodes, the clone on exactly those nodes and nothing on
-# the others; else what runs.
-runs_once_on() { # nodes...
-	local run want r n got
-	run=$(pm_running)
+# "ok" when, in run ("id:nodeN" pairs as pm_running prints them), each
+# primitive runs exactly once on one of the given nodes, the clone on
+# exactly those nodes and nothing on the others; else run.
+placed_once_on() { # run nodes...
+	local run=$1 want r n got
+	shift
 	for r in $PRIMITIVES; do
 		got=$(echo "$run" | tr ' ' '\n' | awk -F: -v id="$r" '$1 == id { print $2 }')
 		n=$(echo "$got" | grep -c .)
@@ -145,6 +158,9 @@ runs_once_on() { # nodes...
 	[ "$(echo "$run" | tr ' ' '\n' | grep -c .)" = $(($# + 5)) ] || { echo "$run"; return; }
 	echo ok
 }
+
+# The same for what the hosts really run (their state files).
+runs_once_on() { placed_once_on "$(pm_running)" "$@"; }
 
 # The sampler: every 0.25 s one line "ms label running" into
 # $CL_DIR/samples, where label is the content of $CL_DIR/label: the nodes
@@ -170,9 +186,11 @@ sampler_stop() {
 }
 
 # Read the samples: fails when a primitive runs on two nodes in two
-# consecutive samples (unless TWICE_OK=1: then only counted), when a primitive whose place (in PLACED) is not a
-# labelled node is missing from a sample, or when the clone runs on fewer
-# nodes than the unlabelled ones.  Prints the number of samples and, per
+# consecutive samples (with TWICE_OK=1 such samples are only counted; with
+# TWICE_OK=labelled they are counted when one of the copies is on a
+# labelled node, refused when two are on unlabelled ones), when a
+# primitive whose place (in PLACED) is not a labelled node is missing from
+# a sample, or when the clone runs on fewer nodes than the unlabelled ones.  Prints the number of samples and, per
 # primitive, the longest time it ran nowhere (while it moved).
 samples_check() {
 	awk -v placed="$PLACED" -v prims="$PRIMITIVES" -v n_nodes=5 -v twice_ok="${TWICE_OK:-0}" '
@@ -182,7 +200,7 @@ samples_check() {
 		np = split(prims, pr, " ")
 	}
 	{
-		t = $1; delete moving; delete seen; delete twice; clones = 0
+		t = $1; delete moving; delete seen; delete twice; delete outside; clones = 0
 		n_moving = $2 == "-" ? 0 : split($2, m, ",")
 		for (i = 1; i <= n_moving; i++) moving["node" m[i]] = 1
 		for (i = 3; i <= NF; i++) {
@@ -190,11 +208,14 @@ samples_check() {
 			if (kv[1] == "c1") { clones++; continue }
 			if (kv[1] in seen) twice[kv[1]] = 1
 			seen[kv[1]] = 1
+			if (!(kv[2] in moving)) outside[kv[1]]++
 		}
 		samples++
 		for (r in twice) if (r in prev_twice) {
 			n_twice++
-			if (!twice_ok) { print "twice: " r " at " $0; bad = 1 }
+			if (twice_ok == "1") continue
+			if (twice_ok == "labelled" && outside[r] < 2) continue
+			print "twice: " r " at " $0; bad = 1
 		}
 		delete prev_twice
 		for (r in twice) prev_twice[r] = 1
@@ -209,7 +230,7 @@ samples_check() {
 	}
 	END {
 		line = samples " samples"
-		if (twice_ok) line = line ", " n_twice + 0 " with a resource on two nodes"
+		if (twice_ok != "0") line = line ", " n_twice + 0 " with a resource on two nodes"
 		line = line "; longest time nowhere:"
 		for (i = 1; i <= np; i++) line = line " " pr[i] " " gap[pr[i]] + 0 " ms"
 		print line
@@ -304,6 +325,135 @@ step_daemons() {
 	echo "daemons: pacemaker-controld on the DC node$dc SIGKILLed, one DC again after" \
 		"${t1} ms ($out1); pacemaker-based on node$other SIGKILLed, recovered after" \
 		"${T_DAEMON} ms ($KILL_OUT)"
+}
+
+# The node numbers of all nodes but n.
+all_but() { # n
+	local i
+	for i in $ALL; do [ "$i" = "$1" ] || echo "$i"; done
+}
+
+# The placement crm_mon on node i shows, as placed_once_on reports it.
+shown_once_on() { # i nodes...
+	local i=$1
+	shift
+	placed_once_on "$(pm_shown "$i")" "$@"
+}
+
+# What the hosts of the given nodes run, as placed_once_on reports it
+# (whatever the other hosts run left out).
+runs_once_among() { # nodes...
+	local run
+	run=$(pm_running | tr ' ' '\n' | grep -E ":node($(echo "$*" | tr ' ' '|'))\$" | paste -sd ' ')
+	placed_once_on "$run" "$@"
+}
+
+# Roles for the node steps, from the current DC: K (the daemon killed) and
+# G (leaves gracefully), two nodes other than the DC that each run a
+# primitive of their own (d3 on node4, d4 on node5, d5 on node2).
+pick_nodes() {
+	local i
+	DC=$(pm_fact 1 dc)
+	DC=${DC#node}
+	DC=${DC%% *}
+	K='' G=''
+	for i in 4 5 2; do
+		[ "$i" = "$DC" ] && continue
+		if [ -z "$K" ]; then K=$i; elif [ -z "$G" ]; then G=$i; fi
+	done
+}
+
+# 1 when every one of the given nodes reports the same DC, one of them,
+# with quorum.
+quorate_dc() { # nodes...
+	local dc
+	[ "$(dc_count "$@")" = 1 ] || return 0
+	dc=$(pm_fact "$1" dc)
+	[ "${dc#* }" = true ] || return 0
+	dc=${dc%% *}
+	[[ " $* " == *" ${dc#node} "* ]] && echo 1
+}
+
+# SIGKILL of the cluster daemon (only the daemon) on K: the DC shows K
+# offline and, like the hosts of the other four, every resource once on
+# those four.  K's host keeps running what it ran (its executor has no
+# cluster to hear from and there is no fencing, on corosync as on synod)
+# while the DC starts it elsewhere: samples with a copy on K and one
+# elsewhere are counted, two copies on the other four are refused.  Then
+# the daemon restarted on K: pacemakerd there reconnects, K is online
+# again, one quorate DC, every resource back where the policy puts it.
+step_node_kill() {
+	local start out others t_kill t_moved i
+	others=$(all_but "$K" | paste -sd ' ')
+	sampler_start
+	echo "$K" >"$CL_DIR/label"
+	start=$(date +%s%N)
+	# shellcheck disable=SC2086
+	pm_daemon_kill "$K" "$DC" "$(pm_names $others)"
+	t_kill=$T_DOWN
+	# shellcheck disable=SC2086
+	wait_out ok "$T" shown_once_on "$DC" $others ||
+		fail "crm_mon on node$DC: not every resource once on nodes $others"
+	# shellcheck disable=SC2086
+	wait_out ok "$T" runs_once_among $others ||
+		fail "the hosts of nodes $others do not run every resource once"
+	t_moved=$(ms_since "$start")
+	# shellcheck disable=SC2086
+	wait_out 1 "$T" quorate_dc $others || fail "nodes $others: no single quorate DC"
+	kill -0 "${PM_PCMK[$K]}" 2>/dev/null || fail "pacemakerd on node$K stopped"
+	pm_daemon_rejoin "$K" "$DC" "$ALL_NAMES"
+	wait_out 1 "$T" quorate_dc $ALL || fail "no single DC after node$K rejoined"
+	wait_out "$PLACED" "$T" pm_running || fail "resources not back where the policy puts them"
+	T_NODE_KILL=$(ms_since "$start")
+	sleep 3
+	sampler_stop
+	out=$(TWICE_OK=labelled samples_check) || fail "after $KIND on node$K was killed: $out"
+	[ "$(pm_running)" = "$PLACED" ] || fail "resources moved: $(pm_running)"
+	for i in $ALL; do
+		wait_out "$PLACED" 20 pm_shown "$i" || fail "crm_mon on node$i shows another placement"
+	done
+	echo "node kill: $KIND on node$K SIGKILLed, offline for the DC node$DC after ${t_kill} ms," \
+		"every resource once on the other 4 after ${t_moved} ms; restarted, online again" \
+		"after ${T_UPAGAIN} ms, resources back after ${T_NODE_KILL} ms in all ($out)"
+}
+
+# G leaves gracefully, as in pacemaker.sh's leave step: first
+# corosync-cfgtool -H is refused while Pacemaker runs; then pacemakerd
+# stopped (SIGTERM) moves G's resources, the other four keep quorum and
+# one DC, and -H stops the daemon; G boots again and every resource ends
+# where the policy puts it.  No resource runs twice and none of the
+# others' stops meanwhile (the sampler).
+step_node_leave() {
+	local start out others i
+	others=$(all_but "$G" | paste -sd ' ')
+	pm_refuse "$G" "$DC" "$ALL_NAMES"
+	sampler_start
+	echo "$G" >"$CL_DIR/label"
+	start=$(date +%s%N)
+	# shellcheck disable=SC2086
+	pm_leave "$G" "$DC" "$(pm_names $others)"
+	# shellcheck disable=SC2086
+	wait_out ok "$T" runs_once_on $others || fail "not every resource once on nodes $others"
+	# shellcheck disable=SC2086
+	wait_out ok 20 shown_once_on "$DC" $others ||
+		fail "crm_mon on node$DC: not every resource once on nodes $others"
+	T_NODE_LEAVE=$(ms_since "$start")
+	# shellcheck disable=SC2086
+	wait_out 1 "$T" quorate_dc $others || fail "nodes $others: no single quorate DC"
+	pm_boot "$G" "$DC" "$ALL_NAMES"
+	wait_out 1 "$T" quorate_dc $ALL || fail "no single DC after node$G came back"
+	wait_out "$PLACED" "$T" pm_running || fail "resources not back where the policy puts them"
+	T_NODE_BACK=$(ms_since "$start")
+	sleep 3
+	sampler_stop
+	out=$(samples_check) || fail "while node$G left and came back: $out"
+	for i in $ALL; do
+		wait_out "$PLACED" 20 pm_shown "$i" || fail "crm_mon on node$i shows another placement"
+	done
+	echo "node leave: cfgtool -H on node$G refused ($REFUSE_OUT); pacemakerd there stopped" \
+		"in ${T_LEAVE} ms, its resources on the other 4 (quorate, one DC) after" \
+		"${T_NODE_LEAVE} ms; booted again, online after ${T_BOOT} ms, every resource back" \
+		"after ${T_NODE_BACK} ms in all, none ran twice ($out)"
 }
 
 # The property sets named id, as the local CIB of node i has them: one
@@ -419,8 +569,12 @@ split)
 	step_partition
 	step_heal
 	step_daemons
+	pick_nodes
+	step_node_kill
+	step_node_leave
 	echo "PASS ($KIND split): up ${T_UP} ms, resources ${T_RSC} ms, partition ${T_SPLIT} ms," \
-		"heal ${T_HEAL} ms"
+		"heal ${T_HEAL} ms, node kill and rejoin ${T_NODE_KILL} ms," \
+		"graceful leave ${T_NODE_LEAVE} ms and return ${T_NODE_BACK} ms"
 	;;
 rolling)
 	step_cib

@@ -7,7 +7,9 @@
 # corosync with KIND=corosync) and pacemakerd run in the same namespaces,
 # as on a real host (Pacemaker compares the CPG member pid with its own).
 # Also: crm_mon's view parsed into facts, the resources each host really
-# runs (the Dummy agents' state files in its private /run), bounded waits.
+# runs (the Dummy agents' state files in its private /run), bounded waits,
+# and the node steps both Pacemaker scripts take: cfg shutdown refused,
+# cluster daemon SIGKILLed and restarted, graceful leave, boot.
 #
 # Every wait is bounded; only processes started here are killed, by PID
 # (or all at once with their host, whose PID namespace dies with it).
@@ -222,4 +224,80 @@ cl_wait_view_kind() { # nodes...
 	else
 		sleep 3 # corosync: the Pacemaker waits that follow are the check
 	fi
+}
+
+# Node life cycle steps shared by pacemaker.sh and pacemaker5.sh.  Each
+# takes the node it acts on and the node whose crm_mon observes it (a
+# node that stays up, usually the DC); the outcome checks on resources are
+# the callers'.  They fail the test (fail) when a bounded wait runs out.
+
+# corosync-cfgtool -H on node n while Pacemaker runs there: pacemakerd
+# votes no through the cfg shutdown tracking, so the daemon stays up and
+# obs still sees every one of names online.  Sets REFUSE_OUT: the tool's
+# exit status and output.
+pm_refuse() { # n obs names
+	local out rc
+	out=$(in_node "$1" corosync-cfgtool -H 2>&1)
+	rc=$?
+	sleep 2
+	kill -0 "${CL_PID[$1]}" 2>/dev/null || fail "cfgtool -H stopped $KIND on node$1: $out"
+	wait_out "$3" 10 pm_fact "$2" online || fail "node$1 left after a refused -H"
+	REFUSE_OUT="exit $rc, '$(echo "$out" | paste -sd '|')'"
+}
+
+# SIGKILL of the cluster daemon on node n, Pacemaker there left running;
+# obs sees only names (the others) online.  Sets T_DOWN: ms from the
+# signal to node n offline for obs.
+pm_daemon_kill() { # n obs names
+	local start
+	start=$(date +%s%N)
+	kill -KILL "${CL_PID[$1]}"
+	wait_gone "${CL_PID[$1]}" 10 || fail "$KIND on node$1 survived SIGKILL"
+	wait_out "$3" "$T" pm_fact "$2" online || fail "node$1 still online for node$2"
+	T_DOWN=$(ms_since "$start")
+}
+
+# The cluster daemon started again on node n whose pacemakerd still runs:
+# pacemakerd reconnects and respawns its subdaemons, and obs sees every
+# one of names online.  Sets T_UPAGAIN: ms to node n online for obs.
+pm_daemon_rejoin() { # n obs names
+	local start
+	start=$(date +%s%N)
+	node_start "$1" || fail "restart $KIND on node$1"
+	wait_out "$3" "$T" pm_fact "$2" online || fail "node$1 not back online for node$2"
+	T_UPAGAIN=$(ms_since "$start")
+}
+
+# Node n leaves gracefully: pacemakerd stopped with SIGTERM (it stops
+# the node's resources and subdaemons first), then obs sees only names
+# online; the cluster daemon, no longer vetoed, stops on
+# corosync-cfgtool -H.  Sets T_LEAVE: ms to pacemakerd gone.
+pm_leave() { # n obs names
+	local start
+	kill -0 "${PM_PCMK[$1]}" 2>/dev/null || fail "pacemakerd on node$1 is not running"
+	start=$(date +%s%N)
+	kill -TERM "${PM_PCMK[$1]}"
+	wait_gone "${PM_PCMK[$1]}" "$T" || fail "pacemakerd on node$1 did not stop"
+	T_LEAVE=$(ms_since "$start")
+	wait_out "$3" 10 pm_fact "$2" online || fail "node$1 still online for node$2"
+	pm_cfg_stop "$1"
+}
+
+# corosync-cfgtool -H (with --force: despite a veto) on node n stops the
+# cluster daemon there.
+pm_cfg_stop() { # n [--force]
+	local out
+	out=$(in_node "$1" corosync-cfgtool -H ${2:+"$2"} 2>&1)
+	wait_gone "${CL_PID[$1]}" 10 || fail "cfgtool -H ${2:-} did not stop $KIND on node$1: $out"
+}
+
+# Node n boots again: the cluster daemon, then Pacemaker; obs sees every
+# one of names online.  Sets T_BOOT: ms to node n online for obs.
+pm_boot() { # n obs names
+	local start
+	start=$(date +%s%N)
+	node_start "$1" || fail "restart $KIND on node$1"
+	pcmk_start "$1" || fail "restart pacemakerd on node$1"
+	wait_out "$3" "$T" pm_fact "$2" online || fail "node$1 not back online for node$2"
+	T_BOOT=$(ms_since "$start")
 }

@@ -25,6 +25,8 @@
 #   lms       the device's algorithm is lms (last man standing) instead
 #             of ffsplit; the same split (a tie: lms also gives the vote to
 #             the lowest node id) and node loss give the same quorum
+# The options combine (lms with tls: the lms device over TLS; its
+# reference outputs are lms-tls-required-*.txt).
 #
 # Every process here runs in a mount namespace of its own with a private
 # /run (pid and socket files) and a private directory of the test's
