@@ -116,6 +116,14 @@ pm_shown() {
 		sort | paste -sd ' '
 }
 
+# crm_mon on every node shows the placement PLACED (within 20 s each).
+shown_everywhere() {
+	local i
+	for i in $ALL; do
+		wait_out "$PLACED" 20 pm_shown "$i" || fail "crm_mon on node$i shows another placement"
+	done
+}
+
 step_resources() {
 	local start i r
 	in_node 2 crm_attribute -t crm_config -n stonith-enabled -v false >/dev/null ||
@@ -133,9 +141,7 @@ step_resources() {
 	cib_add 4 constraints "$(location d5 2 50)"
 	wait_out "$PLACED" "$T" pm_running || fail "resources not placed as the policy says"
 	T_RSC=$(ms_since "$start")
-	for i in $ALL; do
-		wait_out "$PLACED" 20 pm_shown "$i" || fail "crm_mon on node$i shows another placement"
-	done
+	shown_everywhere
 	sleep 5
 	[ "$(pm_running)" = "$PLACED" ] || fail "resources moved: $(pm_running)"
 	echo "resources: 5 Dummy and a clone placed as the policy says in ${T_RSC} ms; stayed 5 s"
@@ -275,9 +281,7 @@ step_heal() {
 	sleep 3
 	sampler_stop
 	out=$(samples_check) || fail "after the heal: $out"
-	for i in $ALL; do
-		wait_out "$PLACED" 20 pm_shown "$i" || fail "crm_mon on node$i shows another placement"
-	done
+	shown_everywhere
 	echo "heal: one DC on all 5, resources back after ${T_HEAL} ms, none ran twice ($out)"
 }
 
@@ -409,9 +413,7 @@ step_node_kill() {
 	sampler_stop
 	out=$(TWICE_OK=labelled samples_check) || fail "after $KIND on node$K was killed: $out"
 	[ "$(pm_running)" = "$PLACED" ] || fail "resources moved: $(pm_running)"
-	for i in $ALL; do
-		wait_out "$PLACED" 20 pm_shown "$i" || fail "crm_mon on node$i shows another placement"
-	done
+	shown_everywhere
 	echo "node kill: $KIND on node$K SIGKILLed, offline for the DC node$DC after ${t_kill} ms," \
 		"every resource once on the other 4 after ${t_moved} ms; restarted, online again" \
 		"after ${T_UPAGAIN} ms, resources back after ${T_NODE_KILL} ms in all ($out)"
@@ -447,27 +449,34 @@ step_node_leave() {
 	sleep 3
 	sampler_stop
 	out=$(samples_check) || fail "while node$G left and came back: $out"
-	for i in $ALL; do
-		wait_out "$PLACED" 20 pm_shown "$i" || fail "crm_mon on node$i shows another placement"
-	done
+	shown_everywhere
 	echo "node leave: cfgtool -H on node$G refused ($REFUSE_OUT); pacemakerd there stopped" \
 		"in ${T_LEAVE} ms, its resources on the other 4 (quorate, one DC) after" \
 		"${T_NODE_LEAVE} ms; booted again, online after ${T_BOOT} ms, every resource back" \
 		"after ${T_NODE_BACK} ms in all, none ran twice ($out)"
 }
 
-# The property sets named id, as the local CIB of node i has them: one
-# digest of their ids and values (empty when there are none).
-cib_digest() { # node set_id
-	in_node "$1" cibadmin -Q -l -o crm_config 2>/dev/null | SET="$2" python3 -c '
+# sha256 of the name=value pairs of the property set named id in the XML
+# on standard input (the set itself, or a document holding it); nothing
+# when there is no such set.
+set_digest() { # set_id
+	SET="$1" python3 -c '
 import hashlib, os, sys, xml.etree.ElementTree as ET
-s = ET.parse(sys.stdin).getroot().find("cluster_property_set[@id=\"%s\"]" % os.environ["SET"])
+r = ET.parse(sys.stdin).getroot()
+want = os.environ["SET"]
+s = r if r.tag == "cluster_property_set" and r.get("id") == want else \
+    r.find("cluster_property_set[@id=\"%s\"]" % want)
 if s is not None:
     h = hashlib.sha256()
     for nv in s.iter("nvpair"):
         h.update(("%s=%s\n" % (nv.get("name"), nv.get("value"))).encode())
     print(h.hexdigest())
 ' 2>/dev/null
+}
+
+# The property set named id, as the local CIB of node i has it: its digest.
+cib_digest() { # node set_id
+	in_node "$1" cibadmin -Q -l -o crm_config 2>/dev/null | set_digest "$2"
 }
 
 cib_size() { in_node "$1" cibadmin -Q -l 2>/dev/null | wc -c; }
@@ -488,12 +497,7 @@ for i in range(24):
     v = base64.b64encode(os.urandom(49152)).decode()
     print("<nvpair id=\"big-%d\" name=\"big-%d\" value=\"%s\"/>" % (i, i, v))
 print("</cluster_property_set>")' >"$CL_DIR/big.xml"
-	BIG_DIGEST=$(python3 -c '
-import hashlib, sys, xml.etree.ElementTree as ET
-h = hashlib.sha256()
-for nv in ET.parse(sys.argv[1]).getroot().iter("nvpair"):
-    h.update(("%s=%s\n" % (nv.get("name"), nv.get("value"))).encode())
-print(h.hexdigest())' "$CL_DIR/big.xml")
+	BIG_DIGEST=$(set_digest big <"$CL_DIR/big.xml")
 	start=$(date +%s%N)
 	in_node 3 cibadmin -C -o crm_config -x "$CL_DIR/big.xml" || fail "cibadmin -C of 1.5 MiB on node3"
 	for i in $ALL; do
@@ -543,9 +547,7 @@ step_rolling() {
 	sleep 3
 	sampler_stop
 	out=$(samples_check) || fail "during the rolling restart: $out"
-	for i in $ALL; do
-		wait_out "$PLACED" 20 pm_shown "$i" || fail "crm_mon on node$i shows another placement"
-	done
+	shown_everywhere
 	echo "restart: each node's Pacemaker and $KIND restarted in turn (ms to Pacemaker" \
 		"stopped/online again/resources back:$times)," \
 		"${T_ROLL} ms in all; others' resources always running, none twice, all back" \

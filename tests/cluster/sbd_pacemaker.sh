@@ -130,29 +130,29 @@ in_node() {
 	nsenter -t "${INIT[$i]}" -n -m -p -- env -u LD_LIBRARY_PATH "$@"
 }
 
-# Start a command on node i in the background; SPAWNED = its host pid.
-spawn() { # node log command...
-	local i=$1 log=$2 np c
-	shift 2
-	nsenter -t "${INIT[$i]}" -n -m -p -- env -u LD_LIBRARY_PATH "$@" >>"$log" 2>&1 &
-	np=$!
-	disown $np
-	for _ in $(seq 1 100); do
-		c=$(cat "/proc/$np/task/$np/children" 2>/dev/null)
-		[ -n "$c" ] && { SPAWNED=${c%% *}; return 0; }
-		sleep 0.02
-	done
-	return 1
-}
-
-# Start a daemon that detaches (sbd) on node i.  Its pid is not needed:
-# the end of the namespace's init takes it.  (spawn would race the
-# detaching parent: once it has exited there is no child left to find.)
+# Start a command on node i in the background; LAUNCHED = the host pid of
+# the nsenter that runs it.  For a daemon that detaches (sbd) that is all
+# the caller needs: the end of the namespace's init takes it.
 launch() { # node log command...
 	local i=$1 log=$2
 	shift 2
 	nsenter -t "${INIT[$i]}" -n -m -p -- env -u LD_LIBRARY_PATH "$@" >>"$log" 2>&1 &
-	disown $!
+	LAUNCHED=$!
+	disown $LAUNCHED
+}
+
+# launch, then SPAWNED = the command's own host pid (nsenter's child).  Not
+# for a daemon that detaches: once its parent has exited there is no child
+# left to find.
+spawn() { # node log command...
+	local c
+	launch "$@"
+	for _ in $(seq 1 100); do
+		c=$(cat "/proc/$LAUNCHED/task/$LAUNCHED/children" 2>/dev/null)
+		[ -n "$c" ] && { SPAWNED=${c%% *}; return 0; }
+		sleep 0.02
+	done
+	return 1
 }
 
 # lib.sh's member list, inside the node's namespaces (its IPC's shared
