@@ -17,7 +17,9 @@
  *     reached the role logic is primary exactly when the verdicts of that
  *     ring delivered to it (tallied here, independently of
  *     core/cmm_verdict.c) are complete and one of them is "quorate"; so
- *     with every verdict "not quorate" no member is primary;
+ *     with every verdict "not quorate" no member is primary.  In the runs
+ *     without votequorum (majority mode) a node is primary exactly when
+ *     its view holds a strict majority of the node table;
  *  C4 once views converged and quorum is stable (the end of the run):
  *     every node's view has reached the role logic and settled, all agree
  *     on the flag, and exactly one node is master when the view is
@@ -221,6 +223,17 @@ void sim_cmm_check_state(struct sim_cmm *m)
 
 	if (!m->have_ring || !applied)
 		return;
+	if (sim_cmm_mode(w) == SYN_CMM_NODE_MAJORITY) {
+		if (primary != (m->n_members * 2 > w->n))
+			sim_fail(w,
+				 "C3: n%u is %sprimary in ring %llu of %zu of %u nodes (majority "
+				 "mode)",
+				 m->nd->id, primary ? "" : "not ", (unsigned long long)m->ring_seq,
+				 m->n_members, w->n);
+		else if (primary && !syn_cmm_syncing(roles))
+			check_primary(m, syn_cmm_local(roles));
+		return;
+	}
 	tally(m, &complete, &any_quorate);
 	if (primary != (complete && any_quorate)) {
 		sim_fail(w,

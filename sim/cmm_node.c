@@ -16,7 +16,9 @@
  *    that waits while the membership's send queue is three quarters full
  *    (the application keeps to half of it);
  *  - every node has the same node table, drawn once per run from the
- *    seed (all eligible, or each eligible by a coin), and its persistent
+ *    seed (all eligible, or each eligible by a coin), and the same mode:
+ *    one run in four takes a strict majority of the node table instead
+ *    of votequorum's verdicts, as a daemon without votequorum; its persistent
  *    record lives in memory across crashes, as the state file would.
  *
  * There is no stale timer and no client: the checker (cmm_check.c) reads
@@ -42,6 +44,17 @@ size_t sim_cmm_table(struct sim_world *w, struct syn_cmm_node_conf *table)
 			.nodeid = i, .eligible = all_eligible || ((h >> 33) & 1)};
 	}
 	return w->n;
+}
+
+/*
+ * One run in four goes without votequorum's verdicts, as a daemon whose
+ * configuration has no votequorum: a strict majority of the node table.
+ */
+enum syn_cmm_node_mode sim_cmm_mode(const struct sim_world *w)
+{
+	uint64_t h = (w->o->seed + 0x632be59bd9b4e019ull) * 0x9e3779b97f4a7c15ull;
+
+	return (h >> 40) % 4 == 0 ? SYN_CMM_NODE_MAJORITY : SYN_CMM_NODE_FOLLOW_VOTEQUORUM;
 }
 
 /* ---- sending -------------------------------------------------------------- */
@@ -267,8 +280,7 @@ int sim_cmm_start(struct sim_node *nd)
 	m->out_head = NULL;
 	m->out_tail = &m->out_head;
 	m->have_ring = false;
-	rc = syn_cmm_node_create(&env, SYN_CMM_NODE_FOLLOW_VOTEQUORUM, nd->id, table, n, &m->rec,
-				 &m->core);
+	rc = syn_cmm_node_create(&env, sim_cmm_mode(nd->w), nd->id, table, n, &m->rec, &m->core);
 	if (rc != 0) {
 		m->core = NULL;
 		sim_fail(nd->w, "n%u: syn_cmm_node_create failed: %d", nd->id, rc);

@@ -57,6 +57,8 @@ struct sim_cmm {
 
 /* The node table every node runs with (drawn once per run from the seed). */
 size_t sim_cmm_table(struct sim_world *w, struct syn_cmm_node_conf *table);
+/* ... and the mode (drawn once per run from the seed). */
+enum syn_cmm_node_mode sim_cmm_mode(const struct sim_world *w);
 
 /* cmm_check.c: after every input a node's CMM handled, and at the end. */
 uint64_t sim_cmm_ring_key(struct sim_world *w, uint64_t ring_seq, uint32_t ring_rep,
