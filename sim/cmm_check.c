@@ -17,7 +17,9 @@
  *     reached the role logic is primary exactly when the verdicts of that
  *     ring delivered to it (tallied here, independently of
  *     core/cmm_verdict.c) are complete and one of them is "quorate"; so
- *     with every verdict "not quorate" no member is primary.  In the runs
+ *     with every verdict "not quorate" no member is primary.  And a
+ *     primary ring is one that some member's votequorum called quorate
+ *     (recorded as quorum_node.c reports it, before any VERDICT).  In the runs
  *     without votequorum (majority mode) a node is primary exactly when
  *     its view holds a strict majority of the node table;
  *  C4 once views converged and quorum is stable (the end of the run):
@@ -46,6 +48,7 @@ struct cmm_table {
 struct sim_cmm_check {
 	struct cmm_table primary; /* C1: ring -> master, vice */
 	struct cmm_table states;  /* C2: ring and messages -> state hash */
+	struct cmm_table reports; /* C3: (ring seq, node) that votequorum called quorate */
 };
 
 static struct cmm_slot *slot_find(struct cmm_table *t, uint64_t key)
@@ -168,6 +171,33 @@ static void tally(const struct sim_cmm *m, bool *complete, bool *any_quorate)
 	}
 }
 
+static uint64_t report_key(uint64_t ring_seq, uint32_t nodeid)
+{
+	return hash_u64(hash_u64(0x51ed270b27c0f4a5ull, ring_seq), nodeid);
+}
+
+void sim_cmm_check_report(struct sim_node *nd, bool quorate, uint64_t ring_seq)
+{
+	uint64_t earlier;
+
+	if (quorate)
+		table_differs(&checker(nd->w)->reports, report_key(ring_seq, nd->id), 1, &earlier);
+}
+
+/* Some member's votequorum called the ring quorate at some point. */
+static bool member_reported_quorate(const struct sim_cmm *m)
+{
+	struct cmm_table *t = &checker(m->nd->w)->reports;
+
+	for (size_t i = 0; i < m->n_members; i++) {
+		uint64_t key = report_key(m->ring_seq, m->members[i]) | 1;
+
+		if (t->cap && slot_find(t, key)->key == key)
+			return true;
+	}
+	return false;
+}
+
 static uint64_t state_hash(const struct syn_cmm_state *st)
 {
 	uint64_t h = hash_u64(0x84222325cbf29ce4ull, st->valid);
@@ -243,6 +273,13 @@ void sim_cmm_check_state(struct sim_cmm *m)
 			 complete ? "" : "not ", any_quorate ? "" : "not ");
 		return;
 	}
+	if (primary && !member_reported_quorate(m)) {
+		sim_fail(
+			w,
+			"C3: n%u is primary in ring %llu, no member's votequorum called it quorate",
+			m->nd->id, (unsigned long long)m->ring_seq);
+		return;
+	}
 	if (primary && !syn_cmm_syncing(roles))
 		check_primary(m, syn_cmm_local(roles));
 }
@@ -300,6 +337,7 @@ void sim_cmm_check_free(struct sim_world *w)
 		return;
 	free(w->cmm_check->primary.slots);
 	free(w->cmm_check->states.slots);
+	free(w->cmm_check->reports.slots);
 	free(w->cmm_check);
 	w->cmm_check = NULL;
 }

@@ -200,6 +200,7 @@ void sim_cmm_on_quorum(struct sim_node *nd, bool quorate, uint64_t ring_seq)
 
 	if (!nd->cmm || !nd->cmm->core)
 		return;
+	sim_cmm_check_report(nd, quorate, ring_seq);
 	e = ev_push(nd->cmm, SIM_CMM_IN_QUORUM, 0);
 	e->quorate = quorate;
 	e->ring_seq = ring_seq;
