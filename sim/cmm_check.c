@@ -320,7 +320,7 @@ void sim_cmm_check_converged(struct sim_world *w)
 	for (size_t k = 0; k < first->n_members; k++)
 		eligible_in_view |= table[first->members[k] - 1].eligible;
 	if (syn_cmm_node_view_quorate(first->core) && eligible_in_view) {
-		w->r->m_end_master++;
+		w->r->m_masters++;
 		if (n_masters != 1)
 			sim_fail(w, "C4: %zu masters in the final quorate view %llu", n_masters,
 				 (unsigned long long)first->ring_seq);

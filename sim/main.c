@@ -55,7 +55,7 @@ static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converg
 		total->c_waiting += r.c_waiting;
 		total->m_applied += r.m_applied;
 		total->m_primary += r.m_primary;
-		total->m_end_master += r.m_end_master;
+		total->m_masters += r.m_masters;
 	}
 	if (!r.ok)
 		printf("seed %" PRIu64
@@ -103,7 +103,7 @@ static int run_range(struct syn_sim_opts *o, uint64_t a, uint64_t b)
 		printf("cmm: %" PRIu64 " views applied, %" PRIu64
 		       " settled primary states checked, %" PRIu64
 		       " runs ended with exactly one master in a quorate view\n",
-		       total.m_applied, total.m_primary, total.m_end_master);
+		       total.m_applied, total.m_primary, total.m_masters);
 	return failed ? 1 : 0;
 }
 

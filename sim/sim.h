@@ -41,19 +41,19 @@ struct syn_sim_result {
 	uint64_t views;
 	uint64_t delivered;
 	uint64_t submitted;
-	uint64_t converge_ms;  /* from faults stopping to the final view */
-	char quorum[200];      /* the quorum option combination of the run */
-	uint64_t q_delivered;  /* quorum messages delivered */
-	uint64_t q_flips;      /* quorate changes seen by the checker */
-	uint64_t fenced;       /* nodes fenced by a quorate partition */
-	uint64_t c_delivered;  /* CPG messages delivered to processes */
-	uint64_t c_confchgs;   /* CPG configuration changes seen by processes */
-	uint64_t c_compared;   /* ... of which checked against another process's */
-	uint64_t c_activated;  /* CPG syncs activated */
-	uint64_t c_waiting;    /* processes whose join or leave never came back */
-	uint64_t m_applied;    /* CMM views that reached the role logic */
-	uint64_t m_primary;    /* settled primary CMM states checked (C1, C2) */
-	uint64_t m_end_master; /* runs ending in a quorate view with an eligible node (C4) */
+	uint64_t converge_ms; /* from faults stopping to the final view */
+	char quorum[200];     /* the quorum option combination of the run */
+	uint64_t q_delivered; /* quorum messages delivered */
+	uint64_t q_flips;     /* quorate changes seen by the checker */
+	uint64_t fenced;      /* nodes fenced by a quorate partition */
+	uint64_t c_delivered; /* CPG messages delivered to processes */
+	uint64_t c_confchgs;  /* CPG configuration changes seen by processes */
+	uint64_t c_compared;  /* ... of which checked against another process's */
+	uint64_t c_activated; /* CPG syncs activated */
+	uint64_t c_waiting;   /* processes whose join or leave never came back */
+	uint64_t m_applied;   /* CMM views that reached the role logic */
+	uint64_t m_primary;   /* settled primary CMM states checked (C1, C2) */
+	uint64_t m_masters;   /* runs ending in a quorate view with an eligible node (C4) */
 };
 
 void syn_sim_opts_init(struct syn_sim_opts *o, uint64_t seed);
