@@ -105,6 +105,12 @@ struct syn_ipc {
 	struct syn_ipc_intake intake; /* the request being handled, copied */
 };
 
+/*
+ * libqb's IPC server registers its sockets and its own jobs through these
+ * on libqb's default loop, the daemon's one (loop.h); they are libqb's
+ * work, with libqb's (data, function) pairs, so they do not go through
+ * struct syn_job.
+ */
 static int32_t poll_job_add(enum qb_loop_priority p, void *data, qb_loop_job_dispatch_fn fn)
 {
 	return qb_loop_job_add(NULL, p, data, fn);
