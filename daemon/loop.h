@@ -19,11 +19,12 @@
  * refreshed
  *   - when the loop is created;
  *   - at the entry of every syn_timer and syn_job callback;
- *   - by syn_loop_update_now(), which every other entry point from the
- *     loop that reads the time or arms a timer calls first: the
- *     transport's packet callback, the IPC server's connection and
- *     message callbacks, the signal handler, and main() before the loop
- *     runs (so start-up work does not see the time of loop creation).
+ *   - when syn_loop_run() starts;
+ *   - by syn_loop_update_now(), which every other entry point that reads
+ *     the time or arms a timer calls first: the cluster's packet
+ *     callback, the IPC server's connection-created, connection-destroyed
+ *     and message callbacks, syn_cluster_create(), and main() before the
+ *     services' shutdown hooks once the loop has stopped.
  * So every reading within one callback returns the same value, and
  * readings never decrease.
  *
