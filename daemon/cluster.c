@@ -20,9 +20,9 @@
 #include <unistd.h>
 #include <corosync/corotypes.h>
 #include <qb/qblog.h>
-#include <qb/qbutil.h>
 
 #include "config.h"
+#include "loop.h"
 #include "service.h"
 
 #define SYN_CLUSTER_MAX_SERVICES 8
@@ -39,7 +39,7 @@ struct core_event {
 };
 
 struct syn_cluster {
-	qb_loop_t *loop;
+	struct syn_loop *loop;
 	struct syn_store *icmap;
 	const struct syn_node_addrs *node_addrs; /* the daemon's; its contents change on reload */
 	struct syn_store *stats;
@@ -47,11 +47,9 @@ struct syn_cluster {
 	struct syn_mem *core;
 	uint32_t local;
 	uint32_t send_queue_max;
-	uint64_t started_us; /* monotonic; stats.membership.uptime_ms counts from here */
-	qb_loop_timer_handle timer;
-	bool timer_armed;
-	uint64_t timer_deadline;
-	qb_loop_timer_handle stats_timer;
+	uint64_t started_us;	/* monotonic; stats.membership.uptime_ms counts from here */
+	struct syn_timer timer; /* at the core's next deadline */
+	struct syn_timer stats_timer;
 	struct syn_service services[SYN_CLUSTER_MAX_SERVICES];
 	size_t n_services;
 	bool services_started;
@@ -66,43 +64,27 @@ struct syn_cluster {
 	struct core_event *events; /* from the core, not yet handed out */
 	struct core_event **events_tail;
 	bool dispatching;
-	bool dispatch_job_armed;
+	struct syn_job dispatch_job;
 	struct syn_store_tracker *reload_tracker;
 };
 
-static uint64_t now_us(void)
-{
-	return qb_util_nano_current_get() / 1000;
-}
-
-static void on_timer(void *data);
 static void after_core(struct syn_cluster *cl);
 
 static void rearm(struct syn_cluster *cl)
 {
-	uint64_t deadline = syn_mem_next_deadline(cl->core), now = now_us();
+	uint64_t deadline = syn_mem_next_deadline(cl->core);
 
-	if (cl->timer_armed && deadline == cl->timer_deadline)
-		return;
-	if (cl->timer_armed)
-		qb_loop_timer_del(cl->loop, cl->timer);
-	cl->timer_armed = false;
 	if (deadline == SYN_MEM_NO_DEADLINE)
-		return;
-	if (qb_loop_timer_add(cl->loop, QB_LOOP_HIGH,
-			      deadline > now ? (deadline - now) * QB_TIME_NS_IN_USEC : 0, cl,
-			      on_timer, &cl->timer) == 0) {
-		cl->timer_armed = true;
-		cl->timer_deadline = deadline;
-	}
+		syn_timer_cancel(&cl->timer);
+	else
+		syn_timer_arm_at(&cl->timer, deadline);
 }
 
 static void on_timer(void *data)
 {
 	struct syn_cluster *cl = data;
 
-	cl->timer_armed = false;
-	syn_mem_timeout(cl->core, now_us());
+	syn_mem_timeout(cl->core, syn_loop_now_us(cl->loop));
 	after_core(cl);
 }
 
@@ -110,7 +92,7 @@ static void on_packet(void *ctx, uint32_t src, const void *pkt, size_t len)
 {
 	struct syn_cluster *cl = ctx;
 
-	syn_mem_receive(cl->core, now_us(), src, pkt, len);
+	syn_mem_receive(cl->core, syn_loop_update_now(cl->loop), src, pkt, len);
 	after_core(cl);
 }
 
@@ -256,7 +238,7 @@ static void on_config_version(struct syn_cluster *cl, uint32_t sender, const voi
 		       "version (%" PRIu64 ")! Exiting",
 		       theirs, mine);
 		cl->fatal = true;
-		qb_loop_stop(cl->loop);
+		syn_loop_stop(cl->loop);
 	}
 	cl->saw_others = true;
 }
@@ -338,7 +320,6 @@ static void dispatch_job(void *data)
 {
 	struct syn_cluster *cl = data;
 
-	cl->dispatch_job_armed = false;
 	after_core(cl);
 }
 
@@ -397,13 +378,13 @@ int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, con
 		return -ENOMEM;
 	syn_le_put8(buf + SYN_CLUSTER_MSG_OFF_TYPE, (uint8_t)type);
 	memcpy(buf + SYN_CLUSTER_MSG_OFF_BODY, data, len);
-	rc = syn_mem_submit(cl->core, now_us(), buf, SYN_CLUSTER_MSG_OFF_BODY + len);
+	rc = syn_mem_submit(cl->core, syn_loop_now_us(cl->loop), buf,
+			    SYN_CLUSTER_MSG_OFF_BODY + len);
 	free(buf);
 	/* Never deliver inside the sender's call: hand events out from a job. */
 	rearm(cl);
-	if (cl->events && !cl->dispatching && !cl->dispatch_job_armed &&
-	    qb_loop_job_add(cl->loop, QB_LOOP_HIGH, cl, dispatch_job) == 0)
-		cl->dispatch_job_armed = true;
+	if (cl->events && !cl->dispatching)
+		syn_job_schedule(&cl->dispatch_job);
 	return rc;
 }
 
@@ -450,8 +431,7 @@ static void stats_tick(void *data)
 	syn_transport_stats_poll_watched(cl->transport);
 	if (syn_store_watched(cl->stats, FIREWALL_KEY))
 		firewall_stat_read(cl);
-	qb_loop_timer_add(cl->loop, QB_LOOP_LOW, SYN_CLUSTER_STATS_MS * QB_TIME_NS_IN_MSEC, cl,
-			  stats_tick, &cl->stats_timer);
+	syn_timer_arm_in(&cl->stats_timer, SYN_CLUSTER_STATS_MS * 1000);
 }
 
 /*
@@ -490,7 +470,7 @@ static void on_reload(void *ctx, struct syn_store_tracker *tracker, int event, c
 	free(tc);
 }
 
-int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap,
+int syn_cluster_create(struct syn_loop *loop, struct syn_store *icmap,
 		       const struct syn_node_addrs *node_addrs, struct syn_store *stats,
 		       struct syn_cluster **out, char *err, size_t err_len)
 {
@@ -506,16 +486,19 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap,
 		return -ENOMEM;
 	}
 	cl->loop = loop;
+	syn_timer_init(&cl->timer, loop, QB_LOOP_HIGH, on_timer, cl);
+	syn_timer_init(&cl->stats_timer, loop, QB_LOOP_LOW, stats_tick, cl);
+	syn_job_init(&cl->dispatch_job, loop, QB_LOOP_HIGH, dispatch_job, cl);
 	cl->icmap = icmap;
 	cl->node_addrs = node_addrs;
 	cl->stats = stats;
 	cl->events_tail = &cl->events;
-	cl->started_us = now_us();
+	cl->started_us = syn_loop_update_now(loop);
 	rc = syn_cluster_config_read(icmap, node_addrs, tc, &mc, err, err_len);
 	if (rc == 0) {
 		cl->local = tc->local_nodeid;
-		rc = syn_transport_create(loop, tc, stats, on_packet, cl, &cl->transport, err,
-					  err_len);
+		rc = syn_transport_create(syn_loop_qb(loop), tc, stats, on_packet, cl,
+					  &cl->transport, err, err_len);
 	}
 	free(tc);
 	if (rc != 0)
@@ -526,7 +509,8 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap,
 	env.on_deliver = core_deliver;
 	env.log = core_log;
 	cl->send_queue_max = mc.send_queue_max;
-	rc = syn_mem_create(&mc, &env, cl->local, boot_epoch(icmap), now_us(), &cl->core);
+	rc = syn_mem_create(&mc, &env, cl->local, boot_epoch(icmap), syn_loop_update_now(loop),
+			    &cl->core);
 	if (rc != 0) {
 		snprintf(err, err_len, "Cannot start the membership protocol: %s", strerror(-rc));
 		goto err_free;
@@ -558,12 +542,9 @@ void syn_cluster_destroy(struct syn_cluster *cl)
 			cl->services[i].fini(cl->services[i].ctx);
 	if (cl->reload_tracker)
 		syn_store_track_delete(cl->icmap, cl->reload_tracker);
-	if (cl->timer_armed)
-		qb_loop_timer_del(cl->loop, cl->timer);
-	if (cl->dispatch_job_armed)
-		qb_loop_job_del(cl->loop, QB_LOOP_HIGH, cl, dispatch_job);
-	if (cl->core)
-		qb_loop_timer_del(cl->loop, cl->stats_timer);
+	syn_timer_cancel(&cl->timer);
+	syn_job_cancel(&cl->dispatch_job);
+	syn_timer_cancel(&cl->stats_timer);
 	syn_mem_destroy(cl->core);
 	syn_transport_destroy(cl->transport);
 	while (cl->events) {
@@ -726,7 +707,8 @@ static void own_stats_write(struct syn_cluster *cl)
 	syn_store_set_u32(st, "stats.membership.send_queue_len", s.send_queue_len);
 	syn_store_set_u32(st, "stats.membership.log_len", s.log_len);
 	syn_store_set_u32(st, "stats.membership.state", s.state);
-	syn_store_set_u64(st, "stats.membership.uptime_ms", (now_us() - cl->started_us) / 1000);
+	syn_store_set_u64(st, "stats.membership.uptime_ms",
+			  (syn_loop_now_us(cl->loop) - cl->started_us) / 1000);
 	syn_transport_stats_write(cl->transport);
 }
 
