@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * svc_cmm.c - the CMM service: IPC requests of libcgha_cmm, the glue
- * between agreed views / ordered messages and the pure role logic
- * (core/cmm_roles.h), notifications queued to subscribed connections,
- * and the stale timer.
+ * svc_cmm.c - the CMM service: IPC requests of libcgha_cmm,
+ * notifications queued to subscribed connections, the persistent record,
+ * the log of states, and the stale timer.
  *
- * A view reaches the role logic once its quorate flag is agreed: every
- * member broadcasts votequorum's verdict for the ring and the flag is
- * decided from those messages in total order (core/cmm_verdict.h).
+ * Views, ordered messages and votequorum's verdicts go to the pure node
+ * state machine (core/cmm_node.h), which decides when a view reaches the
+ * role logic (core/cmm_roles.h) and with which quorate flag; the
+ * simulator drives the same code.
  * A modifying request becomes an ordered REQUEST message (a reload, a
  * TABLE message with this node's node table); the client gets its answer
  * when the message is applied here (the same point of the total order on
@@ -196,7 +196,7 @@ static int pending_send(struct syn_svc_cmm *svc, struct cmm_pending *p)
 /* Requests wait while the view's quorum flag or its sync phase is open. */
 static bool cmm_busy(const struct syn_svc_cmm *svc)
 {
-	return !svc->have_view || svc->awaiting_verdict || syn_cmm_syncing(svc->core);
+	return syn_cmm_node_busy(svc->node);
 }
 
 static void core_request_done(void *ctx, uint32_t sender, uint32_t req_id, int result)
@@ -331,140 +331,60 @@ static void state_log(struct syn_svc_cmm *svc)
 	}
 }
 
-static void view_log(const struct syn_svc_cmm *svc, bool quorate)
+static void node_view_applied(void *ctx, uint64_t ring_seq, const uint32_t *view_members, size_t n,
+			      bool quorate)
 {
 	char members[256];
 	size_t off = 0;
 
+	(void)ctx;
 	members[0] = '\0';
-	for (size_t i = 0; i < svc->view.n_members && off < sizeof(members); i++)
+	for (size_t i = 0; i < n && off < sizeof(members); i++)
 		off += (size_t)snprintf(members + off, sizeof(members) - off, "%s%u", i ? "," : "",
-					svc->view_members[i]);
-	qb_log(LOG_NOTICE, "cmm: view %llu members %s is %squorate",
-	       (unsigned long long)svc->view.ring_seq, members, quorate ? "" : "not ");
+					view_members[i]);
+	qb_log(LOG_NOTICE, "cmm: view %llu members %s is %squorate", (unsigned long long)ring_seq,
+	       members, quorate ? "" : "not ");
 }
 
-static void apply_view(struct syn_svc_cmm *svc, bool quorate)
+static void node_problem(void *ctx, enum syn_cmm_node_problem what, int err, uint32_t sender)
 {
-	size_t len = 0;
-	int rc;
+	(void)ctx;
+	switch (what) {
+	case SYN_CMM_NODE_SYNC_SEND_FAILED:
+		qb_log(LOG_ERR, "cmm: cannot start the sync phase: %s", strerror(-err));
+		break;
+	case SYN_CMM_NODE_VERDICT_SEND_FAILED:
+		qb_log(LOG_ERR, "cmm: cannot send the quorum verdict: %s", strerror(-err));
+		break;
+	case SYN_CMM_NODE_BAD_VERDICT:
+		qb_log(LOG_WARNING, "cmm: malformed quorum verdict from node %u ignored", sender);
+		break;
+	case SYN_CMM_NODE_BAD_MESSAGE:
+		qb_log(LOG_WARNING, "cmm: malformed message from node %u ignored", sender);
+		break;
+	}
+}
 
-	view_log(svc, quorate);
-	rc = syn_cmm_view(svc->core, svc->view.ring_seq, svc->view_members, svc->view.n_members,
-			  quorate, svc->msg, sizeof(svc->msg), &len);
-	if (rc == 0 && len)
-		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CMM, svc->msg, len);
-	if (rc != 0)
-		qb_log(LOG_ERR, "cmm: cannot start the sync phase: %s", strerror(-rc));
+static int node_send(void *ctx, const void *msg, size_t len)
+{
+	struct syn_svc_cmm *svc = ctx;
+
+	return syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CMM, msg, len);
+}
+
+/* After every input: one state line if it changed, the stale timer as the roles want. */
+static void after_input(struct syn_svc_cmm *svc)
+{
 	state_log(svc);
 	stale_timer_update(svc);
-}
-
-/* Broadcast votequorum's latest verdict for the current ring, once per value. */
-static void verdict_send(struct syn_svc_cmm *svc)
-{
-	uint8_t msg[SYN_CMM_VERDICT_LEN];
-	size_t len;
-	int rc;
-
-	if (!svc->have_view || !svc->report_known || svc->report_ring != svc->view.ring_seq)
-		return;
-	if (svc->sent_known && svc->sent_ring == svc->report_ring &&
-	    svc->sent_quorate == svc->report_quorate)
-		return;
-	rc = syn_cmm_verdict_encode(svc->report_ring, svc->report_quorate, msg, sizeof(msg), &len);
-	if (rc == 0)
-		rc = syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_CMM, msg, len);
-	if (rc != 0) {
-		qb_log(LOG_ERR, "cmm: cannot send the quorum verdict: %s", strerror(-rc));
-		return;
-	}
-	svc->sent_known = true;
-	svc->sent_ring = svc->report_ring;
-	svc->sent_quorate = svc->report_quorate;
-}
-
-static bool majority_quorate(const struct syn_svc_cmm *svc, const struct syn_cluster_view *view)
-{
-	size_t in = 0;
-
-	for (size_t i = 0; i < view->n_members; i++)
-		in += syn_svc_cmm_node(svc, view->members[i]) != NULL;
-	return in * 2 > svc->n_nodes;
-}
-
-static void follow_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *view)
-{
-	size_t n = view->n_members < SYN_CMM_NODES_MAX ? view->n_members : SYN_CMM_NODES_MAX;
-
-	svc->view = *view;
-	svc->view.n_members = n;
-	memcpy(svc->view_members, view->members, n * sizeof(uint32_t));
-	svc->view.members = svc->view_members;
-	svc->view.joined = svc->view.left = NULL;
-	svc->view.n_joined = svc->view.n_left = 0;
-	svc->have_view = true;
-	if (!svc->follow_votequorum) {
-		apply_view(svc, majority_quorate(svc, &svc->view));
-		return;
-	}
-	if (svc->awaiting_verdict)
-		syn_cmm_view_skipped(svc->core);
-	syn_cmm_verdicts_view(&svc->verdicts, svc->view.ring_seq, svc->view_members, n);
-	svc->awaiting_verdict = true;
-	verdict_send(svc);
-}
-
-static void follow_quorum(struct syn_svc_cmm *svc, bool quorate, uint64_t ring_seq)
-{
-	svc->report_known = true;
-	svc->report_quorate = quorate;
-	svc->report_ring = ring_seq;
-	if (svc->follow_votequorum)
-		verdict_send(svc);
-}
-
-/* A VERDICT decided or changed the current view's flag: apply it. */
-static void on_verdict(struct syn_svc_cmm *svc, uint32_t sender, const void *data, size_t len)
-{
-	int rc = svc->follow_votequorum
-			 ? syn_cmm_verdicts_deliver(&svc->verdicts, sender, data, len)
-			 : 0;
-
-	if (rc < 0)
-		qb_log(LOG_WARNING, "cmm: malformed quorum verdict from node %u ignored", sender);
-	if (rc != 1)
-		return;
-	svc->awaiting_verdict = false;
-	apply_view(svc, svc->verdicts.quorate);
-	if (!syn_cmm_syncing(svc->core))
-		core_settled(svc);
 }
 
 static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 {
 	struct syn_svc_cmm *svc = ctx;
-	uint8_t type = len >= 1 ? *(const uint8_t *)data : 0;
-	/*
-	 * After a reload, every member runs the sync phase of the view again,
-	 * so that a member the old table did not admit enters.  The decision
-	 * depends only on the delivered message and the agreed state, never
-	 * on the result, which a node started with another table may see
-	 * differently.
-	 */
-	bool resync = type == SYN_CMM_MSG_TABLE && !svc->awaiting_verdict &&
-		      syn_cmm_quorate(svc->core) && !syn_cmm_syncing(svc->core);
 
-	if (type == SYN_CMM_MSG_VERDICT) {
-		on_verdict(svc, sender, data, len);
-	} else if (syn_cmm_deliver(svc->core, sender, data, len) != 0) {
-		qb_log(LOG_WARNING, "cmm: malformed message from node %u ignored", sender);
-		resync = false;
-	}
-	if (resync)
-		apply_view(svc, true);
-	state_log(svc);
-	stale_timer_update(svc);
+	syn_cmm_node_deliver(svc->node, sender, data, len);
+	after_input(svc);
 }
 
 /* ---- queries ------------------------------------------------------- */
@@ -654,23 +574,32 @@ static const struct syn_service_def cmm_def = {
 
 /* ---- life cycle ---------------------------------------------------- */
 
-static int start_core(struct syn_svc_cmm *svc)
+static int start_core(struct syn_svc_cmm *svc, bool follow_votequorum)
 {
 	struct syn_cmm_node_conf table[SYN_CMM_NODES_MAX];
-	struct syn_cmm_env env = {.ctx = svc,
-				  .alloc = core_alloc,
-				  .free = core_free,
-				  .emit = core_emit,
-				  .record = core_record,
-				  .request_done = core_request_done,
-				  .settled = core_settled,
-				  .table_changed = core_table_changed};
+	struct syn_cmm_node_env env = {.cmm = {.ctx = svc,
+					       .alloc = core_alloc,
+					       .free = core_free,
+					       .emit = core_emit,
+					       .record = core_record,
+					       .request_done = core_request_done,
+					       .settled = core_settled,
+					       .table_changed = core_table_changed},
+				       .send = node_send,
+				       .view_applied = node_view_applied,
+				       .problem = node_problem};
+	enum syn_cmm_node_mode mode =
+		follow_votequorum ? SYN_CMM_NODE_FOLLOW_VOTEQUORUM : SYN_CMM_NODE_MAJORITY;
 	struct syn_cmm_record rec;
+	int rc;
 
 	for (size_t i = 0; i < svc->n_nodes; i++)
 		table[i] = svc->nodes[i].conf;
 	syn_svc_cmm_record_load(svc, &rec);
-	return syn_cmm_create(&env, svc->self, table, svc->n_nodes, &rec, &svc->core);
+	rc = syn_cmm_node_create(&env, mode, svc->self, table, svc->n_nodes, &rec, &svc->node);
+	if (rc == 0)
+		svc->core = syn_cmm_node_roles(svc->node);
+	return rc;
 }
 
 static void cmm_fini(void *ctx)
@@ -680,7 +609,7 @@ static void cmm_fini(void *ctx)
 	syn_timer_cancel(&svc->stale_timer);
 	while (svc->pending)
 		pending_unlink(svc, svc->pending);
-	syn_cmm_destroy(svc->core);
+	syn_cmm_node_destroy(svc->node);
 	free(svc->state_line);
 	free(svc);
 }
@@ -688,13 +617,19 @@ static void cmm_fini(void *ctx)
 static void cmm_view(void *ctx, const struct syn_cluster_view *view,
 		     const struct syn_cluster_view *prev)
 {
+	struct syn_svc_cmm *svc = ctx;
+
 	(void)prev;
-	follow_view(ctx, view);
+	syn_cmm_node_view(svc->node, view->ring_seq, view->members, view->n_members);
+	after_input(svc);
 }
 
 static void cmm_quorum(void *ctx, bool quorate, const struct syn_cluster_view *view)
 {
-	follow_quorum(ctx, quorate, view->ring_seq);
+	struct syn_svc_cmm *svc = ctx;
+
+	syn_cmm_node_quorum(svc->node, quorate, view->ring_seq);
+	after_input(svc);
 }
 
 enum syn_start_result syn_svc_cmm_start(const struct syn_service_env *env, struct syn_service *out)
@@ -708,11 +643,10 @@ enum syn_start_result syn_svc_cmm_start(const struct syn_service_env *env, struc
 	syn_timer_init(&svc->stale_timer, env->loop, QB_LOOP_MED, stale_fired, svc);
 	svc->icmap = env->icmap;
 	svc->cluster = env->cluster;
-	svc->follow_votequorum = syn_svc_votequorum_configured(env->icmap);
 	svc->self = syn_cluster_local_nodeid(env->cluster);
 	rc = syn_svc_cmm_table_read(svc, env->icmap);
 	if (rc == 0)
-		rc = start_core(svc);
+		rc = start_core(svc, syn_svc_votequorum_configured(env->icmap));
 	if (rc != 0) {
 		qb_log(LOG_ERR, "cmm: cannot start the CMM service (node table): %s",
 		       strerror(-rc));
@@ -720,7 +654,10 @@ enum syn_start_result syn_svc_cmm_start(const struct syn_service_env *env, struc
 		return SYN_START_FAILED;
 	}
 	qb_log(LOG_NOTICE, "cmm: service started, %zu nodes in the table, quorum from %s",
-	       svc->n_nodes, svc->follow_votequorum ? "votequorum" : "the node table majority");
+	       svc->n_nodes,
+	       syn_cmm_node_mode(svc->node) == SYN_CMM_NODE_FOLLOW_VOTEQUORUM
+		       ? "votequorum"
+		       : "the node table majority");
 	*out = (struct syn_service){.name = "cmm",
 				    .ipc = &cmm_def,
 				    .channel = SYN_CLUSTER_MSG_CMM,

@@ -8,8 +8,8 @@
 
 #include <cmm.h>
 
+#include "cmm_node.h"
 #include "cmm_roles.h"
-#include "cmm_verdict.h"
 #include "cluster.h"
 #include "ipc.h"
 #include "loop.h"
@@ -44,24 +44,13 @@ struct syn_svc_cmm {
 	struct cmm_pending *pending;
 	uint32_t next_req_id;
 	struct syn_timer stale_timer;
-	bool have_view;
 	/*
-	 * Quorum source: votequorum's verdicts agreed through VERDICT
-	 * messages (cmm_verdict.h), or, without votequorum, a strict
-	 * majority of the node table in the view.
+	 * When views reach the role logic, with which quorate flag
+	 * (votequorum's agreed verdicts or the node table majority): the
+	 * state machine of core/cmm_node.h; core is its role logic.
 	 */
-	bool follow_votequorum;
-	bool awaiting_verdict; /* the current view's flag is not agreed yet */
-	bool report_known;     /* votequorum's latest local verdict ... */
-	bool report_quorate;
-	uint64_t report_ring; /* ... and the ring it is for */
-	bool sent_known;      /* the last VERDICT this node sent */
-	bool sent_quorate;
-	uint64_t sent_ring;
-	struct syn_cmm_verdicts verdicts;
-	char *state_line;	      /* the last state logged (state_log) */
-	struct syn_cluster_view view; /* members copied below */
-	uint32_t view_members[SYN_CMM_NODES_MAX];
+	struct syn_cmm_node *node;
+	char *state_line; /* the last state logged (state_log) */
 	uint8_t msg[SYN_CMM_MSG_MAX];
 };
 

@@ -18,7 +18,7 @@
  *      every submitted message delivered, every send queue empty.
  *
  * The quorum and CPG services' messages (first byte SIM_QUORUM_TAG,
- * SIM_CPG_TAG) share the order with the application's: D1, D2 and D3
+ * SIM_CPG_TAG, SIM_CMM_TAG) share the order with the application's: D1, D2 and D3
  * hold for them too; D4 (per-sender counters) is the application's alone.
  */
 #include "sim_int.h"
@@ -205,7 +205,8 @@ void sim_check_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *
 	if (!member)
 		sim_fail(w, "D3: n%u delivered a message from non-member n%u", nd->id, ev->sender);
 	if (ev->len > 0 && (*(const uint8_t *)ev->data == SIM_QUORUM_TAG ||
-			    *(const uint8_t *)ev->data == SIM_CPG_TAG)) {
+			    *(const uint8_t *)ev->data == SIM_CPG_TAG ||
+			    *(const uint8_t *)ev->data == SIM_CMM_TAG)) {
 		quorum_msg(ev, &m);
 		check_agreed(nd, rec, ev, &m);
 		nd->delivered_in_view++;

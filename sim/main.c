@@ -10,7 +10,7 @@
  * --fault-ms and --quiet-ms change the scenario length.  --device runs
  * every seed with a quorum device and its arbiter instead of the drawn
  * quorum options; --cpg adds the CPG service and its processes on
- * every node.  The seed also
+ * every node, --cmm the CMM service on every node.  The seed also
  * chooses the quorum option combination (seed modulo the number of
  * combinations, details from the seed), printed with the result, so
  * --seed N replays it.  The exit status is 0 when every seed held every
@@ -28,7 +28,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: synod-sim --seed N | --seeds A-B | --soak SECONDS | --failover\n"
 			"                 [--nodes K] [--fault-ms MS] [--quiet-ms MS] [--device] "
-			"[--cpg] [--verbose]\n");
+			"[--cpg] [--cmm] [--verbose]\n");
 	return 2;
 }
 
@@ -53,12 +53,15 @@ static int run_one(struct syn_sim_opts *o, bool report_ok, uint64_t *max_converg
 		total->c_delivered += r.c_delivered;
 		total->c_compared += r.c_compared;
 		total->c_waiting += r.c_waiting;
+		total->m_applied += r.m_applied;
+		total->m_primary += r.m_primary;
+		total->m_masters += r.m_masters;
 	}
 	if (!r.ok)
 		printf("seed %" PRIu64
-		       " FAILED (%u nodes, %s): %s\n  replay: synod-sim --seed %" PRIu64 "%s%s\n",
+		       " FAILED (%u nodes, %s): %s\n  replay: synod-sim --seed %" PRIu64 "%s%s%s\n",
 		       o->seed, r.nodes, r.quorum, r.failure, o->seed, o->device ? " --device" : "",
-		       o->cpg ? " --cpg" : "");
+		       o->cpg ? " --cpg" : "", o->cmm ? " --cmm" : "");
 	else if (report_ok)
 		printf("seed %" PRIu64 " ok: %u nodes, %" PRIu64 " events, %" PRIu64
 		       " views, %" PRIu64 "/%" PRIu64 " delivered/submitted, converged %" PRIu64
@@ -96,6 +99,11 @@ static int run_range(struct syn_sim_opts *o, uint64_t a, uint64_t b)
 		       " configuration transitions compared, %" PRIu64
 		       " processes waiting at the end for a lost join or leave\n",
 		       total.c_delivered, total.c_compared, total.c_waiting);
+	if (o->cmm)
+		printf("cmm: %" PRIu64 " views applied, %" PRIu64
+		       " settled primary states checked, %" PRIu64
+		       " runs ended with exactly one master in a quorate view\n",
+		       total.m_applied, total.m_primary, total.m_masters);
 	return failed ? 1 : 0;
 }
 
@@ -174,6 +182,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(arg, "--cpg") == 0) {
 			o.cpg = true;
+			continue;
+		}
+		if (strcmp(arg, "--cmm") == 0) {
+			o.cmm = true;
 			continue;
 		}
 		if (strcmp(arg, "--failover") == 0) {

@@ -287,6 +287,8 @@ static void q_event(void *ctx, const struct syn_quorum_event *ev)
 		nd->evt_barrier = ev->value;
 	if (ev->type == SYN_QUORUM_EV_NODELIST && nd->w->qcfg.device)
 		sim_device_nodelist(nd, ev->ring);
+	if (ev->type == SYN_QUORUM_EV_QUORUM && !ev->refresh)
+		sim_cmm_on_quorum(nd, ev->quorate, ev->ring.seq);
 }
 
 static void q_log(void *ctx, int level, const char *text)

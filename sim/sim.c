@@ -18,7 +18,8 @@
  * (docs/quorum.md), and the application leaves room in the send queue
  * for the quorum's messages, as a daemon's queue is far from full.
  * With the CPG option each node also runs the CPG service and its
- * processes (cpg_node.c).
+ * processes (cpg_node.c), with the CMM option the CMM service
+ * (cmm_node.c).
  */
 #include "sim_int.h"
 
@@ -247,6 +248,7 @@ static void env_view(void *ctx, const struct syn_mem_view_event *ev)
 		  (unsigned long long)ev->ring.seq, ev->ring.rep, buf);
 	nd->w->r->views++;
 	sim_cpg_on_view(nd, ev);
+	sim_cmm_on_view(nd, ev->ring.seq, ev->ring.rep, ev->members, ev->n_members);
 	sim_check_view(nd, ev);
 	sim_quorum_on_view(nd, ev);
 }
@@ -256,6 +258,7 @@ static void env_deliver(void *ctx, const struct syn_mem_deliver_event *ev)
 	sim_check_deliver(ctx, ev);
 	sim_quorum_on_deliver(ctx, ev);
 	sim_cpg_on_deliver(ctx, ev);
+	sim_cmm_on_mem_deliver(ctx, ev);
 }
 
 static void env_log(void *ctx, int level, const char *line)
@@ -304,7 +307,7 @@ static void node_start(struct sim_node *nd)
 	memset(nd->last_from_epoch, 0, sizeof(nd->last_from_epoch));
 	nd->timer_at = SIM_NEVER;
 	nd->timer_gen++;
-	if (w->o->cpg && sim_cpg_start(nd) != 0)
+	if ((w->o->cpg && sim_cpg_start(nd) != 0) || (w->o->cmm && sim_cmm_start(nd) != 0))
 		return;
 	rc = syn_mem_create(&w->cfg, &env, nd->id, nd->epoch, local_now(nd), &nd->core);
 	if (rc != 0) {
@@ -321,6 +324,7 @@ static void node_crash(struct sim_node *nd)
 	sim_trace(nd->w, "n%u CRASH", nd->id);
 	sim_quorum_stop(nd);
 	sim_cpg_stop(nd);
+	sim_cmm_stop(nd);
 	syn_mem_destroy(nd->core);
 	nd->core = NULL;
 	nd->timer_gen++;
@@ -494,6 +498,7 @@ static void deliver_to_node(struct sim_world *w, struct sim_ev *ev)
 	w->in_core = false;
 	sim_quorum_after_core(nd);
 	sim_cpg_after_core(nd);
+	sim_cmm_after_core(nd);
 	arm_timer(nd);
 }
 
@@ -532,6 +537,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 			submit(nd);
 			sim_quorum_after_core(nd);
 			sim_cpg_after_core(nd);
+			sim_cmm_after_core(nd);
 			arm_timer(nd);
 		}
 		if (w->now + 50000 < w->quiet_at)
@@ -547,6 +553,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 	case SIM_EV_QTIMER:
 		sim_quorum_timer(nd, ev->gen);
 		sim_cpg_after_core(nd);
+		sim_cmm_after_core(nd);
 		arm_timer(nd);
 		break;
 	case SIM_EV_CPG_ACT:
@@ -577,6 +584,7 @@ static void step(struct sim_world *w, struct sim_ev *ev)
 		sim_check_converged(w, true);
 		sim_quorum_check_converged(w, true);
 		sim_cpg_check_converged(w);
+		sim_cmm_check_converged(w);
 		if (w->last_view_at > w->check_at)
 			sim_fail(w, "L1: view change after convergence");
 		break;
@@ -625,10 +633,12 @@ static void world_free(struct sim_world *w)
 	for (uint32_t i = 1; i <= w->n; i++) {
 		sim_quorum_stop(&w->node[i]);
 		sim_cpg_stop(&w->node[i]);
+		sim_cmm_free(&w->node[i]);
 		syn_mem_destroy(w->node[i].core);
 	}
 	sim_check_free(w);
 	sim_cpg_check_free(w);
+	sim_cmm_check_free(w);
 	free(w->trace);
 }
 

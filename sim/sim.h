@@ -29,6 +29,7 @@ struct syn_sim_opts {
 	bool verbose;	   /* print every trace line as it happens */
 	bool device; /* quorum device runs (sim/quorum_device.c) instead of the drawn options */
 	bool cpg;    /* every node runs the CPG service with processes (sim/cpg_node.c) */
+	bool cmm;    /* every node runs the CMM service (sim/cmm_node.c) */
 	FILE *out;
 };
 
@@ -50,6 +51,9 @@ struct syn_sim_result {
 	uint64_t c_compared;  /* ... of which checked against another process's */
 	uint64_t c_activated; /* CPG syncs activated */
 	uint64_t c_waiting;   /* processes whose join or leave never came back */
+	uint64_t m_applied;   /* CMM views that reached the role logic */
+	uint64_t m_primary;   /* settled primary CMM states checked (C1, C2) */
+	uint64_t m_masters;   /* runs ending in a quorate view with an eligible node (C4) */
 };
 
 void syn_sim_opts_init(struct syn_sim_opts *o, uint64_t seed);

@@ -21,6 +21,8 @@
 #define SIM_QUORUM_TAG 0xa5
 /* First byte of a CPG message on the broadcast (the daemon's is its channel type). */
 #define SIM_CPG_TAG 0xc4
+/* First byte of a CMM message on the broadcast (idem). */
+#define SIM_CMM_TAG 0xcb
 /* Simulated processes per node, and the groups they join. */
 #define SIM_CPG_PROCS 3
 #define SIM_CPG_GROUPS 2
@@ -57,6 +59,8 @@ struct sim_qev {
 };
 
 struct sim_world;
+struct sim_cmm;
+struct sim_cmm_check;
 
 /* A CPG event waiting for the node's CPG service, with its place in the agreed order. */
 struct sim_cev {
@@ -184,6 +188,7 @@ struct sim_node {
 	struct syn_mem_ring_id c_ring, c_prev;
 	uint64_t c_seq;
 	uint32_t c_ord[SIM_CPG_GROUPS]; /* CONFCHGs of each group at that place */
+	struct sim_cmm *cmm;		/* its CMM service (cmm_node.c), kept across crashes */
 };
 
 struct sim_ev {
@@ -227,6 +232,7 @@ struct sim_world {
 	uint64_t n_ctrans, cap_ctrans;
 	struct sim_cact *cacts;
 	uint64_t n_cacts, cap_cacts;
+	struct sim_cmm_check *cmm_check; /* CMM checker (cmm_check.c) */
 	/* checker */
 	struct sim_ring_rec *rings;
 	uint64_t n_rings, cap_rings;
@@ -310,5 +316,18 @@ void sim_cpg_check_activated(struct sim_node *nd, uint64_t ring_seq, uint32_t ri
 void sim_cpg_check_converged(struct sim_world *w);
 void sim_cpg_check_free(struct sim_world *w);
 uint64_t sim_cpg_hash(uint64_t h, const void *data, size_t len);
+
+/* cmm_node.c: the CMM service of each node (core/cmm_node.h); cmm_check.c */
+int sim_cmm_start(struct sim_node *nd);
+void sim_cmm_stop(struct sim_node *nd);
+void sim_cmm_free(struct sim_node *nd);
+void sim_cmm_on_view(struct sim_node *nd, uint64_t ring_seq, uint32_t ring_rep,
+		     const uint32_t *members, size_t n);
+void sim_cmm_on_deliver(struct sim_node *nd, uint32_t sender, const void *payload, size_t len);
+void sim_cmm_on_quorum(struct sim_node *nd, bool quorate, uint64_t ring_seq);
+void sim_cmm_on_mem_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev);
+void sim_cmm_after_core(struct sim_node *nd);
+void sim_cmm_check_converged(struct sim_world *w);
+void sim_cmm_check_free(struct sim_world *w);
 
 #endif
