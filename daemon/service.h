@@ -32,7 +32,7 @@
 #include "proto/net_cluster.h"
 
 struct syn_cluster;
-struct syn_cluster_view;
+struct syn_node_view;
 struct syn_ipc;
 struct syn_link_status;
 struct syn_node_addrs;
@@ -68,10 +68,10 @@ struct syn_service {
 	const struct syn_service_def *ipc; /* NULL: no IPC service */
 	enum syn_cluster_msg_type channel; /* 0: sends nothing */
 	void *ctx;
-	void (*view_changed)(void *ctx, const struct syn_cluster_view *view,
-			     const struct syn_cluster_view *prev);
+	void (*view_changed)(void *ctx, const struct syn_node_view *view,
+			     const struct syn_node_view *prev);
 	void (*deliver)(void *ctx, uint32_t sender, const void *msg, size_t len);
-	void (*quorum_changed)(void *ctx, bool quorate, const struct syn_cluster_view *view);
+	void (*quorum_changed)(void *ctx, bool quorate, const struct syn_node_view *view);
 	void (*shutdown)(void *ctx);
 	void (*fini)(void *ctx);
 };

@@ -389,7 +389,7 @@ static void verdict_send(struct syn_svc_cmm *svc)
 	svc->sent_quorate = svc->report_quorate;
 }
 
-static bool majority_quorate(const struct syn_svc_cmm *svc, const struct syn_cluster_view *view)
+static bool majority_quorate(const struct syn_svc_cmm *svc, const struct syn_node_view *view)
 {
 	size_t in = 0;
 
@@ -398,7 +398,7 @@ static bool majority_quorate(const struct syn_svc_cmm *svc, const struct syn_clu
 	return in * 2 > svc->n_nodes;
 }
 
-static void follow_view(struct syn_svc_cmm *svc, const struct syn_cluster_view *view)
+static void follow_view(struct syn_svc_cmm *svc, const struct syn_node_view *view)
 {
 	size_t n = view->n_members < SYN_CMM_NODES_MAX ? view->n_members : SYN_CMM_NODES_MAX;
 
@@ -691,14 +691,14 @@ static void cmm_fini(void *ctx)
 	free(svc);
 }
 
-static void cmm_view(void *ctx, const struct syn_cluster_view *view,
-		     const struct syn_cluster_view *prev)
+static void cmm_view(void *ctx, const struct syn_node_view *view,
+		     const struct syn_node_view *prev)
 {
 	(void)prev;
 	follow_view(ctx, view);
 }
 
-static void cmm_quorum(void *ctx, bool quorate, const struct syn_cluster_view *view)
+static void cmm_quorum(void *ctx, bool quorate, const struct syn_node_view *view)
 {
 	follow_quorum(ctx, quorate, view->ring_seq);
 }

@@ -60,7 +60,7 @@ struct syn_svc_cmm {
 	uint64_t sent_ring;
 	struct syn_cmm_verdicts verdicts;
 	char *state_line;	      /* the last state logged (state_log) */
-	struct syn_cluster_view view; /* members copied below */
+	struct syn_node_view view; /* members copied below */
 	uint32_t view_members[SYN_CMM_NODES_MAX];
 	uint8_t msg[SYN_CMM_MSG_MAX];
 };

@@ -270,7 +270,7 @@ static void send_expected(struct syn_conn *conn, uint64_t ctx, uint32_t value)
 static void on_core_event(void *ctx, const struct syn_quorum_event *ev)
 {
 	struct syn_svc_votequorum *svc = ctx;
-	struct syn_cluster_view view;
+	struct syn_node_view view;
 
 	switch (ev->type) {
 	case SYN_QUORUM_EV_NODELIST:
@@ -278,7 +278,7 @@ static void on_core_event(void *ctx, const struct syn_quorum_event *ev)
 			send_nodelist(svc, t->conn, t->context);
 		break;
 	case SYN_QUORUM_EV_QUORUM:
-		view = (struct syn_cluster_view){.ring_seq = ev->ring.seq,
+		view = (struct syn_node_view){.ring_seq = ev->ring.seq,
 						 .ring_rep = ev->ring.nodeid,
 						 .members = ev->members,
 						 .n_members = ev->n_members};
@@ -367,8 +367,8 @@ static void arm_timer(struct syn_svc_votequorum *svc)
 	}
 }
 
-static void on_view(void *ctx, const struct syn_cluster_view *view,
-		    const struct syn_cluster_view *prev)
+static void on_view(void *ctx, const struct syn_node_view *view,
+		    const struct syn_node_view *prev)
 {
 	struct syn_svc_votequorum *svc = ctx;
 	struct syn_quorum_ring ring = {view->ring_rep, view->ring_seq};
