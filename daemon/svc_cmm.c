@@ -691,8 +691,7 @@ static void cmm_fini(void *ctx)
 	free(svc);
 }
 
-static void cmm_view(void *ctx, const struct syn_node_view *view,
-		     const struct syn_node_view *prev)
+static void cmm_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
 	(void)prev;
 	follow_view(ctx, view);

@@ -59,7 +59,7 @@ struct syn_svc_cmm {
 	bool sent_quorate;
 	uint64_t sent_ring;
 	struct syn_cmm_verdicts verdicts;
-	char *state_line;	      /* the last state logged (state_log) */
+	char *state_line;	   /* the last state logged (state_log) */
 	struct syn_node_view view; /* members copied below */
 	uint32_t view_members[SYN_CMM_NODES_MAX];
 	uint8_t msg[SYN_CMM_MSG_MAX];

@@ -116,8 +116,7 @@ static void send_nodelist_event(struct syn_conn *conn, const struct syn_node_vie
 	syn_conn_event(conn, iov, 5);
 }
 
-static size_t diff(const struct syn_node_view *a, const struct syn_node_view *b,
-		   uint32_t *out)
+static size_t diff(const struct syn_node_view *a, const struct syn_node_view *b, uint32_t *out)
 {
 	size_t n = 0;
 
@@ -165,8 +164,7 @@ static void on_quorum(void *ctx, bool quorate, const struct syn_node_view *view)
 		syn_ipc_accept_clients(svc->ipc);
 }
 
-static void on_view(void *ctx, const struct syn_node_view *view,
-		    const struct syn_node_view *prev)
+static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
 	struct syn_svc_quorum *svc = ctx;
 	uint32_t *joined, *left;
@@ -209,9 +207,9 @@ static void handle_trackstart(struct syn_svc_quorum *svc, struct syn_conn *conn,
 	if (flags & (CS_TRACK_CURRENT | CS_TRACK_CHANGES)) {
 		if (qc->model == 1) {
 			struct syn_node_view view = {.ring_seq = svc->ring_seq,
-							.ring_rep = svc->ring_nodeid,
-							.members = svc->members,
-							.n_members = svc->n_members};
+						     .ring_rep = svc->ring_nodeid,
+						     .members = svc->members,
+						     .n_members = svc->n_members};
 
 			send_nodelist_event(conn, &view, NULL, 0, NULL, 0);
 		}

@@ -279,9 +279,9 @@ static void on_core_event(void *ctx, const struct syn_quorum_event *ev)
 		break;
 	case SYN_QUORUM_EV_QUORUM:
 		view = (struct syn_node_view){.ring_seq = ev->ring.seq,
-						 .ring_rep = ev->ring.nodeid,
-						 .members = ev->members,
-						 .n_members = ev->n_members};
+					      .ring_rep = ev->ring.nodeid,
+					      .members = ev->members,
+					      .n_members = ev->n_members};
 		if (!ev->refresh)
 			syn_cluster_quorum_report(svc->cluster, ev->quorate, &view);
 		for (struct vq_conn *t = svc->trackers; t; t = t->next)
@@ -367,8 +367,7 @@ static void arm_timer(struct syn_svc_votequorum *svc)
 	}
 }
 
-static void on_view(void *ctx, const struct syn_node_view *view,
-		    const struct syn_node_view *prev)
+static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
 	struct syn_svc_votequorum *svc = ctx;
 	struct syn_quorum_ring ring = {view->ring_rep, view->ring_seq};
