@@ -8,7 +8,9 @@
  * its IPC definition, the cluster channel it owns (its message type on the
  * ordered broadcast, fixed in proto/net_cluster.h) and its hooks.  The
  * daemon (main.c) is a table of start functions; the cluster layer
- * (cluster.h) feeds the registered services:
+ * (cluster.h) keeps the IPC part and hands the bus part (channel and the
+ * three hooks below) to the node core (core/node.h), which feeds the
+ * registered services:
  *
  *   view_changed   every installed view, with the previous one (empty
  *                  before the first), in table order;
