@@ -22,9 +22,9 @@
 #include <unistd.h>
 #include <corosync/corotypes.h>
 #include <qb/qblog.h>
-#include <qb/qbutil.h>
 
 #include "config.h"
+#include "loop.h"
 #include "service.h"
 
 #define SYN_CLUSTER_MAX_SERVICES 8
@@ -32,7 +32,7 @@
 #define FIREWALL_KEY "stats.srp.firewall_enabled_or_nic_failure"
 
 struct syn_cluster {
-	qb_loop_t *loop;
+	struct syn_loop *loop;
 	struct syn_store *icmap;
 	const struct syn_node_addrs *node_addrs; /* the daemon's; its contents change on reload */
 	struct syn_store *stats;
@@ -42,11 +42,9 @@ struct syn_cluster {
 	uint32_t send_queue_max;
 	uint64_t started_us; /* monotonic; stats.membership.uptime_ms counts from here */
 	/* the node's timer and wake-up (see "host timer" below) */
-	qb_loop_timer_handle timer;
-	bool timer_armed;
-	uint64_t timer_deadline;
-	bool dispatch_job_armed;
-	qb_loop_timer_handle stats_timer;
+	struct syn_timer timer; /* at the node's next deadline */
+	struct syn_job dispatch_job;
+	struct syn_timer stats_timer;
 	/* the registered services, for their shutdown and fini hooks */
 	struct syn_service services[SYN_CLUSTER_MAX_SERVICES];
 	size_t n_services;
@@ -54,11 +52,6 @@ struct syn_cluster {
 	bool fatal;
 	struct syn_store_tracker *reload_tracker;
 };
-
-static uint64_t now_us(void)
-{
-	return qb_util_nano_current_get() / 1000;
-}
 
 /* ---- host timer: one loop timer at the node's deadline, one job for its wake-ups ---- */
 
@@ -68,36 +61,23 @@ static void on_timer(void *data)
 {
 	struct syn_cluster *cl = data;
 
-	cl->timer_armed = false;
-	syn_node_timeout(cl->node, now_us());
+	syn_node_timeout(cl->node, syn_loop_now_us(cl->loop));
 	after_node(cl);
 }
 
 static void rearm(struct syn_cluster *cl)
 {
-	uint64_t deadline = syn_node_next_deadline(cl->node), now = now_us();
+	uint64_t deadline = syn_node_next_deadline(cl->node);
 
-	if (cl->timer_armed && deadline == cl->timer_deadline)
-		return;
-	if (cl->timer_armed)
-		qb_loop_timer_del(cl->loop, cl->timer);
-	cl->timer_armed = false;
 	if (deadline == SYN_MEM_NO_DEADLINE)
-		return;
-	if (qb_loop_timer_add(cl->loop, QB_LOOP_HIGH,
-			      deadline > now ? (deadline - now) * QB_TIME_NS_IN_USEC : 0, cl,
-			      on_timer, &cl->timer) == 0) {
-		cl->timer_armed = true;
-		cl->timer_deadline = deadline;
-	}
+		syn_timer_cancel(&cl->timer);
+	else
+		syn_timer_arm_at(&cl->timer, deadline);
 }
 
 static void dispatch_job(void *data)
 {
-	struct syn_cluster *cl = data;
-
-	cl->dispatch_job_armed = false;
-	after_node(cl);
+	after_node(data);
 }
 
 /* The node's wake: a send queued events; hand them out from the loop. */
@@ -105,19 +85,19 @@ static void node_wake(void *ctx)
 {
 	struct syn_cluster *cl = ctx;
 
-	if (!cl->dispatch_job_armed &&
-	    qb_loop_job_add(cl->loop, QB_LOOP_HIGH, cl, dispatch_job) == 0)
-		cl->dispatch_job_armed = true;
+	syn_job_schedule(&cl->dispatch_job);
+}
+
+static void host_timer_init(struct syn_cluster *cl)
+{
+	syn_timer_init(&cl->timer, cl->loop, QB_LOOP_HIGH, on_timer, cl);
+	syn_job_init(&cl->dispatch_job, cl->loop, QB_LOOP_HIGH, dispatch_job, cl);
 }
 
 static void host_timer_stop(struct syn_cluster *cl)
 {
-	if (cl->timer_armed)
-		qb_loop_timer_del(cl->loop, cl->timer);
-	cl->timer_armed = false;
-	if (cl->dispatch_job_armed)
-		qb_loop_job_del(cl->loop, QB_LOOP_HIGH, cl, dispatch_job);
-	cl->dispatch_job_armed = false;
+	syn_timer_cancel(&cl->timer);
+	syn_job_cancel(&cl->dispatch_job);
 }
 
 /* ---- the node core's environment ---------------------------------------- */
@@ -134,7 +114,7 @@ static void on_packet(void *ctx, uint32_t src, const void *pkt, size_t len)
 {
 	struct syn_cluster *cl = ctx;
 
-	syn_node_receive(cl->node, now_us(), src, pkt, len);
+	syn_node_receive(cl->node, syn_loop_update_now(cl->loop), src, pkt, len);
 	after_node(cl);
 }
 
@@ -257,7 +237,7 @@ static void on_config_version(void *ctx, uint32_t sender, const void *data, size
 		       "version (%" PRIu64 ")! Exiting",
 		       theirs, mine);
 		cl->fatal = true;
-		qb_loop_stop(cl->loop);
+		syn_loop_stop(cl->loop);
 	}
 	cl->saw_others = true;
 }
@@ -288,7 +268,7 @@ int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, con
 			return -EAGAIN;
 	}
 	/* Never delivers inside the sender's call: node_wake hands events out from a job. */
-	rc = syn_node_send(cl->node, now_us(), type, data, len);
+	rc = syn_node_send(cl->node, syn_loop_now_us(cl->loop), type, data, len);
 	rearm(cl);
 	return rc;
 }
@@ -336,8 +316,7 @@ static void stats_tick(void *data)
 	syn_transport_stats_poll_watched(cl->transport);
 	if (syn_store_watched(cl->stats, FIREWALL_KEY))
 		firewall_stat_read(cl);
-	qb_loop_timer_add(cl->loop, QB_LOOP_LOW, SYN_CLUSTER_STATS_MS * QB_TIME_NS_IN_MSEC, cl,
-			  stats_tick, &cl->stats_timer);
+	syn_timer_arm_in(&cl->stats_timer, SYN_CLUSTER_STATS_MS * 1000);
 }
 
 /*
@@ -376,7 +355,7 @@ static void on_reload(void *ctx, struct syn_store_tracker *tracker, int event, c
 	free(tc);
 }
 
-int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap,
+int syn_cluster_create(struct syn_loop *loop, struct syn_store *icmap,
 		       const struct syn_node_addrs *node_addrs, struct syn_store *stats,
 		       struct syn_cluster **out, char *err, size_t err_len)
 {
@@ -396,15 +375,17 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap,
 		return -ENOMEM;
 	}
 	cl->loop = loop;
+	host_timer_init(cl);
+	syn_timer_init(&cl->stats_timer, loop, QB_LOOP_LOW, stats_tick, cl);
 	cl->icmap = icmap;
 	cl->node_addrs = node_addrs;
 	cl->stats = stats;
-	cl->started_us = now_us();
+	cl->started_us = syn_loop_update_now(loop);
 	rc = syn_cluster_config_read(icmap, node_addrs, tc, &mc, err, err_len);
 	if (rc == 0) {
 		cl->local = tc->local_nodeid;
-		rc = syn_transport_create(loop, tc, stats, on_packet, cl, &cl->transport, err,
-					  err_len);
+		rc = syn_transport_create(syn_loop_qb(loop), tc, stats, on_packet, cl,
+					  &cl->transport, err, err_len);
 	}
 	free(tc);
 	if (rc != 0)
@@ -414,7 +395,8 @@ int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap,
 	env.log = node_log;
 	env.wake = node_wake;
 	cl->send_queue_max = mc.send_queue_max;
-	rc = syn_node_create(&mc, &env, cl->local, boot_epoch(icmap), now_us(), &cl->node);
+	rc = syn_node_create(&mc, &env, cl->local, boot_epoch(icmap), syn_loop_update_now(loop),
+			     &cl->node);
 	if (rc == 0)
 		rc = syn_node_add_service(cl->node, &own);
 	if (rc != 0) {
@@ -449,8 +431,7 @@ void syn_cluster_destroy(struct syn_cluster *cl)
 	if (cl->reload_tracker)
 		syn_store_track_delete(cl->icmap, cl->reload_tracker);
 	host_timer_stop(cl);
-	if (cl->node)
-		qb_loop_timer_del(cl->loop, cl->stats_timer);
+	syn_timer_cancel(&cl->stats_timer);
 	syn_node_destroy(cl->node);
 	syn_transport_destroy(cl->transport);
 	free(cl);
@@ -603,7 +584,8 @@ static void own_stats_write(struct syn_cluster *cl)
 	syn_store_set_u32(st, "stats.membership.send_queue_len", s.send_queue_len);
 	syn_store_set_u32(st, "stats.membership.log_len", s.log_len);
 	syn_store_set_u32(st, "stats.membership.state", s.state);
-	syn_store_set_u64(st, "stats.membership.uptime_ms", (now_us() - cl->started_us) / 1000);
+	syn_store_set_u64(st, "stats.membership.uptime_ms",
+			  (syn_loop_now_us(cl->loop) - cl->started_us) / 1000);
 	syn_transport_stats_write(cl->transport);
 }
 

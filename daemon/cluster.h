@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * cluster.h - the daemon's membership layer: the pure core (core/) wired
- * to kronosnet links (transport.h), to a qb_loop timer at the core's
+ * to kronosnet links (transport.h), to a loop timer (loop.h) at the core's
  * next deadline, and to cmap (runtime.members.*, runtime.totem.*,
  * stats.srp.*, stats.membership.*, stats.knet.*).
  *
@@ -39,6 +39,7 @@
 
 struct syn_cluster;
 
+struct syn_loop;
 struct syn_node_addrs;
 
 /*
@@ -48,7 +49,7 @@ struct syn_node_addrs;
  * cluster hands the new node list to the links.  Returns 0 or -errno
  * with a message in err.
  */
-int syn_cluster_create(qb_loop_t *loop, struct syn_store *icmap,
+int syn_cluster_create(struct syn_loop *loop, struct syn_store *icmap,
 		       const struct syn_node_addrs *node_addrs, struct syn_store *stats,
 		       struct syn_cluster **out, char *err, size_t err_len);
 /* Every registered service's fini (reverse table order), then the links. */

@@ -31,6 +31,7 @@
 #include <qb/qblog.h>
 
 #include "ipc_intake.h"
+#include "loop.h"
 #include "proto/ipc_common.h"
 
 #define SYN_QUEUE_TRIM_BYTES (1024 * 1024)
@@ -79,15 +80,15 @@ struct syn_conn {
 	struct queued_event *queue_tail;
 	size_t queue_len;
 	size_t queue_bytes;
-	qb_loop_timer_handle drain_timer;
-	bool drain_armed;
+	struct syn_timer drain_timer;
+	struct syn_job evict_job;
 	bool evicting;
 	size_t queue_peak_bytes; /* since the queue was last empty */
 	void *priv;
 };
 
 struct syn_ipc {
-	qb_loop_t *loop;
+	struct syn_loop *loop;
 	struct syn_store *icmap;
 	struct syn_store *stats;
 	struct registered_service *services;
@@ -98,13 +99,18 @@ struct syn_ipc {
 	size_t queued_bytes; /* over all connections */
 	size_t queued_bytes_peak;
 	size_t queue_total_max;
-	bool flush_armed;
 	bool accepting; /* the first view is installed */
-	qb_loop_timer_handle flush_timer;
+	struct syn_timer flush_timer;
 	struct syn_stats_provider provider;
 	struct syn_ipc_intake intake; /* the request being handled, copied */
 };
 
+/*
+ * libqb's IPC server registers its sockets and its own jobs through these
+ * on libqb's default loop, the daemon's one (loop.h); they are libqb's
+ * work, with libqb's (data, function) pairs, so they do not go through
+ * struct syn_job.
+ */
 static int32_t poll_job_add(enum qb_loop_priority p, void *data, qb_loop_job_dispatch_fn fn)
 {
 	return qb_loop_job_add(NULL, p, data, fn);
@@ -224,7 +230,6 @@ static void stats_flush(void *data)
 {
 	struct syn_ipc *ipc = data;
 
-	ipc->flush_armed = false;
 	for (struct syn_conn *c = ipc->conns; c; c = c->next)
 		if (c->stats_dirty)
 			conn_stats_write(c, NULL);
@@ -236,10 +241,8 @@ static void conn_stats_touch(struct syn_conn *conn)
 	struct syn_ipc *ipc = conn->ipc;
 
 	conn->stats_dirty = true;
-	if (!ipc->flush_armed &&
-	    qb_loop_timer_add(ipc->loop, QB_LOOP_LOW, SYN_STATS_FLUSH_MS * QB_TIME_NS_IN_MSEC, ipc,
-			      stats_flush, &ipc->flush_timer) == 0)
-		ipc->flush_armed = true;
+	if (!syn_timer_armed(&ipc->flush_timer))
+		syn_timer_arm_in(&ipc->flush_timer, SYN_STATS_FLUSH_MS * 1000);
 }
 
 void syn_ipc_stats_clear(struct syn_ipc *ipc)
@@ -319,6 +322,9 @@ static void procname_of(pid_t pid, char *buf, size_t len)
 	fclose(f);
 }
 
+static void evict(void *data);
+static void drain(void *data);
+
 static void conn_created(qb_ipcs_connection_t *c)
 {
 	struct registered_service *rs = qb_ipcs_connection_service_context_get(c);
@@ -328,6 +334,7 @@ static void conn_created(qb_ipcs_connection_t *c)
 	char procname[16];
 	int32_t rc;
 
+	syn_loop_update_now(ipc->loop);
 	if (!conn) {
 		qb_log(LOG_ERR, "Out of memory accepting a %s client", rs->def->name);
 		qb_ipcs_disconnect(c);
@@ -336,6 +343,8 @@ static void conn_created(qb_ipcs_connection_t *c)
 	conn->ipc = ipc;
 	conn->rs = rs;
 	conn->qb = c;
+	syn_timer_init(&conn->drain_timer, ipc->loop, QB_LOOP_MED, drain, conn);
+	syn_job_init(&conn->evict_job, ipc->loop, QB_LOOP_HIGH, evict, conn);
 	conn->priv = rs->def->priv_size ? (void *)(conn + 1) : NULL;
 	qb_ipcs_connection_stats_get(c, &st, 0);
 	conn->pid = st.client_pid;
@@ -423,10 +432,11 @@ static void conn_destroyed(qb_ipcs_connection_t *c)
 	if (!conn)
 		return;
 	ipc = conn->ipc;
+	syn_loop_update_now(ipc->loop);
 	if (conn->rs->def->closed)
 		conn->rs->def->closed(conn->rs->svc, conn, conn->priv);
-	if (conn->drain_armed)
-		qb_loop_timer_del(ipc->loop, conn->drain_timer);
+	syn_timer_cancel(&conn->drain_timer);
+	syn_job_cancel(&conn->evict_job);
 	queue_free(conn);
 	if (conn->prev)
 		conn->prev->next = conn->next;
@@ -464,6 +474,7 @@ static int32_t msg_process(qb_ipcs_connection_t *c, void *data, size_t size)
 
 	if (!conn)
 		return 0;
+	syn_loop_update_now(conn->ipc->loop);
 	conn->counters.requests++;
 	conn_stats_touch(conn);
 	rc = syn_ipc_intake_take(&conn->ipc->intake, conn->rs->def, data, size, conn->max_msg,
@@ -532,23 +543,20 @@ uid_t syn_conn_uid(const struct syn_conn *conn)
 	return conn->uid;
 }
 
+/* The job holds a reference, so conn lives until the unref here. */
 static void evict(void *data)
 {
-	qb_ipcs_connection_t *c = data;
+	struct syn_conn *conn = data;
+	qb_ipcs_connection_t *c = conn->qb;
 
 	qb_ipcs_disconnect(c);
 	qb_ipcs_connection_unref(c);
 }
 
-static void drain(void *data);
-
 static void drain_arm(struct syn_conn *conn)
 {
-	if (conn->drain_armed)
-		return;
-	if (qb_loop_timer_add(conn->ipc->loop, QB_LOOP_MED, 2 * QB_TIME_NS_IN_MSEC, conn, drain,
-			      &conn->drain_timer) == 0)
-		conn->drain_armed = true;
+	if (!syn_timer_armed(&conn->drain_timer))
+		syn_timer_arm_in(&conn->drain_timer, 2000);
 }
 
 /* Send queued events in order until the client's ring is full again. */
@@ -556,7 +564,6 @@ static void drain(void *data)
 {
 	struct syn_conn *conn = data;
 
-	conn->drain_armed = false;
 	while (conn->queue_head) {
 		struct queued_event *e = conn->queue_head;
 		ssize_t rc = qb_ipcs_event_send(conn->qb, e->msg, e->len);
@@ -592,14 +599,11 @@ static void overload_evict(struct syn_conn *conn)
 	       "Client pid %ld (service %s) does not read its events: %zu queued, "
 	       "disconnecting it",
 	       (long)conn->pid, conn->rs->def->name, conn->queue_len);
-	if (conn->drain_armed) {
-		qb_loop_timer_del(conn->ipc->loop, conn->drain_timer);
-		conn->drain_armed = false;
-	}
+	syn_timer_cancel(&conn->drain_timer);
 	queue_free(conn);
 	conn_stats_touch(conn);
-	qb_ipcs_connection_ref(conn->qb);
-	qb_loop_job_add(conn->ipc->loop, QB_LOOP_HIGH, conn->qb, evict);
+	if (!syn_job_pending(&conn->evict_job) && syn_job_schedule(&conn->evict_job) == 0)
+		qb_ipcs_connection_ref(conn->qb);
 }
 
 /* The connection with the most bytes queued (the first such in the list). */
@@ -704,8 +708,8 @@ int syn_ipc_queue_total_read(const struct syn_store *icmap, size_t *bytes, char 
 	return 0;
 }
 
-struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
-			       size_t queue_total_bytes)
+struct syn_ipc *syn_ipc_create(struct syn_loop *loop, struct syn_store *icmap,
+			       struct syn_store *stats, size_t queue_total_bytes)
 {
 	struct syn_ipc *ipc = calloc(1, sizeof(*ipc));
 
@@ -713,6 +717,7 @@ struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct 
 		return NULL;
 	ipc->queue_total_max = queue_total_bytes;
 	ipc->loop = loop;
+	syn_timer_init(&ipc->flush_timer, loop, QB_LOOP_LOW, stats_flush, ipc);
 	ipc->icmap = icmap;
 	ipc->stats = stats;
 	syn_ipc_intake_init(&ipc->intake);
@@ -776,8 +781,7 @@ void syn_ipc_destroy(struct syn_ipc *ipc)
 		qb_ipcs_destroy(rs->qb);
 		free(rs);
 	}
-	if (ipc->flush_armed)
-		qb_loop_timer_del(ipc->loop, ipc->flush_timer);
+	syn_timer_cancel(&ipc->flush_timer);
 	syn_ipc_intake_fini(&ipc->intake);
 	free(ipc);
 }

@@ -67,6 +67,7 @@
 
 struct syn_ipc;
 struct syn_conn;
+struct syn_loop;
 
 struct syn_service_def {
 	const char *name;  /* libqb IPC service name, e.g. "cmap" */
@@ -95,8 +96,8 @@ struct syn_service_def {
  */
 int syn_ipc_queue_total_read(const struct syn_store *icmap, size_t *bytes, char *err,
 			     size_t err_len);
-struct syn_ipc *syn_ipc_create(qb_loop_t *loop, struct syn_store *icmap, struct syn_store *stats,
-			       size_t queue_total_bytes);
+struct syn_ipc *syn_ipc_create(struct syn_loop *loop, struct syn_store *icmap,
+			       struct syn_store *stats, size_t queue_total_bytes);
 /* Disconnects every client (running the close hooks) and frees all. */
 void syn_ipc_destroy(struct syn_ipc *ipc);
 int syn_ipc_service_add(struct syn_ipc *ipc, const struct syn_service_def *def, void *svc);

@@ -43,6 +43,7 @@
 #include "config.h"
 #include "logconfig.h"
 #include "ipc.h"
+#include "loop.h"
 #include "node_addrs.h"
 #include "store.h"
 #include "reload.h"
@@ -96,7 +97,7 @@ struct daemon {
 	/* resolved once here; a reload replaces the contents (node_addrs.h) */
 	struct syn_node_addrs node_addrs;
 	struct syn_store *stats;
-	qb_loop_t *loop;
+	struct syn_loop *loop;
 	struct syn_ipc *ipc;
 	struct syn_cluster *cluster;
 	const char *config_path;
@@ -210,7 +211,7 @@ static int32_t on_signal(int32_t sig, void *data)
 
 	qb_log(LOG_NOTICE, "Received signal %d, shutting down", sig);
 	syn_sdnotify_stopping(&d->notify, sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	qb_loop_stop(d->loop);
+	syn_loop_stop(d->loop);
 	return 0;
 }
 
@@ -237,7 +238,7 @@ static void shutdown_hook(void *ctx, const char *why)
 
 	qb_log(LOG_NOTICE, "Shutting down: %s", why);
 	syn_sdnotify_stopping(&d->notify, why);
-	qb_loop_stop(d->loop);
+	syn_loop_stop(d->loop);
 }
 
 /* Start the table's services on the cluster layer; returns an exit code. */
@@ -330,8 +331,7 @@ static void daemon_fini(struct daemon *d)
 	syn_blackbox_destroy(d->blackbox);
 	syn_ipc_destroy(d->ipc);
 	syn_cluster_destroy(d->cluster);
-	if (d->loop)
-		qb_loop_destroy(d->loop);
+	syn_loop_destroy(d->loop);
 	syn_store_destroy(d->stats);
 	syn_store_destroy(d->icmap);
 	syn_node_addrs_fini(&d->node_addrs);
@@ -400,19 +400,20 @@ int main(int argc, char **argv)
 		}
 	}
 	syn_sdnotify_init(&d.notify);
-	d.loop = qb_loop_create();
-	code = d.loop ? start_services(&d) : SYN_EXIT_SERVICE;
+	code = syn_loop_create(&d.loop) == 0 ? start_services(&d) : SYN_EXIT_SERVICE;
 	if (code == SYN_EXIT_OK && syn_blackbox_create(d.icmap, dump_state, &d, &d.blackbox) != 0)
 		code = SYN_EXIT_SERVICE;
 	if (code != SYN_EXIT_OK)
 		goto out;
-	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGTERM, &d, on_signal, NULL);
-	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGINT, &d, on_signal, NULL);
+	qb_loop_signal_add(syn_loop_qb(d.loop), QB_LOOP_HIGH, SIGTERM, &d, on_signal, NULL);
+	qb_loop_signal_add(syn_loop_qb(d.loop), QB_LOOP_HIGH, SIGINT, &d, on_signal, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	qb_log(LOG_NOTICE, "synod %s started", SYN_VERSION);
-	qb_loop_run(d.loop);
+	syn_loop_run(d.loop);
 	/* a stop for any other reason (a fatal cluster error) is a shutdown too */
 	syn_sdnotify_stopping(&d.notify, "event loop stopped");
+	/* the services' leave messages are stamped with the time of the stop */
+	syn_loop_update_now(d.loop);
 	syn_cluster_services_shutdown(d.cluster);
 	if (d.cluster && syn_cluster_fatal(d.cluster))
 		code = SYN_EXIT_CONFIG;

@@ -37,6 +37,7 @@ struct syn_cluster;
 struct syn_node_view;
 struct syn_ipc;
 struct syn_link_status;
+struct syn_loop;
 struct syn_node_addrs;
 struct syn_service_def;
 struct syn_store;
@@ -51,7 +52,8 @@ struct syn_daemon_hooks {
 };
 
 struct syn_service_env {
-	qb_loop_t *loop;
+	/* the daemon's loop: every timer, deferred job and clock read (loop.h) */
+	struct syn_loop *loop;
 	struct syn_store *icmap;
 	/*
 	 * The nodelist's resolved addresses (node_addrs.h), owned by the

@@ -3,7 +3,7 @@
  * svc_bcast.c - the broadcast load service (svc_bcast.h).
  *
  * One run at a time per daemon.  FLOOD sends from a pump that runs at
- * most once per BCAST_TURN_NS, queueing at most BCAST_TURN_MSGS messages
+ * most once per BCAST_TURN_US, queueing at most BCAST_TURN_MSGS messages
  * or BCAST_TURN_BYTES bytes a turn (one message always), and only while
  * the run's own messages not yet delivered back stay within the window
  * (BCAST_WINDOW_MSGS, BCAST_WINDOW_BYTES).  So a run never holds more
@@ -26,10 +26,10 @@
 #include <string.h>
 #include <corosync/corotypes.h>
 #include <qb/qblog.h>
-#include <qb/qbutil.h>
 
 #include "cluster.h"
 #include "ipc.h"
+#include "loop.h"
 #include "store.h"
 #include "proto/ipc_bcast.h"
 #include "proto/net_cluster.h"
@@ -41,17 +41,16 @@ _Static_assert(SYN_BCAST_MIN_SIZE == SYN_NET_BENCH_HDR, "bench header");
 /* Own messages queued but not yet delivered back. */
 #define BCAST_WINDOW_MSGS 256u
 #define BCAST_WINDOW_BYTES (4u * 1024 * 1024)
-/* One pump turn; turns at least BCAST_TURN_NS apart. */
+/* One pump turn; turns at least BCAST_TURN_US apart. */
 #define BCAST_TURN_MSGS 32u
 #define BCAST_TURN_BYTES (256u * 1024)
-#define BCAST_TURN_NS 1000000
+#define BCAST_TURN_US 1000
 
 struct syn_svc_bcast {
-	qb_loop_t *loop;
+	struct syn_loop *loop;
 	struct syn_cluster *cluster;
 	uint32_t self;
-	qb_loop_timer_handle retry;
-	bool retry_armed;
+	struct syn_timer retry; /* the pump's next turn */
 	/* the run */
 	bool running;
 	uint32_t mode;
@@ -72,9 +71,9 @@ struct syn_svc_bcast {
 	size_t n_lat;
 };
 
-static uint64_t now_us(void)
+static uint64_t now_us(const struct syn_svc_bcast *svc)
 {
-	return qb_util_nano_current_get() / 1000;
+	return syn_loop_now_us(svc->loop);
 }
 
 static void pump(struct syn_svc_bcast *svc);
@@ -83,16 +82,14 @@ static void retry_timer(void *data)
 {
 	struct syn_svc_bcast *svc = data;
 
-	svc->retry_armed = false;
 	pump(svc);
 }
 
 /* Run the pump again in one turn's time (once: a pending turn is enough). */
 static void pump_later(struct syn_svc_bcast *svc)
 {
-	if (!svc->retry_armed && qb_loop_timer_add(svc->loop, QB_LOOP_LOW, BCAST_TURN_NS, svc,
-						   retry_timer, &svc->retry) == 0)
-		svc->retry_armed = true;
+	if (!syn_timer_armed(&svc->retry))
+		syn_timer_arm_in(&svc->retry, BCAST_TURN_US);
 }
 
 /* May one more message of the run's size be queued now? */
@@ -110,7 +107,7 @@ static bool window_open(const struct syn_svc_bcast *svc)
 /* Build and queue message seq; 0, -EAGAIN (queue full) or -errno. */
 static int send_one(struct syn_svc_bcast *svc, uint64_t seq)
 {
-	struct syn_net_bench b = {.sender = svc->self, .seq = seq, .sent_us = now_us()};
+	struct syn_net_bench b = {.sender = svc->self, .seq = seq, .sent_us = now_us(svc)};
 
 	syn_net_bench_encode(svc->msg, svc->size, &b);
 	return syn_cluster_send(svc->cluster, SYN_CLUSTER_MSG_BENCH, svc->msg, svc->size);
@@ -141,7 +138,7 @@ static void pump(struct syn_svc_bcast *svc)
 			return;
 		}
 		if (svc->sent == 0 || svc->first_send_us == 0)
-			svc->first_send_us = now_us();
+			svc->first_send_us = now_us(svc);
 		svc->next_seq++;
 		svc->sent++;
 		n_msgs++;
@@ -166,7 +163,7 @@ static void on_message(void *ctx, uint32_t sender, const void *data, size_t len)
 	svc->bytes += len;
 	if (sender != svc->self)
 		return;
-	uint64_t now = now_us(), sent_us = b.sent_us, seq = b.seq;
+	uint64_t now = now_us(svc), sent_us = b.sent_us, seq = b.seq;
 	svc->own_delivered++;
 	if (seq > svc->last_own_seq && seq < svc->next_seq)
 		svc->last_own_seq = seq;
@@ -303,8 +300,7 @@ static void bcast_fini(void *ctx)
 {
 	struct syn_svc_bcast *svc = ctx;
 
-	if (svc->retry_armed)
-		qb_loop_timer_del(svc->loop, svc->retry);
+	syn_timer_cancel(&svc->retry);
 	free(svc->lat_us);
 	free(svc->msg);
 	free(svc);
@@ -321,6 +317,7 @@ enum syn_start_result syn_svc_bcast_start(const struct syn_service_env *env,
 	if (svc == NULL)
 		return SYN_START_FAILED;
 	svc->loop = env->loop;
+	syn_timer_init(&svc->retry, env->loop, QB_LOOP_LOW, retry_timer, svc);
 	svc->cluster = env->cluster;
 	svc->self = syn_cluster_local_nodeid(env->cluster);
 	svc->next_seq = 1;

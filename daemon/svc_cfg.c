@@ -38,6 +38,7 @@
 #include "cluster.h"
 #include "config.h"
 #include "ipc.h"
+#include "loop.h"
 #include "node_addrs.h"
 #include "proto/ipc_cfg.h"
 #include "proto/net_cluster.h"
@@ -60,7 +61,7 @@ struct cfg_conn {
 struct syn_svc_cfg {
 	struct syn_store *icmap;
 	const struct syn_node_addrs *node_addrs;
-	qb_loop_t *loop;
+	struct syn_loop *loop;
 	struct syn_cluster *cluster;
 	uint32_t local_nodeid;
 	struct syn_daemon_hooks hooks;
@@ -71,8 +72,7 @@ struct syn_svc_cfg {
 	struct cfg_conn *requester;
 	uint32_t flags;
 	uint32_t expected, yes, no;
-	qb_loop_timer_handle timer;
-	bool timer_armed;
+	struct syn_timer timer; /* the pending shutdown's timeout */
 };
 
 /* The table entry of nodeid (0 = local), or NULL when it is not in the nodelist. */
@@ -238,9 +238,7 @@ static void shutdown_end(struct syn_svc_cfg *svc, bool go)
 {
 	struct syn_conn *requester = svc->requester ? svc->requester->conn : NULL;
 
-	if (svc->timer_armed)
-		qb_loop_timer_del(svc->loop, svc->timer);
-	svc->timer_armed = false;
+	syn_timer_cancel(&svc->timer);
 	svc->requester = NULL;
 	if (requester)
 		syn_conn_respond_error(requester, SYN_CFG_RES_TRYSHUTDOWN,
@@ -264,7 +262,6 @@ static void on_shutdown_timeout(void *data)
 {
 	struct syn_svc_cfg *svc = data;
 
-	svc->timer_armed = false;
 	shutdown_check(svc, true);
 }
 
@@ -311,9 +308,7 @@ static void handle_tryshutdown(struct syn_svc_cfg *svc, struct syn_conn *conn, s
 		return;
 	}
 	syn_store_get_u32(svc->icmap, "cfg.shutdown_timeout", &timeout_ms);
-	if (qb_loop_timer_add(svc->loop, QB_LOOP_MED, (uint64_t)timeout_ms * QB_TIME_NS_IN_MSEC,
-			      svc, on_shutdown_timeout, &svc->timer) == 0)
-		svc->timer_armed = true;
+	syn_timer_arm_in(&svc->timer, (uint64_t)timeout_ms * 1000);
 }
 
 static void vote(struct syn_svc_cfg *svc, struct cfg_conn *cc, bool yes)
@@ -482,9 +477,7 @@ static void cfg_closed(void *svc_ptr, struct syn_conn *conn, void *priv)
 
 	(void)conn;
 	if (svc->requester == cc) {
-		if (svc->timer_armed)
-			qb_loop_timer_del(svc->loop, svc->timer);
-		svc->timer_armed = false;
+		syn_timer_cancel(&svc->timer);
 		svc->requester = NULL;
 	}
 	if (cc->reload_token)
@@ -521,8 +514,7 @@ static void cfg_fini(void *ctx)
 {
 	struct syn_svc_cfg *svc = ctx;
 
-	if (svc->timer_armed)
-		qb_loop_timer_del(svc->loop, svc->timer);
+	syn_timer_cancel(&svc->timer);
 	free(svc);
 }
 
@@ -538,6 +530,7 @@ enum syn_start_result syn_svc_cfg_start(const struct syn_service_env *env, struc
 	svc->icmap = env->icmap;
 	svc->node_addrs = env->node_addrs;
 	svc->loop = env->loop;
+	syn_timer_init(&svc->timer, env->loop, QB_LOOP_MED, on_shutdown_timeout, svc);
 	svc->cluster = env->cluster;
 	svc->local_nodeid = syn_cluster_local_nodeid(env->cluster);
 	svc->hooks = *env->daemon;

@@ -288,7 +288,6 @@ static void stale_fired(void *data)
 {
 	struct syn_svc_cmm *svc = data;
 
-	svc->stale_armed = false;
 	syn_cmm_stale_expired(svc->core);
 }
 
@@ -296,14 +295,10 @@ static void stale_timer_update(struct syn_svc_cmm *svc)
 {
 	bool want = syn_cmm_wants_stale_timer(svc->core);
 
-	if (want && !svc->stale_armed) {
-		svc->stale_armed = qb_loop_timer_add(svc->loop, QB_LOOP_MED,
-						     (uint64_t)svc->stale_timeout_ms * 1000000ULL,
-						     svc, stale_fired, &svc->stale_timer) == 0;
-	} else if (!want && svc->stale_armed) {
-		qb_loop_timer_del(svc->loop, svc->stale_timer);
-		svc->stale_armed = false;
-	}
+	if (want && !syn_timer_armed(&svc->stale_timer))
+		syn_timer_arm_in(&svc->stale_timer, (uint64_t)svc->stale_timeout_ms * 1000);
+	else if (!want)
+		syn_timer_cancel(&svc->stale_timer);
 }
 
 /*
@@ -682,8 +677,7 @@ static void cmm_fini(void *ctx)
 {
 	struct syn_svc_cmm *svc = ctx;
 
-	if (svc->stale_armed)
-		qb_loop_timer_del(svc->loop, svc->stale_timer);
+	syn_timer_cancel(&svc->stale_timer);
 	while (svc->pending)
 		pending_unlink(svc, svc->pending);
 	syn_cmm_destroy(svc->core);
@@ -710,6 +704,7 @@ enum syn_start_result syn_svc_cmm_start(const struct syn_service_env *env, struc
 	if (!svc)
 		return SYN_START_FAILED;
 	svc->loop = env->loop;
+	syn_timer_init(&svc->stale_timer, env->loop, QB_LOOP_MED, stale_fired, svc);
 	svc->icmap = env->icmap;
 	svc->cluster = env->cluster;
 	svc->follow_votequorum = syn_svc_votequorum_configured(env->icmap);

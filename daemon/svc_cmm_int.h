@@ -12,6 +12,7 @@
 #include "cmm_verdict.h"
 #include "cluster.h"
 #include "ipc.h"
+#include "loop.h"
 #include "store.h"
 #include "svc_cmm.h"
 
@@ -28,7 +29,7 @@ struct cmm_pending;
 struct cmm_conn;
 
 struct syn_svc_cmm {
-	qb_loop_t *loop;
+	struct syn_loop *loop;
 	struct syn_store *icmap;
 	struct syn_cluster *cluster;
 	struct syn_cmm *core;
@@ -42,8 +43,7 @@ struct syn_svc_cmm {
 	struct cmm_conn *subscribers;
 	struct cmm_pending *pending;
 	uint32_t next_req_id;
-	qb_loop_timer_handle stale_timer;
-	bool stale_armed;
+	struct syn_timer stale_timer;
 	bool have_view;
 	/*
 	 * Quorum source: votequorum's verdicts agreed through VERDICT

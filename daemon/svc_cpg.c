@@ -266,7 +266,6 @@ static void stats_fired(void *data)
 {
 	struct syn_svc_cpg *svc = data;
 
-	svc->stats_armed = false;
 	stats_write(svc);
 }
 
@@ -278,10 +277,8 @@ static void stats_count(struct syn_svc_cpg *svc, uint64_t *counters, const void 
 		return;
 	counters[n]++;
 	svc->stats_dirty = true;
-	if (!svc->stats_armed)
-		svc->stats_armed =
-			qb_loop_timer_add(svc->loop, QB_LOOP_LOW, CPG_STATS_MS * QB_TIME_NS_IN_MSEC,
-					  svc, stats_fired, &svc->stats_timer) == 0;
+	if (!syn_timer_armed(&svc->stats_timer))
+		syn_timer_arm_in(&svc->stats_timer, CPG_STATS_MS * 1000);
 }
 
 /* ---- sending and flow control ----------------------------------------- */
@@ -290,7 +287,6 @@ static void retry_fired(void *data)
 {
 	struct syn_svc_cpg *svc = data;
 
-	svc->retry_armed = false;
 	flush(svc);
 }
 
@@ -306,10 +302,8 @@ static void gate_update(struct syn_svc_cpg *svc)
 
 static void retry_arm(struct syn_svc_cpg *svc)
 {
-	if (!svc->retry_armed)
-		svc->retry_armed =
-			qb_loop_timer_add(svc->loop, QB_LOOP_MED, CPG_RETRY_MS * 1000000ULL, svc,
-					  retry_fired, &svc->retry_timer) == 0;
+	if (!syn_timer_armed(&svc->retry_timer))
+		syn_timer_arm_in(&svc->retry_timer, CPG_RETRY_MS * 1000);
 }
 
 /* Send what may go now; keep the rest, in order, for later. */
@@ -492,10 +486,8 @@ static void cpg_fini(void *ctx)
 {
 	struct syn_svc_cpg *svc = ctx;
 
-	if (svc->retry_armed)
-		qb_loop_timer_del(svc->loop, svc->retry_timer);
-	if (svc->stats_armed)
-		qb_loop_timer_del(svc->loop, svc->stats_timer);
+	syn_timer_cancel(&svc->retry_timer);
+	syn_timer_cancel(&svc->stats_timer);
 	while (svc->out) {
 		struct cpg_out *o = svc->out;
 		svc->out = o->next;
@@ -522,6 +514,8 @@ enum syn_start_result syn_svc_cpg_start(const struct syn_service_env *env, struc
 	if (!svc)
 		return SYN_START_FAILED;
 	svc->loop = env->loop;
+	syn_timer_init(&svc->stats_timer, env->loop, QB_LOOP_LOW, stats_fired, svc);
+	syn_timer_init(&svc->retry_timer, env->loop, QB_LOOP_MED, retry_fired, svc);
 	svc->icmap = env->icmap;
 	stats_write(svc);
 	svc->cluster = env->cluster;

@@ -22,6 +22,7 @@
 #include "core/cpg_groups.h"
 #include "cluster.h"
 #include "ipc.h"
+#include "loop.h"
 #include "store.h"
 #include "svc_cpg.h"
 
@@ -67,11 +68,11 @@ struct cpg_iter {
 #define CPG_HANDLERS 7
 
 struct syn_svc_cpg {
-	qb_loop_t *loop;
+	struct syn_loop *loop;
 	struct syn_store *icmap;
 	uint64_t tx[CPG_HANDLERS], rx[CPG_HANDLERS];
-	bool stats_dirty, stats_armed;
-	qb_loop_timer_handle stats_timer;
+	bool stats_dirty;
+	struct syn_timer stats_timer;
 	struct syn_cluster *cluster;
 	struct syn_ipc *ipc;
 	struct syn_cpg *core;
@@ -80,8 +81,7 @@ struct syn_svc_cpg {
 	struct cpg_out *out, **out_tail;
 	const void *joinlist; /* not yet accepted by the cluster */
 	size_t joinlist_len;
-	bool retry_armed;
-	qb_loop_timer_handle retry_timer;
+	struct syn_timer retry_timer;
 	bool gated;
 	bool activated; /* at least one sync completed */
 	uint64_t ring_seq;

@@ -21,12 +21,12 @@
 #include <unistd.h>
 #include <corosync/corotypes.h>
 #include <qb/qblog.h>
-#include <qb/qbutil.h>
 
 #include "cluster.h"
 #include "config.h"
 #include "cs_errno.h"
 #include "ipc.h"
+#include "loop.h"
 #include "core/quorum.h"
 #include "core/quorum_drive.h"
 #include "proto/ipc_votequorum.h"
@@ -41,23 +41,22 @@ struct vq_conn {
 
 struct syn_svc_votequorum {
 	struct syn_store *icmap;
-	qb_loop_t *loop;
+	struct syn_loop *loop;
 	struct syn_cluster *cluster;
 	uint32_t local_nodeid;
 	struct syn_quorum *q;
 	struct syn_quorum_drive drive;
 	char evt_path[512];
-	qb_loop_timer_handle timer;
-	bool timer_armed;
-	uint64_t timer_deadline;
+	struct syn_timer timer; /* at the quorum core's next deadline */
 	struct vq_conn *trackers;
 	struct syn_conn *register_conn;
 	struct syn_store_tracker *cfg_trackers[3];
 };
 
-static uint64_t now_ms(void)
+/* The quorum core counts in milliseconds. */
+static uint64_t now_ms(const struct syn_svc_votequorum *svc)
 {
-	return qb_util_nano_current_get() / QB_TIME_NS_IN_MSEC;
+	return syn_loop_now_us(svc->loop) / 1000;
 }
 
 /* ---- configuration ---------------------------------------------------- */
@@ -343,28 +342,18 @@ static void on_timer(void *data)
 {
 	struct syn_svc_votequorum *svc = data;
 
-	svc->timer_armed = false;
-	syn_quorum_tick(svc->q, now_ms());
+	syn_quorum_tick(svc->q, now_ms(svc));
 	settle(svc);
 }
 
 static void arm_timer(struct syn_svc_votequorum *svc)
 {
-	uint64_t deadline = syn_quorum_next_deadline(svc->q), now = now_ms();
+	uint64_t deadline_ms = syn_quorum_next_deadline(svc->q);
 
-	if (svc->timer_armed && deadline == svc->timer_deadline)
-		return;
-	if (svc->timer_armed)
-		qb_loop_timer_del(svc->loop, svc->timer);
-	svc->timer_armed = false;
-	if (deadline == SYN_QUORUM_NO_DEADLINE)
-		return;
-	if (qb_loop_timer_add(svc->loop, QB_LOOP_MED,
-			      (deadline > now ? deadline - now : 0) * QB_TIME_NS_IN_MSEC, svc,
-			      on_timer, &svc->timer) == 0) {
-		svc->timer_armed = true;
-		svc->timer_deadline = deadline;
-	}
+	if (deadline_ms == SYN_QUORUM_NO_DEADLINE)
+		syn_timer_cancel(&svc->timer);
+	else
+		syn_timer_arm_at(&svc->timer, deadline_ms * 1000);
 }
 
 static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
@@ -373,7 +362,7 @@ static void on_view(void *ctx, const struct syn_node_view *view, const struct sy
 	struct syn_quorum_ring ring = {view->ring_rep, view->ring_seq};
 
 	(void)prev;
-	if (syn_quorum_drive_view(&svc->drive, ring, view->members, view->n_members, now_ms()) !=
+	if (syn_quorum_drive_view(&svc->drive, ring, view->members, view->n_members, now_ms(svc)) !=
 	    0) {
 		qb_log(LOG_ERR, "votequorum: out of memory on a view change");
 		return;
@@ -555,7 +544,7 @@ static int handle_qdevice(struct syn_svc_votequorum *svc, struct syn_conn *conn,
 		rc = syn_quorum_qdevice_poll(
 			svc->q, name, poll->cast_vote != 0,
 			(struct syn_quorum_ring){poll->ring_id.nodeid, poll->ring_id.seq},
-			now_ms());
+			now_ms(svc));
 		return rc;
 	default:
 		return syn_quorum_qdevice_master_wins(svc->q, name, mw->allow != 0);
@@ -653,8 +642,7 @@ static void votequorum_fini(void *ctx)
 	for (size_t i = 0; i < 3; i++)
 		if (svc->cfg_trackers[i])
 			syn_store_track_delete(svc->icmap, svc->cfg_trackers[i]);
-	if (svc->timer_armed)
-		qb_loop_timer_del(svc->loop, svc->timer);
+	syn_timer_cancel(&svc->timer);
 	syn_quorum_destroy(svc->q);
 	free(svc);
 }
@@ -710,6 +698,7 @@ enum syn_start_result syn_svc_votequorum_start(const struct syn_service_env *env
 		return SYN_START_FAILED;
 	svc->icmap = env->icmap;
 	svc->loop = env->loop;
+	syn_timer_init(&svc->timer, env->loop, QB_LOOP_MED, on_timer, svc);
 	svc->cluster = env->cluster;
 	svc->local_nodeid = syn_cluster_local_nodeid(env->cluster);
 	snprintf(svc->evt_path, sizeof(svc->evt_path), "%s/ev_tracking",

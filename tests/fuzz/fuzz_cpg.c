@@ -36,11 +36,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <corosync/corotypes.h>
-#include <qb/qbloop.h>
 
 #include "cluster.h"
 #include "core/cpg_groups.h"
 #include "fake_conn.h"
+#include "loop.h"
 #include "proto/ipc_cpg.h"
 #include "service.h"
 #include "store.h"
@@ -150,16 +150,18 @@ static void view(struct syn_cluster *cl, const struct syn_service *svc, unsigned
 
 static void stop_loop(void *data)
 {
-	qb_loop_stop(data);
+	syn_loop_stop(data);
 }
 
 /* Run what is due within a few milliseconds (the retry is 5 ms away). */
-static void run_timers(qb_loop_t *loop)
+static void run_timers(struct syn_loop *loop)
 {
-	qb_loop_timer_handle t;
+	struct syn_timer stop;
 
-	if (qb_loop_timer_add(loop, QB_LOOP_LOW, 6 * 1000000ULL, loop, stop_loop, &t) == 0)
-		qb_loop_run(loop);
+	syn_timer_init(&stop, loop, QB_LOOP_LOW, stop_loop, loop);
+	if (syn_timer_arm_at(&stop, syn_loop_update_now(loop) + 6000) == 0)
+		syn_loop_run(loop);
+	syn_timer_cancel(&stop);
 }
 
 /* ---- the oracle ------------------------------------------------------------ */
@@ -302,7 +304,7 @@ static const struct syn_fake_oracle cpg_oracle = {
 /* ---- the input ------------------------------------------------------------- */
 
 static void run_records(const uint8_t *data, size_t size, struct syn_cluster *cl,
-			const struct syn_service *svc, qb_loop_t *loop)
+			const struct syn_service *svc, struct syn_loop *loop)
 {
 	size_t off = 0;
 	unsigned int n = 0, timer_runs = 0;
@@ -351,13 +353,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct syn_store *icmap = syn_store_create();
 	struct syn_store *stats = syn_store_create();
-	qb_loop_t *loop = qb_loop_create();
+	struct syn_loop *loop = NULL;
 	struct syn_cluster cl = {.n = 0};
 	struct syn_service svc = {0};
 	struct syn_service_env env = {0};
 	bool started = false;
 
-	if (!icmap || !stats || !loop)
+	if (!icmap || !stats || syn_loop_create(&loop) != 0)
 		goto out;
 	env = (struct syn_service_env){.loop = loop,
 				       .icmap = icmap,
@@ -382,8 +384,7 @@ out:
 	if (started && svc.fini)
 		svc.fini(svc.ctx);
 	queue_clear(&cl);
-	if (loop)
-		qb_loop_destroy(loop);
+	syn_loop_destroy(loop);
 	syn_store_destroy(stats);
 	syn_store_destroy(icmap);
 	return 0;
