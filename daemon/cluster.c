@@ -102,10 +102,9 @@ static void host_timer_stop(struct syn_cluster *cl)
 
 /* ---- the node core's environment ---------------------------------------- */
 
-/* After every input to the node: follow its deadline, hand out its events. */
+/* After every input to the node: hand out its events, then follow its deadline. */
 static void after_node(struct syn_cluster *cl)
 {
-	rearm(cl);
 	syn_node_dispatch(cl->node, false);
 	rearm(cl);
 }
