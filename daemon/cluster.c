@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * cluster.c - the membership layer of the daemon (see cluster.h).
+ * cluster.c - the membership layer of the daemon (see cluster.h): host
+ * glue around the node core (core/node.h).
  *
- * Every call into the core is followed by re-arming the one loop timer
- * at the core's next deadline.  Core callbacks run inside those calls:
- * send() goes straight to knet; views and deliveries are queued, and
- * handed out once the core call has returned: a view updates cmap and
- * goes to every service, a message to the service owning its channel.
+ * The node core owns the membership core, the event queue, the channel
+ * mux and the service bus.  Here: its packets go to knet and come from
+ * it; one loop timer follows the node's next deadline; a loop job hands
+ * out what a send queued (the node's wake); the cluster's own node-core
+ * service, first in the table, logs every view, publishes it to cmap and
+ * runs the config version check.
  */
 #include "cluster_int.h"
 
@@ -29,50 +31,43 @@
 #define SYN_CLUSTER_STATS_MS 1000
 #define FIREWALL_KEY "stats.srp.firewall_enabled_or_nic_failure"
 
-struct core_event {
-	struct core_event *next;
-	bool is_view;
-	struct syn_mem_view_event view; /* arrays point into data */
-	uint32_t sender;
-	size_t len;
-	unsigned char data[];
-};
-
 struct syn_cluster {
 	struct syn_loop *loop;
 	struct syn_store *icmap;
 	const struct syn_node_addrs *node_addrs; /* the daemon's; its contents change on reload */
 	struct syn_store *stats;
 	struct syn_transport *transport;
-	struct syn_mem *core;
+	struct syn_node *node;
 	uint32_t local;
 	uint32_t send_queue_max;
-	uint64_t started_us;	/* monotonic; stats.membership.uptime_ms counts from here */
-	struct syn_timer timer; /* at the core's next deadline */
+	uint64_t started_us; /* monotonic; stats.membership.uptime_ms counts from here */
+	/* the node's timer and wake-up (see "host timer" below) */
+	struct syn_timer timer; /* at the node's next deadline */
+	struct syn_job dispatch_job;
 	struct syn_timer stats_timer;
+	/* the registered services, for their shutdown and fini hooks */
 	struct syn_service services[SYN_CLUSTER_MAX_SERVICES];
 	size_t n_services;
-	bool services_started;
-	/* channel_owner[type]: index + 1 in services, 0 for none */
-	uint8_t channel_owner[SYN_CLUSTER_MSG_TYPES];
-	uint64_t ring_seq;
-	uint32_t ring_rep;
-	uint32_t *members;
-	size_t n_members;
 	bool saw_others;
 	bool fatal;
-	struct core_event *events; /* from the core, not yet handed out */
-	struct core_event **events_tail;
-	bool dispatching;
-	struct syn_job dispatch_job;
 	struct syn_store_tracker *reload_tracker;
 };
 
-static void after_core(struct syn_cluster *cl);
+/* ---- host timer: one loop timer at the node's deadline, one job for its wake-ups ---- */
+
+static void after_node(struct syn_cluster *cl);
+
+static void on_timer(void *data)
+{
+	struct syn_cluster *cl = data;
+
+	syn_node_timeout(cl->node, syn_loop_now_us(cl->loop));
+	after_node(cl);
+}
 
 static void rearm(struct syn_cluster *cl)
 {
-	uint64_t deadline = syn_mem_next_deadline(cl->core);
+	uint64_t deadline = syn_node_next_deadline(cl->node);
 
 	if (deadline == SYN_MEM_NO_DEADLINE)
 		syn_timer_cancel(&cl->timer);
@@ -80,23 +75,49 @@ static void rearm(struct syn_cluster *cl)
 		syn_timer_arm_at(&cl->timer, deadline);
 }
 
-static void on_timer(void *data)
+static void dispatch_job(void *data)
 {
-	struct syn_cluster *cl = data;
+	after_node(data);
+}
 
-	syn_mem_timeout(cl->core, syn_loop_now_us(cl->loop));
-	after_core(cl);
+/* The node's wake: a send queued events; hand them out from the loop. */
+static void node_wake(void *ctx)
+{
+	struct syn_cluster *cl = ctx;
+
+	syn_job_schedule(&cl->dispatch_job);
+}
+
+static void host_timer_init(struct syn_cluster *cl)
+{
+	syn_timer_init(&cl->timer, cl->loop, QB_LOOP_HIGH, on_timer, cl);
+	syn_job_init(&cl->dispatch_job, cl->loop, QB_LOOP_HIGH, dispatch_job, cl);
+}
+
+static void host_timer_stop(struct syn_cluster *cl)
+{
+	syn_timer_cancel(&cl->timer);
+	syn_job_cancel(&cl->dispatch_job);
+}
+
+/* ---- the node core's environment ---------------------------------------- */
+
+/* After every input to the node: hand out its events, then follow its deadline. */
+static void after_node(struct syn_cluster *cl)
+{
+	syn_node_dispatch(cl->node, false);
+	rearm(cl);
 }
 
 static void on_packet(void *ctx, uint32_t src, const void *pkt, size_t len)
 {
 	struct syn_cluster *cl = ctx;
 
-	syn_mem_receive(cl->core, syn_loop_update_now(cl->loop), src, pkt, len);
-	after_core(cl);
+	syn_node_receive(cl->node, syn_loop_update_now(cl->loop), src, pkt, len);
+	after_node(cl);
 }
 
-static void core_send(void *ctx, uint32_t dest, const void *pkt, size_t len)
+static void node_send(void *ctx, uint32_t dest, const void *pkt, size_t len)
 {
 	struct syn_cluster *cl = ctx;
 
@@ -104,11 +125,13 @@ static void core_send(void *ctx, uint32_t dest, const void *pkt, size_t len)
 }
 
 /* The daemon's own "Members[n]" line is the one notice per view change. */
-static void core_log(void *ctx, int level, const char *line)
+static void node_log(void *ctx, int level, const char *line)
 {
 	(void)ctx;
 	qb_log(level < LOG_INFO ? (level <= LOG_WARNING ? level : LOG_INFO) : level, "%s", line);
 }
+
+/* ---- the cluster's own service: views to the log and cmap, config version ---- */
 
 static void member_key(char *buf, size_t len, uint32_t id, const char *name)
 {
@@ -135,32 +158,32 @@ static void member_joined(struct syn_cluster *cl, uint32_t id)
 	syn_store_set_str(cl->icmap, key, "joined");
 }
 
-static void log_view(const struct syn_mem_view_event *ev)
+static void log_view(const struct syn_node_view *view)
 {
 	char line[2048];
 	size_t off;
 
-	off = (size_t)snprintf(line, sizeof(line), "Members[%zu]: ", ev->n_members);
-	for (size_t i = 0; i < ev->n_members && off < sizeof(line); i++)
+	off = (size_t)snprintf(line, sizeof(line), "Members[%zu]: ", view->n_members);
+	for (size_t i = 0; i < view->n_members && off < sizeof(line); i++)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%" PRIu32, i ? " " : "",
-					ev->members[i]);
+					view->members[i]);
 	if (off < sizeof(line))
 		snprintf(line + off, sizeof(line) - off, " (ring %" PRIx32 ".%" PRIx64 ")",
-			 ev->ring.rep, ev->ring.seq);
+			 view->ring_rep, view->ring_seq);
 	qb_log(LOG_NOTICE, "%s", line);
 }
 
-static void publish_ring(struct syn_cluster *cl)
+static void publish_ring(struct syn_cluster *cl, const struct syn_node_view *view)
 {
 	char buf[2048];
 	size_t off = 0;
 
-	snprintf(buf, sizeof(buf), "%" PRIx32 ".%" PRIx64, cl->ring_rep, cl->ring_seq);
+	snprintf(buf, sizeof(buf), "%" PRIx32 ".%" PRIx64, view->ring_rep, view->ring_seq);
 	syn_store_set_str(cl->icmap, "runtime.totem.ring_id", buf);
 	buf[0] = '\0';
-	for (size_t i = 0; i < cl->n_members && off < sizeof(buf); i++)
+	for (size_t i = 0; i < view->n_members && off < sizeof(buf); i++)
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%" PRIu32, i ? " " : "",
-					cl->members[i]);
+					view->members[i]);
 	syn_store_set_str(cl->icmap, "runtime.totem.members", buf);
 }
 
@@ -174,54 +197,29 @@ static void send_config_version(struct syn_cluster *cl)
 	syn_cluster_send(cl, SYN_CLUSTER_MSG_CONFIG_VERSION, body, sizeof(body));
 }
 
-static void services_view(struct syn_cluster *cl, const struct syn_cluster_view *view,
-			  const struct syn_cluster_view *prev)
+/* First in the table: cmap shows the view before any other service sees it. */
+static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
-	for (size_t i = 0; i < cl->n_services; i++)
-		if (cl->services[i].view_changed)
-			cl->services[i].view_changed(cl->services[i].ctx, view, prev);
-}
-
-static void apply_view(struct syn_cluster *cl, const struct syn_mem_view_event *ev)
-{
-	struct syn_cluster_view view, prev;
+	struct syn_cluster *cl = ctx;
 	char key[SYN_KEY_MAX + 1];
-	uint32_t *members = malloc((ev->n_members ? ev->n_members : 1) * sizeof(*members));
 
-	if (!members)
-		return;
-	memcpy(members, ev->members, ev->n_members * sizeof(*members));
-	syn_cluster_get_view(cl, &prev);
-	cl->members = members;
-	cl->n_members = ev->n_members;
-	cl->ring_seq = ev->ring.seq;
-	cl->ring_rep = ev->ring.rep;
-	log_view(ev);
-	for (size_t i = 0; i < ev->n_joined; i++)
-		member_joined(cl, ev->joined[i]);
-	for (size_t i = 0; i < ev->n_left; i++) {
-		member_key(key, sizeof(key), ev->left[i], "status");
+	(void)prev;
+	log_view(view);
+	for (size_t i = 0; i < view->n_joined; i++)
+		member_joined(cl, view->joined[i]);
+	for (size_t i = 0; i < view->n_left; i++) {
+		member_key(key, sizeof(key), view->left[i], "status");
 		syn_store_set_str(cl->icmap, key, "left");
 	}
-	publish_ring(cl);
-	view = (struct syn_cluster_view){.ring_seq = ev->ring.seq,
-					 .ring_rep = ev->ring.rep,
-					 .members = members,
-					 .n_members = ev->n_members,
-					 .joined = ev->joined,
-					 .n_joined = ev->n_joined,
-					 .left = ev->left,
-					 .n_left = ev->n_left};
-	if (cl->services_started)
-		services_view(cl, &view, &prev);
-	free((uint32_t *)prev.members);
-	if (ev->n_joined > 0 && ev->n_members > 1)
+	publish_ring(cl, view);
+	if (view->n_joined > 0 && view->n_members > 1)
 		send_config_version(cl);
 }
 
 /* corosync's config version check (config-and-keys.md section 7.3). */
-static void on_config_version(struct syn_cluster *cl, uint32_t sender, const void *data, size_t len)
+static void on_config_version(void *ctx, uint32_t sender, const void *data, size_t len)
 {
+	struct syn_cluster *cl = ctx;
 	uint64_t theirs, mine = 0;
 	char key[SYN_KEY_MAX + 1];
 
@@ -243,121 +241,16 @@ static void on_config_version(struct syn_cluster *cl, uint32_t sender, const voi
 	cl->saw_others = true;
 }
 
-static void apply_deliver(struct syn_cluster *cl, uint32_t sender, const unsigned char *p,
-			  size_t len)
-{
-	const struct syn_service *svc;
-	uint8_t channel;
-
-	if (len < SYN_CLUSTER_MSG_OFF_BODY)
-		return;
-	channel = syn_le_get8(p + SYN_CLUSTER_MSG_OFF_TYPE);
-	p += SYN_CLUSTER_MSG_OFF_BODY;
-	len -= SYN_CLUSTER_MSG_OFF_BODY;
-	if (channel == SYN_CLUSTER_MSG_CONFIG_VERSION) {
-		on_config_version(cl, sender, p, len);
-		return;
-	}
-	if (channel >= SYN_CLUSTER_MSG_TYPES || !cl->channel_owner[channel])
-		return;
-	svc = &cl->services[cl->channel_owner[channel] - 1];
-	if (svc->deliver)
-		svc->deliver(svc->ctx, sender, p, len);
-}
-
-/*
- * The core's callbacks must not call back into the core, but services
- * broadcast in reaction.  So the callbacks only queue a copy
- * of the event; after_core() hands them out, in order, once the core call
- * has returned.
- */
-static struct core_event *event_new(struct syn_cluster *cl, size_t payload)
-{
-	struct core_event *e = calloc(1, sizeof(*e) + payload);
-
-	if (!e) {
-		qb_log(LOG_CRIT, "Out of memory queueing a membership event");
-		return NULL;
-	}
-	*cl->events_tail = e;
-	cl->events_tail = &e->next;
-	return e;
-}
-
-static void core_view(void *ctx, const struct syn_mem_view_event *ev)
-{
-	struct syn_cluster *cl = ctx;
-	size_t n = ev->n_members + ev->n_joined + ev->n_left;
-	struct core_event *e = event_new(cl, n * sizeof(uint32_t));
-	uint32_t *ids;
-
-	if (!e)
-		return;
-	ids = (uint32_t *)e->data;
-	e->is_view = true;
-	e->view = *ev;
-	memcpy(ids, ev->members, ev->n_members * sizeof(*ids));
-	memcpy(ids + ev->n_members, ev->joined, ev->n_joined * sizeof(*ids));
-	memcpy(ids + ev->n_members + ev->n_joined, ev->left, ev->n_left * sizeof(*ids));
-	e->view.members = ids;
-	e->view.joined = ids + ev->n_members;
-	e->view.left = ids + ev->n_members + ev->n_joined;
-}
-
-static void core_deliver(void *ctx, const struct syn_mem_deliver_event *ev)
-{
-	struct syn_cluster *cl = ctx;
-	struct core_event *e = event_new(cl, ev->len);
-
-	if (!e)
-		return;
-	e->sender = ev->sender;
-	e->len = ev->len;
-	memcpy(e->data, ev->data, ev->len);
-}
-
-static void dispatch_job(void *data)
-{
-	struct syn_cluster *cl = data;
-
-	after_core(cl);
-}
-
-/* Hand out queued events in order; stop before a view if up_to_view. */
-static void dispatch(struct syn_cluster *cl, bool up_to_view)
-{
-	if (cl->dispatching || !cl->services_started)
-		return;
-	cl->dispatching = true;
-	while (cl->events && !(up_to_view && cl->events->is_view)) {
-		struct core_event *e = cl->events;
-		cl->events = e->next;
-		if (!cl->events)
-			cl->events_tail = &cl->events;
-		if (e->is_view)
-			apply_view(cl, &e->view);
-		else
-			apply_deliver(cl, e->sender, e->data, e->len);
-		free(e);
-	}
-	cl->dispatching = false;
-}
-
-static void after_core(struct syn_cluster *cl)
-{
-	rearm(cl);
-	dispatch(cl, false);
-}
+/* ---- the bus ------------------------------------------------------------------ */
 
 void syn_cluster_flush(struct syn_cluster *cl)
 {
-	dispatch(cl, true);
+	syn_node_dispatch(cl->node, true);
 }
 
 int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, const void *data,
 		     size_t len)
 {
-	unsigned char *buf;
 	int rc;
 
 	/*
@@ -369,22 +262,13 @@ int syn_cluster_send(struct syn_cluster *cl, enum syn_cluster_msg_type type, con
 	if (type == SYN_CLUSTER_MSG_BENCH) {
 		struct syn_mem_stats st;
 
-		syn_mem_get_stats(cl->core, &st);
+		syn_mem_get_stats(syn_node_mem(cl->node), &st);
 		if (st.send_queue_len >= cl->send_queue_max / 2)
 			return -EAGAIN;
 	}
-	buf = malloc(SYN_CLUSTER_MSG_OFF_BODY + len);
-	if (!buf)
-		return -ENOMEM;
-	syn_le_put8(buf + SYN_CLUSTER_MSG_OFF_TYPE, (uint8_t)type);
-	memcpy(buf + SYN_CLUSTER_MSG_OFF_BODY, data, len);
-	rc = syn_mem_submit(cl->core, syn_loop_now_us(cl->loop), buf,
-			    SYN_CLUSTER_MSG_OFF_BODY + len);
-	free(buf);
-	/* Never deliver inside the sender's call: hand events out from a job. */
+	/* Never delivers inside the sender's call: node_wake hands events out from a job. */
+	rc = syn_node_send(cl->node, syn_loop_now_us(cl->loop), type, data, len);
 	rearm(cl);
-	if (cl->events && !cl->dispatching)
-		syn_job_schedule(&cl->dispatch_job);
 	return rc;
 }
 
@@ -477,7 +361,11 @@ int syn_cluster_create(struct syn_loop *loop, struct syn_store *icmap,
 	struct syn_cluster *cl = calloc(1, sizeof(*cl));
 	struct syn_transport_config *tc = malloc(sizeof(*tc));
 	struct syn_mem_config mc;
-	struct syn_mem_env env = {0};
+	struct syn_node_env env = {0};
+	struct syn_node_service own = {.channel = SYN_CLUSTER_MSG_CONFIG_VERSION,
+				       .ctx = cl,
+				       .view_changed = on_view,
+				       .deliver = on_config_version};
 	int rc;
 
 	if (!cl || !tc) {
@@ -486,13 +374,11 @@ int syn_cluster_create(struct syn_loop *loop, struct syn_store *icmap,
 		return -ENOMEM;
 	}
 	cl->loop = loop;
-	syn_timer_init(&cl->timer, loop, QB_LOOP_HIGH, on_timer, cl);
+	host_timer_init(cl);
 	syn_timer_init(&cl->stats_timer, loop, QB_LOOP_LOW, stats_tick, cl);
-	syn_job_init(&cl->dispatch_job, loop, QB_LOOP_HIGH, dispatch_job, cl);
 	cl->icmap = icmap;
 	cl->node_addrs = node_addrs;
 	cl->stats = stats;
-	cl->events_tail = &cl->events;
 	cl->started_us = syn_loop_update_now(loop);
 	rc = syn_cluster_config_read(icmap, node_addrs, tc, &mc, err, err_len);
 	if (rc == 0) {
@@ -504,13 +390,14 @@ int syn_cluster_create(struct syn_loop *loop, struct syn_store *icmap,
 	if (rc != 0)
 		goto err_free;
 	env.ctx = cl;
-	env.send = core_send;
-	env.on_view = core_view;
-	env.on_deliver = core_deliver;
-	env.log = core_log;
+	env.send = node_send;
+	env.log = node_log;
+	env.wake = node_wake;
 	cl->send_queue_max = mc.send_queue_max;
-	rc = syn_mem_create(&mc, &env, cl->local, boot_epoch(icmap), syn_loop_update_now(loop),
-			    &cl->core);
+	rc = syn_node_create(&mc, &env, cl->local, boot_epoch(icmap), syn_loop_update_now(loop),
+			     &cl->node);
+	if (rc == 0)
+		rc = syn_node_add_service(cl->node, &own);
 	if (rc != 0) {
 		snprintf(err, err_len, "Cannot start the membership protocol: %s", strerror(-rc));
 		goto err_free;
@@ -524,7 +411,7 @@ int syn_cluster_create(struct syn_loop *loop, struct syn_store *icmap,
 		snprintf(err, err_len, "Cannot follow config reloads: %s", strerror(-rc));
 		goto err_free;
 	}
-	after_core(cl);
+	after_node(cl);
 	stats_tick(cl);
 	*out = cl;
 	return 0;
@@ -542,17 +429,10 @@ void syn_cluster_destroy(struct syn_cluster *cl)
 			cl->services[i].fini(cl->services[i].ctx);
 	if (cl->reload_tracker)
 		syn_store_track_delete(cl->icmap, cl->reload_tracker);
-	syn_timer_cancel(&cl->timer);
-	syn_job_cancel(&cl->dispatch_job);
+	host_timer_stop(cl);
 	syn_timer_cancel(&cl->stats_timer);
-	syn_mem_destroy(cl->core);
+	syn_node_destroy(cl->node);
 	syn_transport_destroy(cl->transport);
-	while (cl->events) {
-		struct core_event *e = cl->events;
-		cl->events = e->next;
-		free(e);
-	}
-	free(cl->members);
 	free(cl);
 }
 
@@ -561,44 +441,40 @@ uint32_t syn_cluster_local_nodeid(const struct syn_cluster *cl)
 	return cl->local;
 }
 
-void syn_cluster_get_view(const struct syn_cluster *cl, struct syn_cluster_view *out)
+void syn_cluster_get_view(const struct syn_cluster *cl, struct syn_node_view *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->ring_seq = cl->ring_seq;
-	out->ring_rep = cl->ring_rep;
-	out->members = cl->members;
-	out->n_members = cl->n_members;
+	syn_node_get_view(cl->node, out);
 }
 
 int syn_cluster_add_service(struct syn_cluster *cl, const struct syn_service *svc)
 {
-	unsigned int ch = svc->channel;
+	struct syn_node_service bus = {.channel = svc->channel,
+				       .ctx = svc->ctx,
+				       .view_changed = svc->view_changed,
+				       .deliver = svc->deliver,
+				       .quorum_changed = svc->quorum_changed};
+	int rc;
 
-	if (cl->n_services == SYN_CLUSTER_MAX_SERVICES || ch >= SYN_CLUSTER_MSG_TYPES)
+	if (cl->n_services == SYN_CLUSTER_MAX_SERVICES)
 		return -ENOSPC;
-	if (ch != 0 && (ch == SYN_CLUSTER_MSG_CONFIG_VERSION || cl->channel_owner[ch]))
-		return -EEXIST;
+	rc = syn_node_add_service(cl->node, &bus);
+	if (rc != 0)
+		return rc;
 	cl->services[cl->n_services++] = *svc;
-	if (ch != 0)
-		cl->channel_owner[ch] = (uint8_t)cl->n_services;
 	return 0;
 }
 
 void syn_cluster_services_start(struct syn_cluster *cl)
 {
 	/* nothing was handed out before: the first view is still queued */
-	cl->services_started = true;
-	after_core(cl);
+	syn_node_start_services(cl->node);
+	after_node(cl);
 }
 
 void syn_cluster_quorum_report(struct syn_cluster *cl, bool quorate,
-			       const struct syn_cluster_view *view)
+			       const struct syn_node_view *view)
 {
-	if (!cl->services_started)
-		return; /* a verdict before any view: nothing to report yet */
-	for (size_t i = 0; i < cl->n_services; i++)
-		if (cl->services[i].quorum_changed)
-			cl->services[i].quorum_changed(cl->services[i].ctx, quorate, view);
+	syn_node_quorum_report(cl->node, quorate, view);
 }
 
 void syn_cluster_services_shutdown(struct syn_cluster *cl)
@@ -683,7 +559,7 @@ static void own_stats_write(struct syn_cluster *cl)
 	struct syn_mem_stats s;
 	struct syn_store *st = cl->stats;
 
-	syn_mem_get_stats(cl->core, &s);
+	syn_mem_get_stats(syn_node_mem(cl->node), &s);
 	srp_stats_write(st, &s);
 	syn_store_set_u32(st, "stats.pg.msg_queue_avail", cl->send_queue_max - s.send_queue_len);
 	syn_store_set_u32(st, "stats.pg.msg_reserved", s.send_queue_len);

@@ -5,14 +5,16 @@
  * next deadline, and to cmap (runtime.members.*, runtime.totem.*,
  * stats.srp.*, stats.membership.*, stats.knet.*).
  *
- * It is also the daemon's one service bus: services (service.h) register
- * here, get every installed view with the previous one, the messages of
- * their channel in the agreed total order, and the quorum provider's
- * verdicts.  A message carries a one-byte channel, the message type of
- * proto/net_cluster.h; SYN_CLUSTER_MSG_CONFIG_VERSION is the cluster
- * layer's own (corosync's config version check, config-and-keys.md
- * section 7.3).  Views and messages wait in one queue, handed out in the
- * order the membership core produced them, never inside a send.
+ * It is also the daemon's one service bus, through the node core
+ * (core/node.h, which the simulator runs too): services (service.h)
+ * register here, get every installed view with the previous one, the
+ * messages of their channel in the agreed total order, and the quorum
+ * provider's verdicts.  A message carries a one-byte channel, the
+ * message type of proto/net_cluster.h; SYN_CLUSTER_MSG_CONFIG_VERSION is
+ * the cluster layer's own node-core service, first in the table
+ * (corosync's config version check, config-and-keys.md section 7.3).
+ * Views and messages are handed out in the order the membership core
+ * produced them, never inside a send.
  *
  * Timing: when totem.token is configured, a member is declared failed
  * after token ms of silence (the coefficient is not applied: the protocol
@@ -29,19 +31,11 @@
 
 #include "store.h"
 
-/* enum syn_cluster_msg_type: the message types, declared with their formats. */
-#include "proto/net_cluster.h"
-
-struct syn_cluster_view {
-	uint64_t ring_seq;
-	uint32_t ring_rep;
-	const uint32_t *members;
-	size_t n_members;
-	const uint32_t *joined;
-	size_t n_joined;
-	const uint32_t *left;
-	size_t n_left;
-};
+/*
+ * The node core: struct syn_node_view, and enum syn_cluster_msg_type
+ * (the channels, declared with their formats in proto/net_cluster.h).
+ */
+#include "core/node.h"
 
 struct syn_cluster;
 
@@ -63,7 +57,7 @@ void syn_cluster_destroy(struct syn_cluster *cl);
 
 uint32_t syn_cluster_local_nodeid(const struct syn_cluster *cl);
 /* Current view (n_members 0 before the first one); pointers valid until the next view. */
-void syn_cluster_get_view(const struct syn_cluster *cl, struct syn_cluster_view *out);
+void syn_cluster_get_view(const struct syn_cluster *cl, struct syn_node_view *out);
 
 struct syn_service;
 /*
@@ -75,7 +69,7 @@ int syn_cluster_add_service(struct syn_cluster *cl, const struct syn_service *sv
 void syn_cluster_services_start(struct syn_cluster *cl);
 /* The quorum provider's verdict on view, relayed to every service. */
 void syn_cluster_quorum_report(struct syn_cluster *cl, bool quorate,
-			       const struct syn_cluster_view *view);
+			       const struct syn_node_view *view);
 /*
  * Hand out the queued messages that precede the next queued view (the
  * quorum drive's flush hook); nothing when called from inside a hand-out.

@@ -303,7 +303,7 @@ static int start_services(struct daemon *d)
 static void dump_state(void *ctx)
 {
 	struct daemon *d = ctx;
-	struct syn_cluster_view view;
+	struct syn_node_view view;
 	char members[256] = "";
 	size_t used = 0;
 

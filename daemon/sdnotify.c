@@ -95,7 +95,7 @@ void syn_sdnotify_stopping(struct syn_sdnotify *n, const char *why)
 	send_state(n, msg);
 }
 
-static void on_quorum(void *ctx, bool quorate, const struct syn_cluster_view *view)
+static void on_quorum(void *ctx, bool quorate, const struct syn_node_view *view)
 {
 	struct syn_sdnotify *n = ctx;
 

@@ -8,7 +8,9 @@
  * its IPC definition, the cluster channel it owns (its message type on the
  * ordered broadcast, fixed in proto/net_cluster.h) and its hooks.  The
  * daemon (main.c) is a table of start functions; the cluster layer
- * (cluster.h) feeds the registered services:
+ * (cluster.h) keeps the IPC part and hands the bus part (channel and the
+ * three hooks below) to the node core (core/node.h), which feeds the
+ * registered services:
  *
  *   view_changed   every installed view, with the previous one (empty
  *                  before the first), in table order;
@@ -32,7 +34,7 @@
 #include "proto/net_cluster.h"
 
 struct syn_cluster;
-struct syn_cluster_view;
+struct syn_node_view;
 struct syn_ipc;
 struct syn_link_status;
 struct syn_loop;
@@ -70,10 +72,10 @@ struct syn_service {
 	const struct syn_service_def *ipc; /* NULL: no IPC service */
 	enum syn_cluster_msg_type channel; /* 0: sends nothing */
 	void *ctx;
-	void (*view_changed)(void *ctx, const struct syn_cluster_view *view,
-			     const struct syn_cluster_view *prev);
+	void (*view_changed)(void *ctx, const struct syn_node_view *view,
+			     const struct syn_node_view *prev);
 	void (*deliver)(void *ctx, uint32_t sender, const void *msg, size_t len);
-	void (*quorum_changed)(void *ctx, bool quorate, const struct syn_cluster_view *view);
+	void (*quorum_changed)(void *ctx, bool quorate, const struct syn_node_view *view);
 	void (*shutdown)(void *ctx);
 	void (*fini)(void *ctx);
 };

@@ -614,8 +614,7 @@ static void cmm_fini(void *ctx)
 	free(svc);
 }
 
-static void cmm_view(void *ctx, const struct syn_cluster_view *view,
-		     const struct syn_cluster_view *prev)
+static void cmm_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
 	struct syn_svc_cmm *svc = ctx;
 
@@ -624,7 +623,7 @@ static void cmm_view(void *ctx, const struct syn_cluster_view *view,
 	after_input(svc);
 }
 
-static void cmm_quorum(void *ctx, bool quorate, const struct syn_cluster_view *view)
+static void cmm_quorum(void *ctx, bool quorate, const struct syn_node_view *view)
 {
 	struct syn_svc_cmm *svc = ctx;
 

@@ -367,8 +367,7 @@ int syn_svc_cpg_send_proc(struct syn_svc_cpg *svc, enum syn_cpg_msg_kind kind,
 
 /* ---- views and messages ------------------------------------------------- */
 
-static void on_view(void *ctx, const struct syn_cluster_view *view,
-		    const struct syn_cluster_view *prev)
+static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
 	struct syn_svc_cpg *svc = ctx;
 	const void *msg;

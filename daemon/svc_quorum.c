@@ -91,7 +91,7 @@ static void send_quorum_event(struct syn_svc_quorum *svc, struct qu_conn *qc)
 }
 
 /* V1 NODELIST: members, then joined, then left. */
-static void send_nodelist_event(struct syn_conn *conn, const struct syn_cluster_view *view,
+static void send_nodelist_event(struct syn_conn *conn, const struct syn_node_view *view,
 				const uint32_t *joined, size_t nj, const uint32_t *left, size_t nl)
 {
 	struct syn_qu_res_v1_nodelist_notification ev;
@@ -116,8 +116,7 @@ static void send_nodelist_event(struct syn_conn *conn, const struct syn_cluster_
 	syn_conn_event(conn, iov, 5);
 }
 
-static size_t diff(const struct syn_cluster_view *a, const struct syn_cluster_view *b,
-		   uint32_t *out)
+static size_t diff(const struct syn_node_view *a, const struct syn_node_view *b, uint32_t *out)
 {
 	size_t n = 0;
 
@@ -132,7 +131,7 @@ static size_t diff(const struct syn_cluster_view *a, const struct syn_cluster_vi
 	return n;
 }
 
-static int record(struct syn_svc_quorum *svc, bool quorate, const struct syn_cluster_view *view)
+static int record(struct syn_svc_quorum *svc, bool quorate, const struct syn_node_view *view)
 {
 	uint32_t *copy = malloc((view->n_members ? view->n_members : 1) * sizeof(uint32_t));
 
@@ -150,7 +149,7 @@ static int record(struct syn_svc_quorum *svc, bool quorate, const struct syn_clu
 	return 0;
 }
 
-static void on_quorum(void *ctx, bool quorate, const struct syn_cluster_view *view)
+static void on_quorum(void *ctx, bool quorate, const struct syn_node_view *view)
 {
 	struct syn_svc_quorum *svc = ctx;
 
@@ -165,8 +164,7 @@ static void on_quorum(void *ctx, bool quorate, const struct syn_cluster_view *vi
 		syn_ipc_accept_clients(svc->ipc);
 }
 
-static void on_view(void *ctx, const struct syn_cluster_view *view,
-		    const struct syn_cluster_view *prev)
+static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
 	struct syn_svc_quorum *svc = ctx;
 	uint32_t *joined, *left;
@@ -208,10 +206,10 @@ static void handle_trackstart(struct syn_svc_quorum *svc, struct syn_conn *conn,
 	qc->conn = conn;
 	if (flags & (CS_TRACK_CURRENT | CS_TRACK_CHANGES)) {
 		if (qc->model == 1) {
-			struct syn_cluster_view view = {.ring_seq = svc->ring_seq,
-							.ring_rep = svc->ring_nodeid,
-							.members = svc->members,
-							.n_members = svc->n_members};
+			struct syn_node_view view = {.ring_seq = svc->ring_seq,
+						     .ring_rep = svc->ring_nodeid,
+						     .members = svc->members,
+						     .n_members = svc->n_members};
 
 			send_nodelist_event(conn, &view, NULL, 0, NULL, 0);
 		}

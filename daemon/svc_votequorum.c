@@ -269,7 +269,7 @@ static void send_expected(struct syn_conn *conn, uint64_t ctx, uint32_t value)
 static void on_core_event(void *ctx, const struct syn_quorum_event *ev)
 {
 	struct syn_svc_votequorum *svc = ctx;
-	struct syn_cluster_view view;
+	struct syn_node_view view;
 
 	switch (ev->type) {
 	case SYN_QUORUM_EV_NODELIST:
@@ -277,10 +277,10 @@ static void on_core_event(void *ctx, const struct syn_quorum_event *ev)
 			send_nodelist(svc, t->conn, t->context);
 		break;
 	case SYN_QUORUM_EV_QUORUM:
-		view = (struct syn_cluster_view){.ring_seq = ev->ring.seq,
-						 .ring_rep = ev->ring.nodeid,
-						 .members = ev->members,
-						 .n_members = ev->n_members};
+		view = (struct syn_node_view){.ring_seq = ev->ring.seq,
+					      .ring_rep = ev->ring.nodeid,
+					      .members = ev->members,
+					      .n_members = ev->n_members};
 		if (!ev->refresh)
 			syn_cluster_quorum_report(svc->cluster, ev->quorate, &view);
 		for (struct vq_conn *t = svc->trackers; t; t = t->next)
@@ -356,8 +356,7 @@ static void arm_timer(struct syn_svc_votequorum *svc)
 		syn_timer_arm_at(&svc->timer, deadline_ms * 1000);
 }
 
-static void on_view(void *ctx, const struct syn_cluster_view *view,
-		    const struct syn_cluster_view *prev)
+static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
 	struct syn_svc_votequorum *svc = ctx;
 	struct syn_quorum_ring ring = {view->ring_rep, view->ring_seq};

@@ -30,6 +30,9 @@
  *
  *   CFG (5) body: cfg reload (below)
  *
+ *   TEST (14) body: the simulator's application traffic (sim/sim.c); no
+ *   daemon service owns it, so a daemon drops it
+ *
  *   BENCH (15) body: a broadcast-load message, size >= 24
  *       0    4 sender   node id of the sender (must match)
  *       4    4 zero
@@ -93,6 +96,7 @@ enum syn_cluster_msg_type {
 	SYN_CLUSTER_MSG_CMM = 3,
 	SYN_CLUSTER_MSG_CPG = 4,
 	SYN_CLUSTER_MSG_CFG = 5,
+	SYN_CLUSTER_MSG_TEST = 14,
 	SYN_CLUSTER_MSG_BENCH = 15,
 	SYN_CLUSTER_MSG_TYPES = 16,
 };

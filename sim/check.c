@@ -17,9 +17,11 @@
  *  L1  after faults stop, within the bound: one view of all live nodes,
  *      every submitted message delivered, every send queue empty.
  *
- * The quorum and CPG services' messages (first byte SIM_QUORUM_TAG,
- * SIM_CPG_TAG, SIM_CMM_TAG) share the order with the application's: D1, D2 and D3
- * hold for them too; D4 (per-sender counters) is the application's alone.
+ * The checker sees the membership core's raw deliveries: each starts
+ * with the node core's channel byte.  The services' messages (quorum,
+ * CPG) share the order with the application's (SYN_CLUSTER_MSG_TEST):
+ * D1, D2 and D3 hold for them too; D4 (per-sender counters) is the
+ * application's alone.
  */
 #include "sim_int.h"
 
@@ -131,16 +133,18 @@ static uint64_t get_le(const uint8_t *p, int n)
 	return v;
 }
 
+/* An application message: its body after the channel byte. */
 static bool payload_ok(const struct syn_mem_deliver_event *ev, struct sim_msg *m)
 {
-	const uint8_t *d = ev->data;
+	const uint8_t *d = (const uint8_t *)ev->data + SYN_CLUSTER_MSG_OFF_BODY;
+	size_t len = ev->len - SYN_CLUSTER_MSG_OFF_BODY;
 
-	if (ev->len < 20 || get_le(d + 16, 4) != ev->len)
+	if (len < 20 || get_le(d + 16, 4) != len)
 		return false;
 	m->sender = (uint32_t)get_le(d, 4);
 	m->epoch = (uint32_t)get_le(d + 4, 4);
 	m->counter = get_le(d + 8, 8);
-	for (size_t i = 20; i < ev->len; i++)
+	for (size_t i = 20; i < len; i++)
 		if (d[i] != (uint8_t)(m->counter + i))
 			return false;
 	return m->sender == ev->sender;
@@ -204,9 +208,12 @@ void sim_check_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *
 		member |= rec->members[i] == ev->sender;
 	if (!member)
 		sim_fail(w, "D3: n%u delivered a message from non-member n%u", nd->id, ev->sender);
-	if (ev->len > 0 && (*(const uint8_t *)ev->data == SIM_QUORUM_TAG ||
-			    *(const uint8_t *)ev->data == SIM_CPG_TAG ||
-			    *(const uint8_t *)ev->data == SIM_CMM_TAG)) {
+	if (ev->len < SYN_CLUSTER_MSG_OFF_BODY) {
+		sim_fail(w, "D2: n%u delivered a message without a channel", nd->id);
+		return;
+	}
+	if (syn_le_get8((const uint8_t *)ev->data + SYN_CLUSTER_MSG_OFF_TYPE) !=
+	    SYN_CLUSTER_MSG_TEST) {
 		quorum_msg(ev, &m);
 		check_agreed(nd, rec, ev, &m);
 		nd->delivered_in_view++;
@@ -238,10 +245,10 @@ void sim_check_converged(struct sim_world *w, bool final)
 	for (uint32_t i = 1; i <= w->n; i++) {
 		struct sim_node *nd = &w->node[i];
 		struct syn_mem_stats st;
-		if (nd->core == NULL)
+		if (nd->node == NULL)
 			continue;
 		live++;
-		syn_mem_get_stats(nd->core, &st);
+		sim_node_stats(nd, &st);
 		if (!nd->has_view || st.state != SYN_MEM_OPERATIONAL) {
 			sim_fail(w, "L1: n%u not operational %s (state %u)", nd->id, when,
 				 st.state);

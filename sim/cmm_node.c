@@ -7,14 +7,13 @@
  *    channel and votequorum's verdicts, which quorum_node.c hands over
  *    from the simulated quorum service's QUORUM events as the daemon's
  *    votequorum service reports them (not the refreshes);
- *  - the hooks (sim_cmm_on_view, sim_cmm_on_deliver, sim_cmm_on_quorum)
- *    only queue a copy; once the membership or quorum core call has
- *    returned, sim_cmm_after_core drains the queue in order into the
- *    state machine, as the daemon's cluster layer does;
- *  - its messages go out through one function, cmm_send: first byte
- *    SIM_CMM_TAG where the daemon's channel type stands, through a queue
- *    that waits while the membership's send queue is three quarters full
- *    (the application keeps to half of it);
+ *  - it is a service on the node core's bus (core/node.h), on the
+ *    daemon's CMM channel: views and CMM messages are handed to it in
+ *    agreed order once the membership call has returned, votequorum's
+ *    verdicts through the node core's relay, as in the daemon;
+ *  - its messages go out through one function, cmm_send, on that
+ *    channel, through a queue that waits while the membership's send
+ *    queue is three quarters full (the application keeps to half of it);
  *  - every node has the same node table, drawn once per run from the
  *    seed (all eligible, or each eligible by a coin), and the same mode:
  *    one run in four takes a strict majority of the node table instead
@@ -59,19 +58,21 @@ enum syn_cmm_node_mode sim_cmm_mode(const struct sim_world *w)
 
 /* ---- sending -------------------------------------------------------------- */
 
+/* Send what may go now, in order; keep the rest until the node's send queue has room. */
 static void flush(struct sim_cmm *m)
 {
 	struct sim_node *nd = m->nd;
 	struct syn_mem_stats st;
 	int rc;
 
-	while (nd->core && m->out_head) {
+	while (nd->node && m->out_head) {
 		struct sim_cmm_out *o = m->out_head;
 
-		syn_mem_get_stats(nd->core, &st);
+		sim_node_stats(nd, &st);
 		if (st.send_queue_len >= nd->w->cfg.send_queue_max * 3 / 4)
 			return;
-		rc = syn_mem_submit(nd->core, sim_local_now(nd), o->data, o->len);
+		rc = syn_node_send(nd->node, sim_local_now(nd), SYN_CLUSTER_MSG_CMM, o->data,
+				   o->len);
 		if (rc == -EAGAIN)
 			return;
 		if (rc != 0)
@@ -87,14 +88,13 @@ static void flush(struct sim_cmm *m)
 static int cmm_send(void *ctx, const void *msg, size_t len)
 {
 	struct sim_cmm *m = ctx;
-	struct sim_cmm_out *o = malloc(sizeof(*o) + len + 1);
+	struct sim_cmm_out *o = malloc(sizeof(*o) + len);
 
 	if (!o)
 		abort();
 	o->next = NULL;
-	o->len = len + 1;
-	o->data[0] = SIM_CMM_TAG;
-	memcpy(o->data + 1, msg, len);
+	o->len = len;
+	memcpy(o->data, msg, len);
 	*m->out_tail = o;
 	m->out_tail = &o->next;
 	flush(m);
@@ -153,108 +153,42 @@ static void m_problem(void *ctx, enum syn_cmm_node_problem what, int err, uint32
 	sim_fail(m->nd->w, "CMM: n%u problem %d (%d) from n%u", m->nd->id, (int)what, err, sender);
 }
 
-/* ---- inputs ------------------------------------------------------------------- */
+/* ---- the node's bus --------------------------------------------------------- */
 
-static struct sim_cmm_ev *ev_push(struct sim_cmm *m, enum sim_cmm_input kind, size_t payload)
+static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
-	struct sim_cmm_ev *e = calloc(1, sizeof(*e) + payload);
+	struct sim_cmm *m = ctx;
+	size_t n = view->n_members < SIM_MAX_NODES ? view->n_members : SIM_MAX_NODES;
+	uint64_t key = sim_cmm_ring_key(m->nd->w, view->ring_seq, view->ring_rep, view->members, n);
 
-	if (!e)
-		abort();
-	e->kind = kind;
-	*m->ev_tail = e;
-	m->ev_tail = &e->next;
-	return e;
-}
-
-void sim_cmm_on_view(struct sim_node *nd, uint64_t ring_seq, uint32_t ring_rep,
-		     const uint32_t *members, size_t n)
-{
-	struct sim_cmm_ev *e;
-
-	if (!nd->cmm || !nd->cmm->core)
-		return;
-	e = ev_push(nd->cmm, SIM_CMM_IN_VIEW, 0);
-	e->ring_seq = ring_seq;
-	e->ring_rep = ring_rep;
-	e->n = n < SIM_MAX_NODES ? n : SIM_MAX_NODES;
-	memcpy(e->members, members, e->n * sizeof(uint32_t));
-	e->ring_key = sim_cmm_ring_key(nd->w, ring_seq, ring_rep, e->members, e->n);
-}
-
-void sim_cmm_on_deliver(struct sim_node *nd, uint32_t sender, const void *payload, size_t len)
-{
-	struct sim_cmm_ev *e;
-
-	if (!nd->cmm || !nd->cmm->core)
-		return;
-	e = ev_push(nd->cmm, SIM_CMM_IN_DELIVER, len);
-	e->sender = sender;
-	e->n = len;
-	memcpy(e->data, payload, len);
-}
-
-void sim_cmm_on_quorum(struct sim_node *nd, bool quorate, uint64_t ring_seq)
-{
-	struct sim_cmm_ev *e;
-
-	if (!nd->cmm || !nd->cmm->core)
-		return;
-	sim_cmm_check_report(nd, quorate, ring_seq);
-	e = ev_push(nd->cmm, SIM_CMM_IN_QUORUM, 0);
-	e->quorate = quorate;
-	e->ring_seq = ring_seq;
-}
-
-/* Today's hook-up: the CMM channel is the messages tagged SIM_CMM_TAG. */
-void sim_cmm_on_mem_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev)
-{
-	const uint8_t *d = ev->data;
-
-	if (ev->len >= 1 && d[0] == SIM_CMM_TAG)
-		sim_cmm_on_deliver(nd, ev->sender, d + 1, ev->len - 1);
-}
-
-static void handle(struct sim_cmm *m, const struct sim_cmm_ev *e)
-{
-	switch (e->kind) {
-	case SIM_CMM_IN_VIEW:
-		sim_cmm_check_view(m, e->ring_seq, e->ring_rep, e->ring_key, e->members, e->n);
-		syn_cmm_node_view(m->core, e->ring_seq, e->members, e->n);
-		break;
-	case SIM_CMM_IN_DELIVER:
-		sim_cmm_check_deliver(m, e->sender, e->data, e->n);
-		syn_cmm_node_deliver(m->core, e->sender, e->data, e->n);
-		break;
-	case SIM_CMM_IN_QUORUM:
-		syn_cmm_node_quorum(m->core, e->quorate, e->ring_seq);
-		break;
-	}
+	(void)prev;
+	sim_cmm_check_view(m, view->ring_seq, view->ring_rep, key, view->members, n);
+	syn_cmm_node_view(m->core, view->ring_seq, view->members, n);
 	sim_cmm_check_state(m);
 }
 
-void sim_cmm_after_core(struct sim_node *nd)
+static void on_deliver(void *ctx, uint32_t sender, const void *msg, size_t len)
 {
-	struct sim_cmm *m = nd->cmm;
-	struct sim_cmm_ev *e;
+	struct sim_cmm *m = ctx;
 
-	if (!m || !m->core || m->draining)
-		return;
-	m->draining = true;
-	while ((e = m->ev_head) != NULL && m->core && !nd->w->failed) {
-		m->ev_head = e->next;
-		if (!m->ev_head)
-			m->ev_tail = &m->ev_head;
-		handle(m, e);
-		free(e);
-	}
-	flush(m); /* the send queue may have room again */
-	m->draining = false;
+	sim_cmm_check_deliver(m, sender, msg, len);
+	syn_cmm_node_deliver(m->core, sender, msg, len);
+	sim_cmm_check_state(m);
+}
+
+/* votequorum's verdicts, relayed by the node core as the daemon's bus relays them. */
+static void on_quorum(void *ctx, bool quorate, const struct syn_node_view *view)
+{
+	struct sim_cmm *m = ctx;
+
+	sim_cmm_check_report(m->nd, quorate, view->ring_seq);
+	syn_cmm_node_quorum(m->core, quorate, view->ring_seq);
+	sim_cmm_check_state(m);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */
 
-int sim_cmm_start(struct sim_node *nd)
+static int cmm_start(struct sim_node *nd)
 {
 	struct syn_cmm_node_conf table[SIM_MAX_NODES];
 	struct sim_cmm *m = nd->cmm;
@@ -276,8 +210,11 @@ int sim_cmm_start(struct sim_node *nd)
 				       .send = cmm_send,
 				       .view_applied = m_view_applied,
 				       .problem = m_problem};
-	m->ev_head = NULL;
-	m->ev_tail = &m->ev_head;
+	struct syn_node_service bus = {.channel = SYN_CLUSTER_MSG_CMM,
+				       .ctx = m,
+				       .view_changed = on_view,
+				       .deliver = on_deliver,
+				       .quorum_changed = on_quorum};
 	m->out_head = NULL;
 	m->out_tail = &m->out_head;
 	m->have_ring = false;
@@ -285,22 +222,20 @@ int sim_cmm_start(struct sim_node *nd)
 	if (rc != 0) {
 		m->core = NULL;
 		sim_fail(nd->w, "n%u: syn_cmm_node_create failed: %d", nd->id, rc);
+		return rc;
 	}
+	rc = syn_node_add_service(nd->node, &bus);
+	if (rc != 0)
+		sim_fail(nd->w, "n%u: the CMM service cannot join the bus: %d", nd->id, rc);
 	return rc;
 }
 
-void sim_cmm_stop(struct sim_node *nd)
+static void cmm_stop(struct sim_node *nd)
 {
 	struct sim_cmm *m = nd->cmm;
 
 	if (!m)
 		return;
-	while (m->ev_head) {
-		struct sim_cmm_ev *e = m->ev_head;
-		m->ev_head = e->next;
-		free(e);
-	}
-	m->ev_tail = &m->ev_head;
 	while (m->out_head) {
 		struct sim_cmm_out *o = m->out_head;
 		m->out_head = o->next;
@@ -311,9 +246,29 @@ void sim_cmm_stop(struct sim_node *nd)
 	m->core = NULL;
 }
 
+/* After every input to the node: the send queue may have room again. */
+static void cmm_after(struct sim_node *nd)
+{
+	if (nd->cmm && nd->cmm->core)
+		flush(nd->cmm);
+}
+
+static bool cmm_wanted(const struct sim_world *w)
+{
+	return w->o->cmm;
+}
+
+const struct sim_service sim_cmm_service = {
+	.name = "cmm",
+	.wanted = cmm_wanted,
+	.start = cmm_start,
+	.stop = cmm_stop,
+	.after = cmm_after,
+};
+
 void sim_cmm_free(struct sim_node *nd)
 {
-	sim_cmm_stop(nd);
+	cmm_stop(nd);
 	free(nd->cmm);
 	nd->cmm = NULL;
 }

@@ -2,12 +2,13 @@
 /*
  * cpg_node.c - the CPG service of every simulated node and the processes
  * using it, coupled to the node's membership core the way the daemon
- * couples them (daemon/svc_cpg.c on daemon/cluster.c):
+ * couples them (daemon/svc_cpg.c on daemon/cluster.c), on the same node
+ * core (core/node.h):
  *
- *  - membership callbacks only queue a copy of the view or of the CPG
- *    message (first byte SIM_CPG_TAG, where the daemon's channel type
- *    stands); once the core call has returned the queue is drained in
- *    order into core/cpg_groups.c;
+ *  - it is a service on the node's bus, on the daemon's channel
+ *    SYN_CLUSTER_MSG_CPG: views and CPG messages go into
+ *    core/cpg_groups.c in the agreed order, and the node's place
+ *    accessor tells the checker where each one stands in it;
  *  - a view's JOINLIST goes out first; process messages wait in a send
  *    queue while the groups sync and go out in order afterwards, as the
  *    daemon's flush() sends them; the application leaves a quarter of
@@ -195,16 +196,7 @@ static void c_activated(void *ctx, uint64_t ring_seq, uint32_t ring_rep, const u
 
 static int c_submit(struct sim_node *nd, const void *data, size_t len)
 {
-	uint8_t *buf = malloc(len + 1);
-	int rc;
-
-	if (buf == NULL)
-		abort();
-	buf[0] = SIM_CPG_TAG;
-	memcpy(buf + 1, data, len);
-	rc = syn_mem_submit(nd->core, sim_local_now(nd), buf, len + 1);
-	free(buf);
-	return rc;
+	return syn_node_send(nd->node, sim_local_now(nd), SYN_CLUSTER_MSG_CPG, data, len);
 }
 
 /* Send what may go now; keep the rest, in order, for later (the daemon's flush()). */
@@ -214,7 +206,7 @@ static void flush(struct sim_node *nd)
 	struct syn_mem_stats st;
 	int rc;
 
-	if (nd->core == NULL || nd->cpg == NULL)
+	if (nd->node == NULL || nd->cpg == NULL)
 		return;
 	if (nd->c_joinlist) {
 		rc = c_submit(nd, nd->c_joinlist, nd->c_joinlist_len);
@@ -226,7 +218,7 @@ static void flush(struct sim_node *nd)
 	while (!nd->c_joinlist && nd->c_out && !syn_cpg_syncing(nd->cpg)) {
 		struct sim_cout *o = nd->c_out;
 
-		syn_mem_get_stats(nd->core, &st);
+		sim_node_stats(nd, &st);
 		if (st.send_queue_len >= w->cfg.send_queue_max * 3 / 4)
 			break;
 		rc = c_submit(nd, o->data, o->len);
@@ -280,100 +272,69 @@ static void send_mcast(struct sim_node *nd, struct sim_cproc *p)
 	       syn_cpg_encode_mcast(buf, sizeof(buf), &name, p->pid, payload, sizeof(payload)));
 }
 
-/* ---- events from the membership core ------------------------------------- */
+/* ---- the node's bus --------------------------------------------------------- */
 
-static struct sim_cev *cev_push(struct sim_node *nd, size_t payload)
+/* Where the event being handled stands in the agreed order, for the checker. */
+static bool take_place(struct sim_node *nd)
 {
-	struct sim_cev *e = calloc(1, sizeof(*e) + payload);
+	struct syn_node_place place;
 
-	if (e == NULL)
-		abort();
-	*nd->cev_tail = e;
-	nd->cev_tail = &e->next;
-	return e;
+	if (syn_node_get_place(nd->node, &place) != 0) {
+		sim_fail(nd->w, "CPG: n%u handled an event with no place in the order", nd->id);
+		return false;
+	}
+	nd->c_ring = place.ring;
+	nd->c_prev = place.is_view ? place.prev : no_ring;
+	nd->c_seq = place.seq;
+	memset(nd->c_ord, 0, sizeof(nd->c_ord));
+	return true;
 }
 
-/* Before the checker records the view: the node's previous ring is still at hand. */
-void sim_cpg_on_view(struct sim_node *nd, const struct syn_mem_view_event *ev)
+static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
-	struct sim_cev *e;
-
-	if (nd->cpg == NULL)
-		return;
-	e = cev_push(nd, 0);
-	e->is_view = true;
-	e->ring = ev->ring;
-	e->prev = nd->has_view ? nd->w->rings[nd->ring_idx].ring : no_ring;
-	e->n = ev->n_members < SIM_MAX_NODES ? ev->n_members : SIM_MAX_NODES;
-	memcpy(e->members, ev->members, e->n * sizeof(uint32_t));
-}
-
-void sim_cpg_on_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev)
-{
-	const uint8_t *d = ev->data;
-	struct sim_cev *e;
-
-	if (nd->cpg == NULL || ev->len < 1 || d[0] != SIM_CPG_TAG)
-		return;
-	e = cev_push(nd, ev->len - 1);
-	e->ring = ev->ring;
-	e->seq = ev->seq;
-	e->sender = ev->sender;
-	e->n = ev->len - 1;
-	memcpy(e->data, d + 1, ev->len - 1);
-}
-
-static void handle(struct sim_node *nd, const struct sim_cev *e)
-{
+	struct sim_node *nd = ctx;
 	struct sim_world *w = nd->w;
 	const void *msg;
 	size_t len;
+	int rc;
+
+	(void)prev;
+	if (nd->cpg == NULL || w->failed || !take_place(nd))
+		return;
+	if (syn_cpg_syncing(nd->cpg))
+		sim_trace(w, "n%u CPG sync aborted by ring %llu/%u", nd->id,
+			  (unsigned long long)view->ring_seq, view->ring_rep);
+	rc = syn_cpg_view(nd->cpg, view->ring_seq, view->ring_rep, view->members, view->n_members,
+			  &msg, &len);
+	if (rc != 0) {
+		sim_fail(w, "CPG: n%u cannot start the group sync: %d", nd->id, rc);
+		return;
+	}
+	nd->c_joinlist = msg;
+	nd->c_joinlist_len = len;
+	flush(nd);
+}
+
+static void on_deliver(void *ctx, uint32_t sender, const void *msg, size_t len)
+{
+	struct sim_node *nd = ctx;
 	bool was_syncing;
 	int rc;
 
-	nd->c_ring = e->ring;
-	nd->c_prev = e->is_view ? e->prev : no_ring;
-	nd->c_seq = e->is_view ? 0 : e->seq;
-	memset(nd->c_ord, 0, sizeof(nd->c_ord));
-	if (e->is_view) {
-		if (syn_cpg_syncing(nd->cpg))
-			sim_trace(w, "n%u CPG sync aborted by ring %llu/%u", nd->id,
-				  (unsigned long long)e->ring.seq, e->ring.rep);
-		rc = syn_cpg_view(nd->cpg, e->ring.seq, e->ring.rep, e->members, e->n, &msg, &len);
-		if (rc != 0) {
-			sim_fail(w, "CPG: n%u cannot start the group sync: %d", nd->id, rc);
-			return;
-		}
-		nd->c_joinlist = msg;
-		nd->c_joinlist_len = len;
-		flush(nd);
+	if (nd->cpg == NULL || nd->w->failed || !take_place(nd))
 		return;
-	}
 	was_syncing = syn_cpg_syncing(nd->cpg);
-	rc = syn_cpg_deliver(nd->cpg, e->sender, e->data, e->n);
+	rc = syn_cpg_deliver(nd->cpg, sender, msg, len);
 	if (rc != 0)
-		sim_fail(w, "CPG: n%u: message from n%u refused: %d", nd->id, e->sender, rc);
+		sim_fail(nd->w, "CPG: n%u: message from n%u refused: %d", nd->id, sender, rc);
 	if (was_syncing && !syn_cpg_syncing(nd->cpg))
 		flush(nd);
 }
 
-void sim_cpg_after_core(struct sim_node *nd)
+/* The daemon's retry timer: the send queue may have room again. */
+static void cpg_after(struct sim_node *nd)
 {
-	struct sim_cev *e;
-
-	if (nd->cpg == NULL || nd->c_draining)
-		return;
-	nd->c_draining = true;
-	while ((e = nd->cev_head) != NULL && nd->cpg != NULL && !nd->w->failed) {
-		nd->cev_head = e->next;
-		if (nd->cev_head == NULL)
-			nd->cev_tail = &nd->cev_head;
-		handle(nd, e);
-		free(e);
-	}
-	/* the daemon's retry timer: the send queue may have room again */
 	flush(nd);
-	nd->c_draining = false;
 }
 
 /* ---- the processes --------------------------------------------------------- */
@@ -412,7 +373,7 @@ void sim_cpg_act(struct sim_node *nd, uint64_t gen)
 {
 	struct sim_world *w = nd->w;
 
-	if (nd->cpg == NULL || nd->core == NULL || gen != nd->epoch ||
+	if (nd->cpg == NULL || nd->node == NULL || gen != nd->epoch ||
 	    w->now + 50000 >= w->quiet_at)
 		return;
 	sim_schedule(w, w->now + sim_range(w, 5, 100) * 1000, SIM_EV_CPG_ACT, nd->id, gen);
@@ -422,14 +383,16 @@ void sim_cpg_act(struct sim_node *nd, uint64_t gen)
 	act_proc(nd, &nd->cproc[sim_range(w, 0, SIM_CPG_PROCS - 1)]);
 }
 
-int sim_cpg_start(struct sim_node *nd)
+static int cpg_start(struct sim_node *nd)
 {
 	struct syn_cpg_env env = {
 		.ctx = nd, .confchg = c_confchg, .deliver = c_deliver, .activated = c_activated};
+	struct syn_node_service bus = {.channel = SYN_CLUSTER_MSG_CPG,
+				       .ctx = nd,
+				       .view_changed = on_view,
+				       .deliver = on_deliver};
 	int rc;
 
-	nd->cev_head = NULL;
-	nd->cev_tail = &nd->cev_head;
 	nd->c_out = NULL;
 	nd->c_out_tail = &nd->c_out;
 	nd->c_joinlist = NULL;
@@ -445,19 +408,18 @@ int sim_cpg_start(struct sim_node *nd)
 		sim_fail(nd->w, "n%u: syn_cpg_create failed: %d", nd->id, rc);
 		return rc;
 	}
+	rc = syn_node_add_service(nd->node, &bus);
+	if (rc != 0) {
+		sim_fail(nd->w, "n%u: the CPG service cannot join the bus: %d", nd->id, rc);
+		return rc;
+	}
 	sim_schedule(nd->w, nd->w->now + sim_range(nd->w, 50, 300) * 1000, SIM_EV_CPG_ACT, nd->id,
 		     nd->epoch);
 	return 0;
 }
 
-void sim_cpg_stop(struct sim_node *nd)
+static void cpg_stop(struct sim_node *nd)
 {
-	while (nd->cev_head) {
-		struct sim_cev *e = nd->cev_head;
-		nd->cev_head = e->next;
-		free(e);
-	}
-	nd->cev_tail = &nd->cev_head;
 	while (nd->c_out) {
 		struct sim_cout *o = nd->c_out;
 		nd->c_out = o->next;
@@ -470,3 +432,16 @@ void sim_cpg_stop(struct sim_node *nd)
 	for (size_t k = 0; k < SIM_CPG_PROCS; k++)
 		nd->cproc[k].state = SIM_CP_UNJOINED;
 }
+
+static bool cpg_wanted(const struct sim_world *w)
+{
+	return w->o->cpg;
+}
+
+const struct sim_service sim_cpg_service = {
+	.name = "cpg",
+	.wanted = cpg_wanted,
+	.start = cpg_start,
+	.stop = cpg_stop,
+	.after = cpg_after,
+};

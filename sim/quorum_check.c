@@ -161,18 +161,18 @@ bool sim_quorum_settled(struct sim_world *w)
 			if (!w->link_up[a][b])
 				return false;
 	for (uint32_t i = 1; i <= w->n; i++)
-		if (w->node[i].core)
+		if (w->node[i].node)
 			live |= 1u << i;
 	for (uint32_t i = 1; i <= w->n; i++) {
 		const struct sim_node *nd = &w->node[i];
 		struct syn_mem_stats st;
 
-		if (nd->core == NULL)
+		if (nd->node == NULL)
 			continue;
 		if (nd->q == NULL || !nd->has_view || nd->paused_until > w->now ||
 		    !syn_quorum_is_quorate(nd->q))
 			return false;
-		syn_mem_get_stats(nd->core, &st);
+		sim_node_stats(nd, &st);
 		view = view_mask(nd);
 		if (st.state != SYN_MEM_OPERATIONAL || st.send_queue_len != 0 || view != live ||
 		    member_mask(nd) != view || (first && first->ring_idx != nd->ring_idx))

@@ -152,8 +152,8 @@ void sim_device_answer(struct sim_node *nd, uint32_t src, uint64_t seq)
 		sim_fail(nd->w, "Q0: n%u: device poll refused: %d", nd->id, rc);
 	sim_trace(nd->w, "n%u DEVICE poll %s ring %u/%llu: %d", nd->id,
 		  vote == VOTE_ACK ? "ACK" : "NACK", r.nodeid, (unsigned long long)r.seq, rc);
+	/* the world hands the node's events out and re-arms its timers next */
 	syn_quorum_drive_settle(&nd->qd);
-	sim_quorum_after_core(nd);
 }
 
 void sim_device_nodelist(struct sim_node *nd, struct syn_quorum_ring ring)

@@ -3,18 +3,17 @@
  * quorum_node.c - the votequorum service of every simulated node, coupled
  * to the node's membership core the way the daemon couples them
  * (daemon/svc_votequorum.c on daemon/cluster.c's service bus), through
- * the same helper (core/quorum_drive.h):
+ * the same helper (core/quorum_drive.h), on the same node core
+ * (core/node.h):
  *
- *  - membership callbacks only queue a copy of the event; once the core
- *    call has returned the queue is drained in order: a view starts the
- *    quorum's synchronisation and settles it, a quorum message is
- *    delivered;
- *  - the quorum's messages go out with syn_mem_submit() on the same
- *    node, tagged with SIM_QUORUM_TAG so the checker tells them from the
- *    random application traffic.  The daemon sends the whole struct; the
- *    simulator drops its trailing zero bytes (the empty device names,
- *    most of it) and pads them back on delivery, which keeps the
- *    membership core's per-byte work, and so the run time, down;
+ *  - it is a service on the node's bus, on the daemon's channel
+ *    SYN_CLUSTER_MSG_VOTEQUORUM: a view starts the quorum's
+ *    synchronisation and settles it, a quorum message is delivered; the
+ *    drive's flush is the node's up_to_view dispatch, as the daemon's;
+ *  - the quorum's messages go out whole, in proto/net_quorum.h's
+ *    encoding, with syn_node_send();
+ *  - its verdicts go to the node's services through the node's quorum
+ *    relay, as svc_votequorum.c reports them;
  *  - what the quorum sends while it is being created (its start-up
  *    NODEINFO) is submitted like everything else: the membership orders
  *    it in the node's first view, as the daemon's cluster layer does (and
@@ -217,47 +216,50 @@ void sim_quorum_describe(const struct sim_qcfg *c, uint32_t n, char *buf, size_t
 		snprintf(buf + o, len - o, " device (ffsplit arbiter)");
 }
 
-/* ---- events from the membership core ---------------------------------- */
+/* ---- the node's bus ---------------------------------------------------- */
 
-static struct sim_qev *qev_push(struct sim_node *nd, size_t payload)
+static uint64_t now_ms(const struct sim_node *nd)
 {
-	struct sim_qev *e = calloc(1, sizeof(*e) + payload);
-
-	if (e == NULL)
-		abort();
-	*nd->qev_tail = e;
-	nd->qev_tail = &e->next;
-	return e;
+	return sim_local_now(nd) / 1000;
 }
 
-void sim_quorum_on_view(struct sim_node *nd, const struct syn_mem_view_event *ev)
+/*
+ * The daemon's order: a view is handed to the service and settled at
+ * once; a delivery is handed over without settling (svc_votequorum.c's
+ * on_deliver), which matters only to a device wait, not simulated.
+ */
+static void on_view(void *ctx, const struct syn_node_view *view, const struct syn_node_view *prev)
 {
-	struct sim_qev *e;
+	struct sim_node *nd = ctx;
+	struct syn_quorum_ring ring = {view->ring_rep, view->ring_seq};
+
+	(void)prev;
+	if (nd->q == NULL)
+		return;
+	nd->w->q_dirty = true;
+	if (syn_quorum_drive_view(&nd->qd, ring, view->members, view->n_members, now_ms(nd)) == 0) {
+		nd->saw_all |= view->n_members == nd->w->n;
+		syn_quorum_drive_settle(&nd->qd);
+	}
+}
+
+static void on_deliver(void *ctx, uint32_t sender, const void *msg, size_t len)
+{
+	struct sim_node *nd = ctx;
 
 	if (nd->q == NULL)
 		return;
-	e = qev_push(nd, 0);
-	e->is_view = true;
-	e->ring = (struct syn_quorum_ring){ev->ring.rep, ev->ring.seq};
-	e->n = ev->n_members < SIM_MAX_NODES ? ev->n_members : SIM_MAX_NODES;
-	memcpy(e->members, ev->members, e->n * sizeof(uint32_t));
+	nd->w->q_dirty = true;
+	if (syn_quorum_drive_deliver(&nd->qd, sender, msg, len) != 0)
+		sim_fail(nd->w, "Q0: n%u: quorum message from n%u refused", nd->id, sender);
+	nd->w->r->q_delivered++;
 }
 
-void sim_quorum_on_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev)
+static void flush_node(void *ctx)
 {
-	const uint8_t *d = ev->data;
-	struct sim_qev *e;
+	struct sim_node *nd = ctx;
 
-	if (nd->q == NULL || ev->len < 1 || d[0] != SIM_QUORUM_TAG)
-		return;
-	if (ev->len - 1 > SYN_NET_QUORUM_LEN) {
-		sim_fail(nd->w, "Q0: n%u delivered an oversized quorum message", nd->id);
-		return;
-	}
-	e = qev_push(nd, SYN_NET_QUORUM_LEN);
-	e->sender = ev->sender;
-	e->n = SYN_NET_QUORUM_LEN;
-	memcpy(e->data, d + 1, ev->len - 1);
+	syn_node_dispatch(nd->node, true);
 }
 
 /* ---- the quorum core's environment ------------------------------------ */
@@ -266,15 +268,12 @@ static void q_send(void *ctx, const struct syn_quorum_msg *msg)
 {
 	struct sim_node *nd = ctx;
 	struct sim_world *w = nd->w;
-	uint8_t buf[1 + SYN_NET_QUORUM_LEN];
-	size_t len = sizeof(buf);
+	uint8_t buf[SYN_NET_QUORUM_LEN];
 	int rc;
 
-	buf[0] = SIM_QUORUM_TAG;
-	syn_net_quorum_encode(msg, buf + 1);
-	while (len > 2 && buf[len - 1] == 0)
-		len--;
-	rc = syn_mem_submit(nd->core, sim_local_now(nd), buf, len);
+	syn_net_quorum_encode(msg, buf);
+	rc = syn_node_send(nd->node, sim_local_now(nd), SYN_CLUSTER_MSG_VOTEQUORUM, buf,
+			   sizeof(buf));
 	if (rc != 0)
 		sim_fail(w, "Q0: n%u could not submit a quorum message: %d", nd->id, rc);
 }
@@ -282,13 +281,19 @@ static void q_send(void *ctx, const struct syn_quorum_msg *msg)
 static void q_event(void *ctx, const struct syn_quorum_event *ev)
 {
 	struct sim_node *nd = ctx;
+	struct syn_node_view view;
 
+	if (ev->type == SYN_QUORUM_EV_QUORUM && !ev->refresh) {
+		view = (struct syn_node_view){.ring_seq = ev->ring.seq,
+					      .ring_rep = ev->ring.nodeid,
+					      .members = ev->members,
+					      .n_members = ev->n_members};
+		syn_node_quorum_report(nd->node, ev->quorate, &view);
+	}
 	if (ev->type == SYN_QUORUM_EV_EVT_BARRIER)
 		nd->evt_barrier = ev->value;
 	if (ev->type == SYN_QUORUM_EV_NODELIST && nd->w->qcfg.device)
 		sim_device_nodelist(nd, ev->ring);
-	if (ev->type == SYN_QUORUM_EV_QUORUM && !ev->refresh)
-		sim_cmm_on_quorum(nd, ev->quorate, ev->ring.seq);
 }
 
 static void q_log(void *ctx, int level, const char *text)
@@ -300,11 +305,6 @@ static void q_log(void *ctx, int level, const char *text)
 }
 
 /* ---- driving ------------------------------------------------------------ */
-
-static uint64_t now_ms(const struct sim_node *nd)
-{
-	return sim_local_now(nd) / 1000;
-}
 
 static void arm_qtimer(struct sim_node *nd)
 {
@@ -319,50 +319,14 @@ static void arm_qtimer(struct sim_node *nd)
 		sim_schedule(nd->w, t, SIM_EV_QTIMER, nd->id, nd->qtimer_gen);
 }
 
-/*
- * The daemon's order: a view is handed to the service and settled at
- * once; a delivery is handed over without settling (svc_votequorum.c's
- * on_deliver), which matters only to a device wait, not simulated.
- */
-void sim_quorum_after_core(struct sim_node *nd)
-{
-	struct sim_world *w = nd->w;
-	struct sim_qev *e;
-
-	if (nd->q == NULL || nd->q_draining)
-		return;
-	w->q_dirty = true;
-	nd->q_draining = true;
-	while ((e = nd->qev_head) != NULL && nd->q != NULL) {
-		nd->qev_head = e->next;
-		if (nd->qev_head == NULL)
-			nd->qev_tail = &nd->qev_head;
-		if (e->is_view) {
-			if (syn_quorum_drive_view(&nd->qd, e->ring, e->members, e->n, now_ms(nd)) ==
-			    0) {
-				nd->saw_all |= e->n == w->n;
-				syn_quorum_drive_settle(&nd->qd);
-			}
-		} else {
-			if (syn_quorum_drive_deliver(&nd->qd, e->sender, e->data, e->n) != 0)
-				sim_fail(w, "Q0: n%u: quorum message from n%u refused", nd->id,
-					 e->sender);
-			w->r->q_delivered++;
-		}
-		free(e);
-	}
-	nd->q_draining = false;
-	arm_qtimer(nd);
-}
-
 void sim_quorum_timer(struct sim_node *nd, uint64_t gen)
 {
 	if (gen != nd->qtimer_gen || nd->q == NULL)
 		return;
 	nd->qtimer_at = SIM_NEVER;
+	nd->w->q_dirty = true;
 	syn_quorum_tick(nd->q, now_ms(nd));
 	syn_quorum_drive_settle(&nd->qd);
-	sim_quorum_after_core(nd);
 }
 
 static void node_config(const struct sim_node *nd, struct syn_quorum_config *cfg,
@@ -395,17 +359,19 @@ static void node_config(const struct sim_node *nd, struct syn_quorum_config *cfg
 	cfg->device_sync_timeout_ms = 30000;
 }
 
-int sim_quorum_start(struct sim_node *nd)
+static int quorum_start(struct sim_node *nd)
 {
 	struct syn_quorum_env env = {.ctx = nd, .send = q_send, .event = q_event, .log = q_log};
+	struct syn_node_service bus = {.channel = SYN_CLUSTER_MSG_VOTEQUORUM,
+				       .ctx = nd,
+				       .view_changed = on_view,
+				       .deliver = on_deliver};
 	struct syn_quorum_node_cfg nodes[SIM_MAX_NODES];
 	struct syn_quorum_config cfg;
 	char reason[256];
 	int rc;
 
 	node_config(nd, &cfg, nodes);
-	nd->qev_head = NULL;
-	nd->qev_tail = &nd->qev_head;
 	nd->saw_all = false;
 	nd->q_quorate = false;
 	rc = syn_quorum_create(&cfg, &env, &nd->q, reason, sizeof(reason));
@@ -414,24 +380,23 @@ int sim_quorum_start(struct sim_node *nd)
 		sim_fail(nd->w, "n%u: quorum configuration refused: %s", nd->id, reason);
 		return rc;
 	}
-	syn_quorum_drive_init(&nd->qd, nd->q, NULL, NULL);
+	rc = syn_node_add_service(nd->node, &bus);
+	if (rc != 0) {
+		sim_fail(nd->w, "n%u: the quorum service cannot join the bus: %d", nd->id, rc);
+		return rc;
+	}
+	syn_quorum_drive_init(&nd->qd, nd->q, flush_node, nd);
 	if (nd->w->qcfg.device && sim_device_start(nd) != 0)
 		sim_fail(nd->w, "n%u: device registration refused", nd->id);
 	syn_quorum_drive_settle(&nd->qd);
-	sim_quorum_after_core(nd);
+	nd->w->q_dirty = true;
 	return 0;
 }
 
-void sim_quorum_stop(struct sim_node *nd)
+static void quorum_stop(struct sim_node *nd)
 {
 	if (nd->w->qcfg.device)
 		sim_device_stop(nd);
-	while (nd->qev_head) {
-		struct sim_qev *e = nd->qev_head;
-		nd->qev_head = e->next;
-		free(e);
-	}
-	nd->qev_tail = &nd->qev_head;
 	syn_quorum_destroy(nd->q);
 	nd->q = NULL;
 	nd->w->q_dirty = true;
@@ -445,8 +410,30 @@ bool sim_quorum_leave(struct sim_node *nd)
 	if (nd->q == NULL || !nd->w->qcfg.ad)
 		return false;
 	sim_trace(nd->w, "n%u LEAVE", nd->id);
+	nd->w->q_dirty = true;
 	syn_quorum_leave(nd->q);
 	syn_quorum_drive_settle(&nd->qd);
-	sim_quorum_after_core(nd);
 	return true;
 }
+
+/* After every input to the node: the checker looks again, the timer follows the core. */
+static void quorum_after(struct sim_node *nd)
+{
+	if (nd->q)
+		nd->w->q_dirty = true;
+	arm_qtimer(nd);
+}
+
+static bool quorum_wanted(const struct sim_world *w)
+{
+	(void)w;
+	return true;
+}
+
+const struct sim_service sim_quorum_service = {
+	.name = "votequorum",
+	.wanted = quorum_wanted,
+	.start = quorum_start,
+	.stop = quorum_stop,
+	.after = quorum_after,
+};

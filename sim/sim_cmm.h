@@ -14,22 +14,6 @@
 #include "cmm_verdict.h"
 #include "sim_int.h"
 
-/* An input waiting for the node's CMM, in the order the node saw it. */
-enum sim_cmm_input { SIM_CMM_IN_VIEW, SIM_CMM_IN_DELIVER, SIM_CMM_IN_QUORUM };
-
-struct sim_cmm_ev {
-	struct sim_cmm_ev *next;
-	enum sim_cmm_input kind;
-	uint64_t ring_seq;
-	uint32_t ring_rep; /* a view */
-	uint64_t ring_key; /* a view: sim_cmm_ring_key when it was installed */
-	bool quorate;	   /* a quorum report */
-	uint32_t sender;
-	size_t n; /* members, or message length */
-	uint32_t members[SIM_MAX_NODES];
-	uint8_t data[];
-};
-
 /* A CMM message waiting for room in the membership's send queue. */
 struct sim_cmm_out {
 	struct sim_cmm_out *next;
@@ -41,9 +25,7 @@ struct sim_cmm {
 	struct sim_node *nd;
 	struct syn_cmm_node *core; /* NULL while the node is down */
 	struct syn_cmm_record rec; /* persisted: survives crashes */
-	struct sim_cmm_ev *ev_head, **ev_tail;
 	struct sim_cmm_out *out_head, **out_tail;
-	bool draining;
 	/* the checker's own account of the node's current ring */
 	bool have_ring;
 	uint64_t ring_seq;

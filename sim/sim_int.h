@@ -8,6 +8,7 @@
 
 #include "cpg_groups.h"
 #include "membership.h"
+#include "node.h"
 #include "quorum.h"
 #include "quorum_drive.h"
 #include "sim.h"
@@ -17,12 +18,10 @@
 #define SIM_MAX_MSG 1500
 #define SIM_NEVER UINT64_MAX
 #define SIM_TRACE_LINES 400
-/* First byte of a quorum message on the broadcast; app messages start with a node id. */
-#define SIM_QUORUM_TAG 0xa5
-/* First byte of a CPG message on the broadcast (the daemon's is its channel type). */
-#define SIM_CPG_TAG 0xc4
-/* First byte of a CMM message on the broadcast (idem). */
-#define SIM_CMM_TAG 0xcb
+/*
+ * Channels of the node core (proto/net_cluster.h): the random application
+ * traffic on SYN_CLUSTER_MSG_TEST, the services on the daemon's channels.
+ */
 /* Simulated processes per node, and the groups they join. */
 #define SIM_CPG_PROCS 3
 #define SIM_CPG_GROUPS 2
@@ -47,32 +46,24 @@ struct sim_qcfg {
 	bool check_split, check_agree, check_live, check_two_node;
 };
 
-/* A membership event waiting for the node's quorum service. */
-struct sim_qev {
-	struct sim_qev *next;
-	bool is_view;
-	struct syn_quorum_ring ring;
-	uint32_t sender;
-	size_t n; /* members, or message length */
-	uint32_t members[SIM_MAX_NODES];
-	uint8_t data[];
-};
-
 struct sim_world;
+struct sim_node;
 struct sim_cmm;
 struct sim_cmm_check;
 
-/* A CPG event waiting for the node's CPG service, with its place in the agreed order. */
-struct sim_cev {
-	struct sim_cev *next;
-	bool is_view;
-	struct syn_mem_ring_id ring; /* the view's, or the ring it was delivered in */
-	struct syn_mem_ring_id prev; /* a view: the node's previous ring (zero: none) */
-	uint64_t seq;		     /* a message: its seq in ring */
-	uint32_t sender;
-	size_t n; /* members, or message length */
-	uint32_t members[SIM_MAX_NODES];
-	uint8_t data[];
+/*
+ * One service every simulated node runs on its node core (the daemon's
+ * main.c table, in small): started in table order after the node core is
+ * created (start registers its syn_node_service), stopped before it is
+ * destroyed, and after every input to the node (after) once the node's
+ * events were handed out: re-arm timers, retry sends.
+ */
+struct sim_service {
+	const char *name;
+	bool (*wanted)(const struct sim_world *w);
+	int (*start)(struct sim_node *nd);
+	void (*stop)(struct sim_node *nd);
+	void (*after)(struct sim_node *nd);
 };
 
 /* A simulated process: one connection, in at most one group at a time (daemon/svc_cpg.c). */
@@ -145,7 +136,7 @@ struct sim_node {
 	struct sim_world *w;
 	uint32_t id;
 	uint32_t epoch;
-	struct syn_mem *core;
+	struct syn_node *node; /* the node core: membership, mux, services */
 	uint64_t paused_until;
 	uint64_t clock_off;
 	uint64_t rate_ppm;
@@ -165,8 +156,6 @@ struct sim_node {
 	/* the node's quorum service (quorum_node.c) */
 	struct syn_quorum *q;
 	struct syn_quorum_drive qd;
-	bool q_draining;
-	struct sim_qev *qev_head, **qev_tail;
 	uint64_t qtimer_at, qtimer_gen;
 	uint32_t evt_barrier; /* persisted across restarts, like the state file */
 	bool saw_all;	      /* this incarnation's quorum had a view of every node */
@@ -177,8 +166,6 @@ struct sim_node {
 	uint32_t dev_vote;
 	/* its CPG service (cpg_node.c) */
 	struct syn_cpg *cpg;
-	struct sim_cev *cev_head, **cev_tail;
-	bool c_draining;
 	const void *c_joinlist; /* owned by the CPG core, not yet sent */
 	size_t c_joinlist_len;
 	struct sim_cout *c_out, **c_out_tail;
@@ -264,8 +251,11 @@ void sim_schedule(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, 
 void sim_schedule_src(struct sim_world *w, uint64_t t, uint8_t type, uint32_t node, uint32_t src,
 		      uint64_t gen);
 void sim_node_crash(struct sim_node *nd);
+/* The node core's membership stats of a running node. */
+void sim_node_stats(const struct sim_node *nd, struct syn_mem_stats *out);
 enum {
 	SIM_EV_QTIMER = 100,
+	SIM_EV_WAKE,
 	SIM_EV_LEAVE_DONE,
 	SIM_EV_DEV_REPORT,
 	SIM_EV_DEV_ANSWER,
@@ -279,11 +269,7 @@ enum {
  */
 #define SIM_QUORUM_DEVICE 11
 void sim_quorum_choose(struct sim_world *w, uint64_t seed, int mode);
-int sim_quorum_start(struct sim_node *nd);
-void sim_quorum_stop(struct sim_node *nd);
-void sim_quorum_on_view(struct sim_node *nd, const struct syn_mem_view_event *ev);
-void sim_quorum_on_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev);
-void sim_quorum_after_core(struct sim_node *nd);
+extern const struct sim_service sim_quorum_service;
 void sim_quorum_timer(struct sim_node *nd, uint64_t gen);
 bool sim_quorum_leave(struct sim_node *nd);
 void sim_quorum_describe(const struct sim_qcfg *c, uint32_t n, char *buf, size_t len);
@@ -301,11 +287,7 @@ void sim_quorum_check_converged(struct sim_world *w, bool final);
 bool sim_quorum_settled(struct sim_world *w);
 
 /* cpg_node.c: the CPG service of each node and its processes, driven like the daemon's */
-int sim_cpg_start(struct sim_node *nd);
-void sim_cpg_stop(struct sim_node *nd);
-void sim_cpg_on_view(struct sim_node *nd, const struct syn_mem_view_event *ev);
-void sim_cpg_on_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev);
-void sim_cpg_after_core(struct sim_node *nd);
+extern const struct sim_service sim_cpg_service;
 void sim_cpg_act(struct sim_node *nd, uint64_t gen);
 
 /* cpg_check.c */
@@ -318,15 +300,9 @@ void sim_cpg_check_free(struct sim_world *w);
 uint64_t sim_cpg_hash(uint64_t h, const void *data, size_t len);
 
 /* cmm_node.c: the CMM service of each node (core/cmm_node.h); cmm_check.c */
-int sim_cmm_start(struct sim_node *nd);
-void sim_cmm_stop(struct sim_node *nd);
+extern const struct sim_service sim_cmm_service;
+/* Free the node's CMM for good (its record survives crashes): at the end of the run. */
 void sim_cmm_free(struct sim_node *nd);
-void sim_cmm_on_view(struct sim_node *nd, uint64_t ring_seq, uint32_t ring_rep,
-		     const uint32_t *members, size_t n);
-void sim_cmm_on_deliver(struct sim_node *nd, uint32_t sender, const void *payload, size_t len);
-void sim_cmm_on_quorum(struct sim_node *nd, bool quorate, uint64_t ring_seq);
-void sim_cmm_on_mem_deliver(struct sim_node *nd, const struct syn_mem_deliver_event *ev);
-void sim_cmm_after_core(struct sim_node *nd);
 void sim_cmm_check_converged(struct sim_world *w);
 void sim_cmm_check_free(struct sim_world *w);
 

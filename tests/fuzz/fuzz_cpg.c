@@ -127,7 +127,7 @@ static void view(struct syn_cluster *cl, const struct syn_service *svc, unsigned
 		 uint64_t seq)
 {
 	uint32_t members[3];
-	struct syn_cluster_view v = {.ring_seq = seq, .ring_rep = LOCAL_NODE, .members = members};
+	struct syn_node_view v = {.ring_seq = seq, .ring_rep = LOCAL_NODE, .members = members};
 	struct syn_cpg_entry peer = {.nodeid = 2, .pid = 4242, .group = {.len = 2, .value = "g"}};
 	uint8_t jl[512];
 	size_t len;

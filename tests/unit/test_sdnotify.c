@@ -164,7 +164,7 @@ static void test_service_reports_verdicts(void **state)
 {
 	struct fixture *f = *state;
 	const uint32_t members[] = {1, 2};
-	struct syn_cluster_view view = {
+	struct syn_node_view view = {
 		.ring_seq = 1, .ring_rep = 1, .members = members, .n_members = 2};
 	struct syn_service svc;
 	struct syn_sdnotify n;
