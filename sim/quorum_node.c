@@ -165,6 +165,13 @@ void sim_quorum_choose(struct sim_world *w, uint64_t seed, int mode)
 		c->wfa_set = true;
 		c->wfa = mode == QM_LMS_WFA;
 		c->atb = w->n % 2 == 0 && qrange(w, 0, 1);
+		/*
+		 * A node paused past the failure timeout comes back with its old
+		 * state, as across a healed cut, and with the tie-breaker that
+		 * splits quorum (docs/quorum.md): the promise is for nodes that
+		 * come back only by restarting.
+		 */
+		c->short_pauses = c->atb;
 		/* without wait_for_all restarted nodes may outvote the survivors */
 		c->check_split = c->wfa;
 		break;

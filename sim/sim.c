@@ -420,6 +420,8 @@ static void fault(struct sim_world *w)
 	} else if (kind < 75 && nd->node) {
 		uint64_t ms =
 			sim_range(w, 0, 9) < 7 ? sim_range(w, 20, 300) : sim_range(w, 300, 1500);
+		if (w->qcfg.short_pauses && ms >= w->cfg.fail_timeout_ms / 2)
+			ms = w->cfg.fail_timeout_ms / 2;
 		sim_trace(w, "n%u PAUSE %llu ms", a, (unsigned long long)ms);
 		nd->paused_until = w->now + ms * 1000;
 	} else if (kind < 90) {

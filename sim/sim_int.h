@@ -43,6 +43,7 @@ struct sim_qcfg {
 	char atb_node[96];
 	bool partitions;       /* faults may cut the network (else crashes, pauses, loss) */
 	bool cut_when_settled; /* ... only from one view every node agrees on */
+	bool short_pauses;     /* pauses end before the failure timeout (no cut in disguise) */
 	bool check_split, check_agree, check_live, check_two_node;
 };
 
