@@ -21,12 +21,13 @@
  *   - at the entry of every syn_timer and syn_job callback;
  *   - when syn_loop_run() starts;
  *   - by syn_loop_update_now(), which every other entry point that reads
- *     the time or arms a timer calls first: the cluster's packet
- *     callback (once per packet of a burst the transport reads), the IPC server's
- * connection-created, connection-destroyed and message callbacks, syn_cluster_create(), and main()
- * before the services' shutdown hooks once the loop has stopped. So every reading within one timer
- * or job callback, one packet or one IPC request returns the same value, and readings never
- * decrease.
+ *     the time or arms a timer calls first: the cluster's packet callback
+ *     (once per packet of a burst the transport reads), the IPC server's
+ *     connection-created, connection-destroyed and message callbacks,
+ *     syn_cluster_create(), and main() before the services' shutdown
+ *     hooks once the loop has stopped.
+ * So every reading within one timer or job callback, one packet or one
+ * IPC request returns the same value, and readings never decrease.
  *
  * Errors: 0 or a negative errno.
  */
