@@ -19,7 +19,7 @@
  *     core/cmm_verdict.c) are complete and one of them is "quorate"; so
  *     with every verdict "not quorate" no member is primary.  And a
  *     primary ring is one that some member's votequorum called quorate
- *     (recorded as quorum_node.c reports it, before any VERDICT).  In the runs
+ *     (recorded as the node core relays it, before any VERDICT).  In the runs
  *     without votequorum (majority mode) a node is primary exactly when
  *     its view holds a strict majority of the node table;
  *  C4 once views converged and quorum is stable (the end of the run):

@@ -4,9 +4,9 @@
  * the same state machine as the daemon's (core/cmm_node.h):
  *
  *  - its inputs are the node's agreed views, the messages of its CMM
- *    channel and votequorum's verdicts, which quorum_node.c hands over
- *    from the simulated quorum service's QUORUM events as the daemon's
- *    votequorum service reports them (not the refreshes);
+ *    channel and votequorum's verdicts, which quorum_node.c reports to
+ *    the node core from the simulated quorum service's QUORUM events as
+ *    the daemon's votequorum service reports them (not the refreshes);
  *  - it is a service on the node core's bus (core/node.h), on the
  *    daemon's CMM channel: views and CMM messages are handed to it in
  *    agreed order once the membership call has returned, votequorum's

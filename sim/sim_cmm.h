@@ -49,7 +49,7 @@ void sim_cmm_check_view(struct sim_cmm *m, uint64_t ring_seq, uint32_t ring_rep,
 			const uint32_t *members, size_t n);
 void sim_cmm_check_deliver(struct sim_cmm *m, uint32_t sender, const void *msg, size_t len);
 void sim_cmm_check_state(struct sim_cmm *m);
-/* votequorum's verdict as quorum_node.c hands it over. */
+/* votequorum's verdict as the node core relays it. */
 void sim_cmm_check_report(struct sim_node *nd, bool quorate, uint64_t ring_seq);
 
 #endif /* SYN_SIM_CMM_H */
