@@ -66,7 +66,7 @@ static void flush(struct sim_cmm *m)
 	int rc;
 
 	while (nd->node && m->out_head) {
-		struct sim_cmm_out *o = m->out_head;
+		struct sim_cout *o = m->out_head;
 
 		sim_node_stats(nd, &st);
 		if (st.send_queue_len >= nd->w->cfg.send_queue_max * 3 / 4)
@@ -88,7 +88,7 @@ static void flush(struct sim_cmm *m)
 static int cmm_send(void *ctx, const void *msg, size_t len)
 {
 	struct sim_cmm *m = ctx;
-	struct sim_cmm_out *o = malloc(sizeof(*o) + len);
+	struct sim_cout *o = malloc(sizeof(*o) + len);
 
 	if (!o)
 		abort();
@@ -237,7 +237,7 @@ static void cmm_stop(struct sim_node *nd)
 	if (!m)
 		return;
 	while (m->out_head) {
-		struct sim_cmm_out *o = m->out_head;
+		struct sim_cout *o = m->out_head;
 		m->out_head = o->next;
 		free(o);
 	}

@@ -14,18 +14,11 @@
 #include "cmm_verdict.h"
 #include "sim_int.h"
 
-/* A CMM message waiting for room in the membership's send queue. */
-struct sim_cmm_out {
-	struct sim_cmm_out *next;
-	size_t len;
-	uint8_t data[];
-};
-
 struct sim_cmm {
 	struct sim_node *nd;
 	struct syn_cmm_node *core; /* NULL while the node is down */
 	struct syn_cmm_record rec; /* persisted: survives crashes */
-	struct sim_cmm_out *out_head, **out_tail;
+	struct sim_cout *out_head, **out_tail;
 	/* the checker's own account of the node's current ring */
 	bool have_ring;
 	uint64_t ring_seq;

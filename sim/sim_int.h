@@ -83,7 +83,7 @@ struct sim_cproc {
 	struct syn_cpg_member conf[SIM_CPG_MAX_MEMBERS];
 };
 
-/* A queued outgoing CPG message (the daemon's send queue). */
+/* A queued outgoing CPG or CMM message, waiting for room in the send queue. */
 struct sim_cout {
 	struct sim_cout *next;
 	size_t len;
